@@ -1,0 +1,119 @@
+"""Normalization: one spelling of the text before any pattern runs.
+
+Input comes from earlier OCR runs, web pages, PDFs and Word exports, so the same letter
+arrives with NFD or NFC diacritics, old or new tone-mark placement (uỷ/ủy, hoà/hòa),
+five kinds of dash, markdown emphasis, table pipes, and paragraphs cut by page breaks.
+Each step below is a pure function over a TrackedText, so offsets still map back to the
+input. Steps never drop words, only layout; stray handwritten lines are recognised later,
+by `lines`, where their position in the letter is known.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from extractors.tracked import TrackedText
+
+# One character for one character, so offsets do not move.
+_CHAR_MAP = str.maketrans(
+    {
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
+        "\u2212": "-", "\ufe58": "-", "\ufe63": "-", "\uff0d": "-",
+        "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " ", "\u200a": " ", "\u3000": " ",
+        "\t": " ", "\r": "\n", "\f": "\n", "\u2028": "\n", "\u2029": "\n",
+        # Tesseract and some PDF fonts give the Icelandic eth for the Vietnamese Đ.
+        "\u00d0": "Đ", "\u00f0": "đ", "\u0110": "Đ", "\u0111": "đ",
+    }
+)
+
+_COMBINING = re.compile(r".[\u0300-\u036f]+", re.DOTALL)
+_INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+# Old-style tone placement on the glide of oa/oe/uy when the syllable ends there
+# (hoà -> hòa, uỷ -> ủy); 'qu' keeps its mark on y (quý is the same in both styles).
+_TONES = {"\u0300": "grave", "\u0301": "acute", "\u0309": "hook", "\u0303": "tilde", "\u0323": "dot"}
+
+
+def _marked(base: str, mark: str) -> str:
+    return unicodedata.normalize("NFC", base + mark)
+
+
+def _old_to_new_table() -> dict[str, str]:
+    table = {}
+    for mark in _TONES:
+        for first, second in (("o", "a"), ("o", "e"), ("u", "y")):
+            for f, s in ((first, second), (first.upper(), second.upper()), (first.upper(), second)):
+                table[f + _marked(s, mark)] = _marked(f, mark) + s
+    return table
+
+
+_OLD_TONES = _old_to_new_table()
+_OLD_TONE_RE = re.compile(
+    r"(?<![qQ])(?:" + "|".join(map(re.escape, _OLD_TONES)) + r")(?![^\W\d_])"
+)
+
+_CRLF = re.compile(r"\r\n")
+_MD_EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
+_MD_HEADING = re.compile(r"^[ ]{0,3}#{1,6}[ ]+", re.MULTILINE)
+_RULE_LINE = re.compile(r"^[ ]*(?:[-*_=]{3,}|\|?(?:[ ]*:?-{3,}:?[ ]*\|)+[ ]*:?-*:?[ ]*)[ ]*$", re.MULTILINE)
+_TABLE_PIPE = re.compile(r"[ ]*\|[ ]*")
+_TRAILING_SPACE = re.compile(r"[ ]+$", re.MULTILINE)
+_LEADING_SPACE = re.compile(r"^[ ]+", re.MULTILINE)
+_INNER_SPACES = re.compile(r"(?<=\S)[ ]{2,}(?=\S)")
+_MANY_BLANKS = re.compile(r"\n{3,}")
+
+_LOWER_START = r"[a-zàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]"
+_LABEL_START = r"(?:[a-zđ][).]\s|[ivx]+[.)]\s)"
+# A paragraph that stops without closing punctuation and goes on, in lower case, after a
+# line or page break is one paragraph: join it with a space.
+_BROKEN_PARAGRAPH = re.compile(
+    r"(?<=[^\s.;:!?])[ ]*\n(?:[ ]*\n)*[ ]*(?=" + _LOWER_START + r")(?!" + _LABEL_START + r")"
+)
+
+
+def compose_nfc(t: TrackedText) -> TrackedText:
+    if unicodedata.is_normalized("NFC", t.text):
+        return t
+    return t.sub(_COMBINING, lambda m: unicodedata.normalize("NFC", m.group(0)))
+
+
+def map_characters(t: TrackedText) -> TrackedText:
+    t = t.sub(_CRLF, "\n")
+    return t.translate(_CHAR_MAP).sub(_INVISIBLE, "")
+
+
+def fold_tone_marks(t: TrackedText) -> TrackedText:
+    return t.sub(_OLD_TONE_RE, lambda m: _OLD_TONES[m.group(0)])
+
+
+def strip_markup(t: TrackedText) -> TrackedText:
+    t = t.sub(_MD_EMPHASIS, "")
+    t = t.sub(_MD_HEADING, "")
+    t = t.sub(_RULE_LINE, "")
+    return t.sub(_TABLE_PIPE, "\n")
+
+
+def tidy_spaces(t: TrackedText) -> TrackedText:
+    t = t.sub(_TRAILING_SPACE, "")
+    t = t.sub(_LEADING_SPACE, "")
+    return t.sub(_INNER_SPACES, " ")
+
+
+def join_broken_paragraphs(t: TrackedText) -> TrackedText:
+    t = t.sub(_BROKEN_PARAGRAPH, " ")
+    return t.sub(_MANY_BLANKS, "\n\n")
+
+
+STEPS = (compose_nfc, map_characters, fold_tone_marks, strip_markup, tidy_spaces, join_broken_paragraphs)
+
+
+def normalize(source: str) -> TrackedText:
+    t = TrackedText.of(source)
+    for step in STEPS:
+        t = step(t)
+    return t
+
+
+def fold(text: str) -> str:
+    """The same character-level normalization for short strings (names, keys), no tracking."""
+    return normalize(text).text

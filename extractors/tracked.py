@@ -1,0 +1,82 @@
+"""Text that remembers where each character came from.
+
+Normalization rewrites the input (drops markdown, joins broken paragraphs, ...), but
+every extracted value must point back at the input. A TrackedText carries, for each of
+its characters, the offset of the source character it came from, so a span found in the
+clean text maps back onto the original (the way eyecite maps annotations back after
+cleaning).
+"""
+from __future__ import annotations
+
+import re
+from array import array
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass
+
+Replacement = str | Callable[[re.Match[str]], str]
+
+
+@dataclass(frozen=True)
+class TrackedText:
+    text: str
+    origin: array  # origin[i]: source offset of text[i]; one extra entry for the end
+
+    @classmethod
+    def of(cls, source: str) -> TrackedText:
+        return cls(source, array("q", range(len(source) + 1)))
+
+    def sub(self, pattern: re.Pattern[str], repl: Replacement) -> TrackedText:
+        """re.sub that keeps the origin of every character.
+
+        Replaced characters map position by position onto the match; a replacement longer
+        than its match maps its surplus onto the match's last character.
+        """
+        pieces: list[str] = []
+        origin = array("q")
+        last = 0
+        for m in pattern.finditer(self.text):
+            new = repl(m) if callable(repl) else m.expand(repl)
+            if new == m.group(0):
+                continue
+            start, end = m.span()
+            pieces.append(self.text[last:start])
+            origin.extend(self.origin[last:start])
+            pieces.append(new)
+            width = end - start
+            if width:
+                origin.extend(self.origin[start + min(i, width - 1)] for i in range(len(new)))
+            else:
+                origin.extend(self.origin[start] for _ in new)
+            last = end
+        if not pieces:
+            return self
+        pieces.append(self.text[last:])
+        origin.extend(self.origin[last:])
+        return TrackedText("".join(pieces), origin)
+
+    def translate(self, table: dict[int, str]) -> TrackedText:
+        """str.translate for one-character-to-one-character tables (keeps every offset)."""
+        return TrackedText(self.text.translate(table), self.origin)
+
+    def source_offset(self, i: int) -> int:
+        return self.origin[min(max(i, 0), len(self.text))]
+
+
+@dataclass(frozen=True)
+class PageMap:
+    """Where each page starts in the source text the pages were joined into."""
+
+    starts: tuple[int, ...]
+
+    @classmethod
+    def of(cls, pages: list[str], separator: str) -> PageMap:
+        starts, pos = [], 0
+        for text in pages:
+            starts.append(pos)
+            pos += len(text) + len(separator)
+        return cls(tuple(starts))
+
+    def page_at(self, source_offset: int) -> int:
+        """1-based page number holding a source offset."""
+        return max(1, bisect_right(self.starts, source_offset))
