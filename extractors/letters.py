@@ -1,12 +1,45 @@
-"""Compose the stages: from the pages of one input file to its letters."""
+"""Compose the stages: from the pages of one input file to its letters.
+
+normalize -> split into letters -> per letter: header (or the reporting sentence of a news
+page) -> body end and closing (signature, Nơi nhận) -> clauses -> references -> implements.
+Every span is made relative to the letter's own text, then given its page.
+"""
 from __future__ import annotations
 
-from schemas import Document, ExtractionWarning
+import unicodedata
+from collections.abc import Iterator
 
+from pydantic import BaseModel
+from schemas import (
+    Authority,
+    Body,
+    CcEntry,
+    Document,
+    DocumentLink,
+    ExtractionWarning,
+    IncomingStamp,
+    Issuer,
+    Reference,
+    Signer,
+    Span,
+)
+
+from extractors.abbreviations import expand_abbreviations, issuer_name
+from extractors.bodies import case_body_name, group_body_lines, own_level
+from extractors.clauses import parse_clauses
+from extractors.closing import authority_meaning, body_end, cased_title, read_closing
+from extractors.header import Found, Header, read_header
+from extractors.implements import find_implements
+from extractors.lines import Line, lines_of
 from extractors.normalize import normalize
-from extractors.tracked import PageMap
+from extractors.references import find_references
+from extractors.report import read_report
+from extractors.split import LetterSpan, split_letters
+from extractors.tables import entries
+from extractors.tracked import PageMap, TrackedText
 
 PAGE_SEPARATOR = "\f"
+_LOCAL_BODIES = ("Ủy ban nhân dân", "Hội đồng nhân dân")
 
 
 def extract_documents(pages: list[str]) -> tuple[list[Document], list[ExtractionWarning]]:
@@ -15,8 +48,193 @@ def extract_documents(pages: list[str]) -> tuple[list[Document], list[Extraction
     An empty list means the text holds no letter; the caller decides what that costs.
     """
     source = PAGE_SEPARATOR.join(pages)
-    PageMap.of(pages, PAGE_SEPARATOR)
+    page_map = PageMap.of(pages, PAGE_SEPARATOR)
     norm = normalize(source)
-    if not norm.text.strip():
-        return [], []
-    return [Document(text=norm.text)], []
+    documents: list[Document] = []
+    warnings: list[ExtractionWarning] = []
+    for letter in split_letters(norm.text):
+        doc, notes = _extract_letter(norm.text[letter.start : letter.end], letter)
+        if doc is None:
+            continue
+        _place_on_pages(doc, norm, letter.start, page_map)
+        index = len(documents)
+        warnings += [ExtractionWarning(code=c, message=m, document=index) for c, m in notes]
+        documents.append(doc)
+    return documents, warnings
+
+
+def _extract_letter(text: str, letter: LetterSpan) -> tuple[Document | None, list[tuple[str, str]]]:
+    notes: list[tuple[str, str]] = []
+    news = letter.form == "news_report"
+    h = read_report(text, 0, len(text)) if news else read_header(text, 0, len(text))
+    if h is None:
+        return None, notes
+    end = body_end(text, h.body_start, len(text), news)
+    closing = None if news else read_closing(text, end, len(text))
+    clauses = parse_clauses(text, h.body_start, end)
+    own_key = h.key.value.key if h.key else None
+    refs = [r for r in find_references(text[:end]) if not _same_key(r.key, own_key) and not _in_stamp(r, h)]
+    first_clause = clauses[0].span.start if clauses else end
+    opening = [ln for ln in lines_of(text, h.body_start, first_clause)]
+    if news and h.key:
+        opening.insert(0, _line_around(text, h.key.start))
+    subject = (h.subject.start, h.subject.end) if h.subject else None
+    implemented = find_implements(text, opening, subject, refs)
+    refs = [_with_relation(r, implemented) for r in refs]
+
+    doc = Document(text=text, form=letter.form, clauses=clauses, references=refs)
+    doc.implements = [DocumentLink(key=r.key, span=r.span) for r in implemented]
+    _fill_header(doc, h, text, end, closing, notes)
+    if closing:
+        _fill_closing(doc, closing)
+    for ln in h.stray:
+        notes.append(("stray_line", f"ignored a line that belongs to no part of the letter: {ln.text!r}"))
+    if doc.key is None:
+        notes.append(("no_number", "no 'Số:' number/symbol found"))
+    if doc.date is None:
+        notes.append(("no_date", "no date of issue found"))
+    return doc, notes
+
+
+def _fill_header(doc: Document, h: Header, text: str, end: int, closing, notes: list) -> None:
+    ev = doc.evidence
+    if h.key:
+        k = h.key.value
+        doc.key, doc.number, doc.symbol, doc.year = k.key, k.number, k.symbol, k.year
+        ev["key"] = _span(h.key)
+    if h.doc_type:
+        doc.doc_type, doc.doc_type_label = h.doc_type.value
+        ev["doc_type"] = _span(h.doc_type)
+    elif h.key and h.key.value.doc_type:
+        doc.doc_type = h.key.value.doc_type
+        doc.doc_type_label = _type_label(doc.doc_type)
+        ev["doc_type"] = _span(h.key)
+    if h.date:
+        doc.date = h.date.value
+        ev["date"] = _span(h.date)
+        if doc.year is None:
+            doc.year = int(doc.date[:4])
+    if h.place:
+        doc.place = h.place.value
+        ev["place"] = _span(h.place)
+    if h.subject:
+        doc.subject = h.subject.value
+        ev["subject"] = _span(h.subject)
+    for fld, found in h.marks.items():
+        setattr(doc, fld, found.value)
+        ev[fld] = _span(found)
+    if h.stamp:
+        s = h.stamp
+        doc.incoming_stamp = IncomingStamp(
+            number=s.number, date=s.date, routing=s.routing, raw=text[s.start : s.end], span=Span(start=s.start, end=s.end)
+        )
+    doc.recipients = [Body(name=r.value, span=_span(r)) for r in h.recipients]
+    doc.issuer = _issuer(h, text, end, closing)
+    if doc.issuer and doc.issuer.inferred_from:
+        notes.append(("issuer_inferred", f"no issuing body in the header; inferred from {', '.join(doc.issuer.inferred_from)}"))
+
+
+def _issuer(h: Header, text: str, end: int, closing) -> Issuer | None:
+    groups = group_body_lines(h.issuer_lines)
+    if groups:
+        own = groups[-1]
+        issuer = Issuer(name=case_body_name(own.text), raw=own.text, span=Span(start=own.start, end=own.end))
+        if len(groups) > 1:
+            parent = groups[-2]
+            issuer.parent = Body(name=case_body_name(parent.text), raw=parent.text, span=Span(start=parent.start, end=parent.end))
+        return issuer
+    clues: list[str] = []
+    kind = None
+    if h.key and h.key.value.issuer_abbr:
+        kind = issuer_name(h.key.value.issuer_abbr) or expand_abbreviations(h.key.value.issuer_abbr)
+        if kind != h.key.value.issuer_abbr:
+            clues.append("symbol")
+        else:
+            kind = None
+    if kind is None and closing:
+        tm = next((a for a in closing.authority if a[0] == "TM"), None)
+        if tm:
+            kind = case_body_name(tm[1])
+            clues.append("signature")
+    if kind is None:
+        return None
+    name = kind
+    if kind in _LOCAL_BODIES:
+        level = own_level(text[h.body_start : end])
+        if level:
+            name += f" {level}"
+            clues.append("body_text")
+        if h.place:
+            name += f" {h.place.value}"
+            clues.append("place")
+    return Issuer(name=name, inferred_from=clues)
+
+
+def _fill_closing(doc: Document, c) -> None:
+    if not (c.signer_name or c.title or c.authority):
+        doc.cc = [CcEntry(name=n, purpose=p, span=Span(start=s, end=e)) for n, p, s, e in c.cc]
+        return
+    signer = Signer()
+    if c.signer_name:
+        signer.name = c.signer_name[0]
+        signer.span = Span(start=c.signer_name[1], end=c.signer_name[2])
+    if c.title:
+        signer.title = c.title[0]
+    signer.authority = [
+        Authority(prefix=p, meaning=authority_meaning(p), on_behalf_of=cased_title(who), span=Span(start=s, end=e))
+        for p, who, s, e in c.authority
+    ]
+    doc.signer = signer
+    doc.cc = [CcEntry(name=n, purpose=p, span=Span(start=s, end=e)) for n, p, s, e in c.cc]
+
+
+def _with_relation(ref: Reference, implemented: list[Reference]) -> Reference:
+    if any(ref is r for r in implemented):
+        ref.relation = "implements"
+    return ref
+
+
+def _same_key(a: str | None, b: str | None) -> bool:
+    def fold(k: str) -> str:
+        return unicodedata.normalize("NFC", k).casefold().replace("đ", "d").lstrip("0")
+
+    return bool(a and b) and fold(a) == fold(b)
+
+
+def _in_stamp(ref: Reference, h: Header) -> bool:
+    return bool(h.stamp) and h.stamp.start <= ref.span.start < h.stamp.end
+
+
+def _line_around(text: str, pos: int) -> Line:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    end = len(text) if end < 0 else end
+    return Line(start, end, text[start:end])
+
+
+def _type_label(code: str) -> str | None:
+    return next((e["label"] for e in entries("doc_types", "type") if e["code"] == code), None)
+
+
+def _span(found: Found) -> Span:
+    return Span(start=found.start, end=found.end)
+
+
+def _spans(model: BaseModel) -> Iterator[Span]:
+    if isinstance(model, Span):
+        yield model
+        return
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else [value]
+        for item in items:
+            if isinstance(item, BaseModel):
+                yield from _spans(item)
+
+
+def _place_on_pages(doc: Document, norm: TrackedText, offset: int, page_map: PageMap) -> None:
+    for span in _spans(doc):
+        span.page = page_map.page_at(norm.source_offset(offset + span.start))
+    first = page_map.page_at(norm.source_offset(offset))
+    last = page_map.page_at(norm.source_offset(offset + max(len(doc.text) - 1, 0)))
+    doc.pages = list(range(first, last + 1))

@@ -1,0 +1,114 @@
+"""Names of bodies and office-holders: from header capitals to the spelling people read.
+
+"ỦY BAN NHÂN DÂN / HUYỆN CẦN GIỜ" is one body written on two lines; "UBND TỈNH TÂY NINH /
+SỞ Y TẾ" is a parent and the body under it. A line that starts with a kind of body
+(bodies.toml) starts a new body; any other line continues the one above.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import cache
+
+from extractors.abbreviations import expand_abbreviations
+from extractors.lines import Line, is_upper
+from extractors.tables import entries
+
+
+@cache
+def _kinds() -> list[tuple[list[str], str, str]]:
+    """(words folded, canonical name, what follows) — longest first, for greedy matching."""
+    out = [(e["name"].casefold().split(), e["name"], e.get("then", "field")) for e in entries("bodies", "kind")]
+    return sorted(out, key=lambda k: -len(k[0]))
+
+
+@cache
+def _localities() -> list[list[str]]:
+    return sorted((e["name"].split() for e in entries("bodies", "locality")), key=lambda w: -len(w))
+
+
+@cache
+def titles() -> list[str]:
+    """Canonical office-holder titles, longest first."""
+    return sorted((e["name"] for e in entries("bodies", "title")), key=lambda t: -len(t))
+
+
+_LOWER_ALWAYS = {"và", "các", "của", "thuộc", "trực", "về"}
+_SEPARATORS = {"và", "-", ",", "&"}
+
+
+def _match(words: list[str], i: int, phrase: list[str]) -> bool:
+    return [w.casefold() for w in words[i : i + len(phrase)]] == phrase
+
+
+def case_body_name(name: str) -> str:
+    """Sentence case for a body name printed in capitals; other text only loses abbreviations."""
+    expanded = expand_abbreviations(name)
+    if not is_upper(name):
+        return expanded
+    words = re.findall(r"[-,&]|[^\s,\-&]+", expanded)
+    out: list[str] = []
+    mode = "field"  # field: capitalise the first word of each conjunct; place: every word
+    first_of_conjunct = True
+    i = 0
+    while i < len(words):
+        kind = next((k for k in _kinds() if _match(words, i, k[0])), None)
+        if kind:
+            out.append(kind[1])
+            i += len(kind[0])
+            mode, first_of_conjunct = kind[2], True
+            continue
+        loc = next((w for w in _localities() if _match(words, i, w)), None)
+        if loc:
+            out.extend(loc)
+            i += len(loc)
+            mode = "place"
+            continue
+        w = words[i]
+        low = w.casefold()
+        if low in _SEPARATORS:
+            out.append(low)
+            first_of_conjunct = mode == "field"
+        elif low in _LOWER_ALWAYS:
+            out.append(low)
+        elif mode == "place" or first_of_conjunct:
+            out.append(w[:1].upper() + w[1:].lower())
+            first_of_conjunct = False
+        else:
+            out.append(low)
+        i += 1
+    return re.sub(r"\s+([,])", r"\1", " ".join(out))
+
+
+def starts_body(line: str) -> bool:
+    words = expand_abbreviations(line).split()
+    return any(_match(words, 0, k[0]) for k in _kinds())
+
+
+def group_body_lines(lines: list[Line]) -> list[Line]:
+    """Header lines of the issuing block, grouped into one Line per body (parent first)."""
+    groups: list[list[Line]] = []
+    for line in lines:
+        if groups and not starts_body(line.text):
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    return [Line(g[0].start, g[-1].end, " ".join(ln.text.strip() for ln in g)) for g in groups]
+
+
+_LEVEL_MENTION = re.compile(
+    r"(?<!các )(?:Ủy ban nhân dân|UBND|Chủ tịch UBND|Chủ tịch Ủy ban nhân dân|Hội đồng nhân dân|HĐND)"
+    r"\s+(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)(?=[\s,.;:)]|$)(?P<next>\s+\w)?",
+)
+
+
+def own_level(text: str) -> str | None:
+    """The place level a letter calls its own issuer by ('UBND huyện' -> 'huyện').
+
+    Bare mentions ("Chủ tịch UBND huyện yêu cầu") name the issuer itself; "các xã" or a
+    named place ("huyện Cẩm Mỹ") name others.
+    """
+    counts = Counter(
+        m.group(1) for m in _LEVEL_MENTION.finditer(text) if not (m.group("next") or "").strip().isupper()
+    )
+    return counts.most_common(1)[0][0] if counts else None

@@ -1,0 +1,67 @@
+"""Lines of a normalized letter and what a line looks like.
+
+After normalization one line is one paragraph of the body, or one line of the header
+block. The predicates here are the vocabulary the layout stages share.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Line:
+    start: int
+    end: int
+    text: str
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+
+def lines_of(text: str, start: int = 0, end: int | None = None) -> list[Line]:
+    """The non-blank lines of text[start:end], with their offsets."""
+    end = len(text) if end is None else end
+    out = []
+    pos = start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl < 0 else nl
+        if text[pos:stop].strip():
+            out.append(Line(pos, stop, text[pos:stop]))
+        pos = stop + 1
+    return out
+
+
+def letters_only(s: str) -> str:
+    return "".join(c for c in s if c.isalpha())
+
+
+def is_upper(s: str) -> bool:
+    """Mostly capital letters, as the header's body names and signature titles are."""
+    letters = letters_only(s)
+    return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.85 * len(letters)
+
+
+_WORD = re.compile(r"\w+")
+
+
+def word_count(s: str) -> int:
+    return len(_WORD.findall(s))
+
+
+def looks_like_person_name(s: str) -> bool:
+    """'Nguyễn Ngọc Xuân': 2 to 5 capitalized words and nothing else."""
+    words = s.strip().split()
+    return 2 <= len(words) <= 5 and all(
+        w.isalpha() and w[0].isupper() and (len(w) == 1 or w[1:].islower()) for w in words
+    )
+
+
+_TERMINAL = (".", ";", ":", "!", "?", "./.")
+
+
+def looks_like_paragraph(s: str) -> bool:
+    """A line of running text, as opposed to a stray note, a stamp field or a name."""
+    n = word_count(s)
+    return n >= 8 or (n >= 5 and s.rstrip().endswith(_TERMINAL))
