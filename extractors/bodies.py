@@ -51,13 +51,15 @@ def case_body_name(name: str) -> str:
     mode = "field"  # field: capitalise the first word of each conjunct; place: every word
     first_of_conjunct = True
     i = 0
+    kind_may_start = True  # a kind starts the name, follows another kind, or follows "và", "-"
     while i < len(words):
-        kind = next((k for k in _kinds() if _match(words, i, k[0])), None)
+        kind = kind_may_start and next((k for k in _kinds() if _match(words, i, k[0])), None)
         if kind:
             out.append(kind[1])
             i += len(kind[0])
             mode, first_of_conjunct = kind[2], True
             continue
+        kind_may_start = False
         loc = next((w for w in _localities() if _match(words, i, w)), None)
         if loc:
             out.extend(loc)
@@ -69,6 +71,7 @@ def case_body_name(name: str) -> str:
         if low in _SEPARATORS:
             out.append(low)
             first_of_conjunct = mode == "field"
+            kind_may_start = True
         elif low in _LOWER_ALWAYS:
             out.append(low)
         elif mode == "place" or first_of_conjunct:

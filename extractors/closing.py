@@ -16,7 +16,8 @@ from extractors.lines import Line, is_upper, lines_of, looks_like_person_name
 from extractors.tables import entries
 
 _CC = re.compile(r"^Nơi\s+nhận\b\s*:?\s*")
-_AUTHORITY = re.compile(r"^(?P<prefix>TM|KT|TL|TUQ|Q)\s*[.:]\s*(?P<rest>\S.*)$")
+# Prefixes as ND 30 writes them, and the older slashed forms (T/M, K/T, T/L) of party documents.
+_AUTHORITY = re.compile(r"^(?P<prefix>TM|T/M|KT|K/T|TL|T/L|TUQ|Q)\s*[.:]?\s+(?P<rest>[^\W\d_].*)$")
 _LIST_ITEM = re.compile(r"^[-+•]\s*")
 _FILE = re.compile(r"^Lưu\b", re.I)
 _AS_ABOVE = re.compile(r"^Như\s+trên\b", re.I)
@@ -90,16 +91,17 @@ def read_closing(text: str, start: int, end: int) -> Closing:
         in_cc = False
         if m := _AUTHORITY.match(t):
             on_behalf, title = _split_title(m.group("rest"))
-            c.authority.append((m.group("prefix"), on_behalf, ln.start, ln.end))
+            c.authority.append((m.group("prefix").replace("/", ""), on_behalf, ln.start, ln.end))
             if title:
                 titles_seen.append(Line(ln.end - len(title), ln.end, title))
         elif _is_title_line(t):
             titles_seen.append(ln)
-        elif looks_like_person_name(t):
+        elif looks_like_person_name(t) or (titles_seen and is_upper(t) and looks_like_person_name(t.title())):
             names.append(ln)
     if names:
         n = names[-1]
-        c.signer_name = (n.text.strip(), n.start, n.end)
+        name = n.text.strip()
+        c.signer_name = (name.title() if is_upper(name) else name, n.start, n.end)
     if titles_seen:
         tl = titles_seen[-1]
         c.title = (cased_title(tl.text), tl.start, tl.end)

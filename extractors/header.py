@@ -61,6 +61,7 @@ _PLACE_DATE = re.compile(
     r"|ngày\s+\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4})",
     re.I,
 )
+_KEY_VALUE = re.compile(r"\d+(?:\s*[/-]\s*[0-9A-Za-zĐđÐ&]+)+")
 _SUBJECT = re.compile(r"^(?:V/v|Về\s+việc)\s*[:.]?\s*", re.I)
 _DEAR = re.compile(r"^Kính\s+gửi\s*[:.]?\s*")
 _TELEGRAM_TO = re.compile(r"^(?P<who>[^\n]{3,80}?)\s+điện\s*:\s*$", re.I)
@@ -134,15 +135,13 @@ def read_header(text: str, start: int, end: int) -> Header:
             h.marks[fld] = Found(value, ln.start, ln.end)
             i += 1
             continue
-        if h.key is None and NUMBER_LINE.match(t):
-            value_start = ln.start + _NUMBER_VALUE.match(t).end()
-            pd = _PLACE_DATE.search(t)
-            value_end = ln.start + pd.start() if pd else ln.end
-            raw = text[value_start:value_end].strip()
-            if key := parse_key(raw):
-                h.key = Found(key, value_start, value_start + len(raw))
-            if pd:
-                _take_place_date(h, ln, pd)
+        if h.key is None and NUMBER_LINE.match(t) and (value := _KEY_VALUE.match(t, _NUMBER_VALUE.match(t).end())):
+            if key := parse_key(value.group(0)):
+                h.key = Found(key, ln.start + value.start(), ln.start + value.end())
+            # OCR puts the right-hand column on the same line: "Số: 8731/UBND Cần Giờ, ngày ..."
+            if h.date is None and (pd := _place_date_line(t[value.end() :].strip())):
+                offset = ln.start + value.end() + (len(t[value.end() :]) - len(t[value.end() :].lstrip()))
+                _take_place_date(h, Line(offset, ln.end, ""), pd)
             i += 1
             continue
         if h.date is None and (pd := _place_date_line(t)):

@@ -27,7 +27,7 @@ from schemas import (
 from extractors.abbreviations import expand_abbreviations, issuer_name
 from extractors.bodies import case_body_name, group_body_lines, own_level
 from extractors.clauses import parse_clauses
-from extractors.closing import authority_meaning, body_end, cased_title, read_closing
+from extractors.closing import Closing, authority_meaning, body_end, cased_title, read_closing
 from extractors.header import Found, Header, read_header
 from extractors.implements import find_implements
 from extractors.lines import Line, lines_of
@@ -58,13 +58,24 @@ def extract_documents(pages: list[str]) -> tuple[list[Document], list[Extraction
             continue
         _place_on_pages(doc, norm, letter.start, page_map)
         index = len(documents)
-        warnings += [ExtractionWarning(code=c, message=m, document=index) for c, m in notes]
+        warnings += [
+            ExtractionWarning(
+                code=code,
+                message=message,
+                document=index,
+                page=None if at is None else page_map.page_at(norm.source_offset(letter.start + at)),
+            )
+            for code, message, at in notes
+        ]
         documents.append(doc)
     return documents, warnings
 
 
-def _extract_letter(text: str, letter: LetterSpan) -> tuple[Document | None, list[tuple[str, str]]]:
-    notes: list[tuple[str, str]] = []
+Note = tuple[str, str, int | None]  # code, message, offset in the letter's text
+
+
+def _extract_letter(text: str, letter: LetterSpan) -> tuple[Document | None, list[Note]]:
+    notes: list[Note] = []
     news = letter.form == "news_report"
     h = read_report(text, 0, len(text)) if news else read_header(text, 0, len(text))
     if h is None:
@@ -88,15 +99,15 @@ def _extract_letter(text: str, letter: LetterSpan) -> tuple[Document | None, lis
     if closing:
         _fill_closing(doc, closing)
     for ln in h.stray:
-        notes.append(("stray_line", f"ignored a line that belongs to no part of the letter: {ln.text!r}"))
+        notes.append(("stray_line", f"ignored a line that belongs to no part of the letter: {ln.text!r}", ln.start))
     if doc.key is None:
-        notes.append(("no_number", "no 'Số:' number/symbol found"))
+        notes.append(("no_number", "no 'Số:' number/symbol found", None))
     if doc.date is None:
-        notes.append(("no_date", "no date of issue found"))
+        notes.append(("no_date", "no date of issue found", None))
     return doc, notes
 
 
-def _fill_header(doc: Document, h: Header, text: str, end: int, closing, notes: list) -> None:
+def _fill_header(doc: Document, h: Header, text: str, end: int, closing: Closing | None, notes: list[Note]) -> None:
     ev = doc.evidence
     if h.key:
         k = h.key.value
@@ -131,10 +142,11 @@ def _fill_header(doc: Document, h: Header, text: str, end: int, closing, notes: 
     doc.recipients = [Body(name=r.value, span=_span(r)) for r in h.recipients]
     doc.issuer = _issuer(h, text, end, closing)
     if doc.issuer and doc.issuer.inferred_from:
-        notes.append(("issuer_inferred", f"no issuing body in the header; inferred from {', '.join(doc.issuer.inferred_from)}"))
+        clues = ", ".join(doc.issuer.inferred_from)
+        notes.append(("issuer_inferred", f"no issuing body in the header; inferred from {clues}", None))
 
 
-def _issuer(h: Header, text: str, end: int, closing) -> Issuer | None:
+def _issuer(h: Header, text: str, end: int, closing: Closing | None) -> Issuer | None:
     groups = group_body_lines(h.issuer_lines)
     if groups:
         own = groups[-1]
@@ -170,7 +182,7 @@ def _issuer(h: Header, text: str, end: int, closing) -> Issuer | None:
     return Issuer(name=name, inferred_from=clues)
 
 
-def _fill_closing(doc: Document, c) -> None:
+def _fill_closing(doc: Document, c: Closing) -> None:
     if not (c.signer_name or c.title or c.authority):
         doc.cc = [CcEntry(name=n, purpose=p, span=Span(start=s, end=e)) for n, p, s, e in c.cc]
         return

@@ -57,6 +57,8 @@ _MD_EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
 _MD_HEADING = re.compile(r"^[ ]{0,3}#{1,6}[ ]+", re.MULTILINE)
 _RULE_LINE = re.compile(r"^[ ]*(?:[-*_=]{3,}|\|?(?:[ ]*:?-{3,}:?[ ]*\|)+[ ]*:?-*:?[ ]*)[ ]*$", re.MULTILINE)
 _TABLE_PIPE = re.compile(r"[ ]*\|[ ]*")
+_HTML_BREAK = re.compile(r"<br\s*/?>", re.I)
+_HTML_TAG = re.compile(r"</?(?:p|b|strong|i|em|u|span|div|font|sup|sub)(?:\s[^>]*)?>", re.I)
 _TRAILING_SPACE = re.compile(r"[ ]+$", re.MULTILINE)
 _LEADING_SPACE = re.compile(r"^[ ]+", re.MULTILINE)
 _INNER_SPACES = re.compile(r"(?<=\S)[ ]{2,}(?=\S)")
@@ -87,6 +89,8 @@ def fold_tone_marks(t: TrackedText) -> TrackedText:
 
 
 def strip_markup(t: TrackedText) -> TrackedText:
+    t = t.sub(_HTML_BREAK, "\n")
+    t = t.sub(_HTML_TAG, "")
     t = t.sub(_MD_EMPHASIS, "")
     t = t.sub(_MD_HEADING, "")
     t = t.sub(_RULE_LINE, "")

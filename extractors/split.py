@@ -18,7 +18,11 @@ from extractors.lines import is_upper, lines_of
 NUMBER_LINE = re.compile(r"^S[ốôổo]\s*[:.;]?\s*\d[^\n]*/")
 # A certified copy's block (SAO Y / SAO LỤC / TRÍCH SAO) has its own number but is no new letter.
 COPY_NUMBER = re.compile(r"/\s*(?:SY|SL|TrS)\s*-", re.I)
-NATIONAL_MOTTO = re.compile(r"C[ỘO]NG\s+H[ÒO]A\s+X[ÃA]\s+H[ỘO]I\s+CH[ỦU]\s+NGH[ĨI]A\s+VI[ỆE]T\s+NAM", re.I)
+# The national motto; party documents carry the party's name in its place.
+NATIONAL_MOTTO = re.compile(
+    r"C[ỘO]NG\s+H[ÒO]A\s+X[ÃA]\s+H[ỘO]I\s+CH[ỦU]\s+NGH[ĨI]A\s+VI[ỆE]T\s+NAM|Đ[ẢA]NG\s+C[ỘO]NG\s+S[ẢA]N\s+VI[ỆE]T\s+NAM",
+    re.I,
+)
 # Fields of the incoming-mail stamp ("ĐẾN Số: 11116 / Ngày: 14/1/23 / Chuyển: ...").
 STAMP_LINE = re.compile(r"^(?:ĐẾN\b|Số\s*:\s*\d+\s*$|Ngày\s*:\s*[\d/.\-\s]+$|Giờ\s*:|Chuyển\s*:)")
 REPORTED_LETTER = re.compile(
@@ -29,7 +33,7 @@ LETTER_SIGNALS = (
     re.compile(r"^Kính\s+gửi\b", re.M),
     re.compile(r"^(?:V/v|Về\s+việc)\b", re.M | re.I),
     re.compile(r"^Nơi\s+nhận\b", re.M),
-    re.compile(r"^(?:TM|KT|TL|TUQ)\.\s", re.M),
+    re.compile(r"^(?:TM|T/M|KT|K/T|TL|T/L|TUQ)\.?\s", re.M),
     re.compile(r"\./\.\s*$", re.M),
 )
 # Header lines of one letter lie within this many lines of each other.

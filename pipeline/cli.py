@@ -1,0 +1,123 @@
+"""The `congvan` command: `congvan extract PATH... --out DIR` and `congvan schema`."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import traceback
+from importlib.metadata import version
+from pathlib import Path
+
+from schemas import Clause, ExtractionResult, json_schema
+
+from pipeline.batch import Job, Outcome, expand_inputs, plan_outputs, run_job
+from pipeline.errors import USAGE_ERROR, InternalError
+from pipeline.extract import DEFAULT_MAX_BYTES
+
+_MIB = 1024 * 1024
+
+
+def main(argv: list[str] | None = None) -> int:
+    # pdfminer logs a warning for every font quirk it works around; none of them changes the text.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    args = _parser().parse_args(argv)
+    return args.command(args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="congvan",
+        description="Turn Vietnamese official letters (.txt, .pdf) into JSON records of who must do what by when.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version('congvan')}")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    extract = commands.add_parser(
+        "extract", help="extract letters from files into JSON",
+        description="Write DIR/<input name>.json for every input. Folders stand for the .txt and .pdf "
+        "files directly inside them. Every input is tried; the exit code is that of the first "
+        "input that failed (see the README), 0 when none did.",
+    )
+    extract.add_argument("paths", nargs="+", metavar="PATH", help="a .txt or .pdf file, or a folder of them")
+    extract.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder for the JSON files")
+    extract.add_argument("--max-size", type=float, default=DEFAULT_MAX_BYTES / _MIB, metavar="MIB",
+                         help="refuse input files larger than this many MiB (default: %(default)g)")
+    extract.set_defaults(command=_extract)
+
+    schema = commands.add_parser("schema", help="print the JSON Schema of the output files")
+    schema.set_defaults(command=_schema)
+    return parser
+
+
+def _schema(_: argparse.Namespace) -> int:
+    sys.stdout.write(json_schema())
+    return 0
+
+
+def _extract(args: argparse.Namespace) -> int:
+    out_dir: Path = args.out
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        _say(f"error: cannot use {out_dir.as_posix()} as the output folder: {error.strerror}")
+        return USAGE_ERROR
+    inputs, notes = expand_inputs(args.paths)
+    jobs, name_notes = plan_outputs(inputs, out_dir)
+    for note in [*notes, *name_notes]:
+        _say(f"warning: {note}")
+    if not jobs:
+        _say("error: no input files to extract")
+        return USAGE_ERROR
+
+    outcomes = [_run(job, int(args.max_size * _MIB)) for job in jobs]
+
+    print(_summary_table(outcomes))
+    written = [o for o in outcomes if o.result is not None]
+    failed = [o for o in outcomes if o.error is not None]
+    print(f"\n{len(written)} of {len(outcomes)} input(s) written as JSON to {out_dir.as_posix()}/")
+    for outcome in failed:
+        _say(f"error: {outcome.error} (exit code {outcome.error.code})")
+    return failed[0].error.code if failed else 0
+
+
+def _run(job: Job, max_bytes: int) -> Outcome:
+    try:
+        return run_job(job, max_bytes=max_bytes)
+    except Exception as error:  # one input hitting a bug must not cost the rest of the batch
+        traceback.print_exc()
+        reason = f"internal error, please report it with this file ({type(error).__name__}: {error})"
+        return Outcome(job=job, error=InternalError(job.name, reason))
+
+
+def _summary_table(outcomes: list[Outcome]) -> str:
+    rows = [("file", "letters", "clauses", "references", "warnings", "result")]
+    for outcome in outcomes:
+        if outcome.result is not None:
+            rows.append((outcome.job.name, *map(str, _counts(outcome.result)), outcome.job.output.as_posix()))
+        else:
+            rows.append((outcome.job.name, "-", "-", "-", "-",
+                         f"{outcome.error.status} (exit {outcome.error.code})"))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for row in rows:
+        cells = [row[0].ljust(widths[0]), *(cell.rjust(w) for cell, w in zip(row[1:5], widths[1:5])), row[5]]
+        lines.append("  ".join(cells))
+    return "\n".join(lines)
+
+
+def _counts(result: ExtractionResult) -> tuple[int, int, int, int]:
+    documents = result.documents
+    return (
+        len(documents),
+        sum(_clause_count(doc.clauses) for doc in documents),
+        sum(len(doc.references) for doc in documents),
+        len(result.warnings),
+    )
+
+
+def _clause_count(clauses: list[Clause]) -> int:
+    return sum(1 + _clause_count(clause.children) for clause in clauses)
+
+
+def _say(message: str) -> None:
+    print(f"congvan: {message}", file=sys.stderr)

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Make this checkout ready to run and test: a virtualenv with congvan installed editable (with
+# its test tools), and Debian's Tesseract with Vietnamese for OCR. Safe to run again: work
+# already done is skipped, so a second run takes about a second.
+#
+# VENV=path puts the virtualenv elsewhere (default: .venv in the repo).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+venv="${VENV:-.venv}"
+stamp="$venv/.congvan-installed"
+wanted="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+
+find_python() {
+    local candidate
+    for candidate in python3.11 python3; do
+        if command -v "$candidate" >/dev/null &&
+            "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+            echo "$candidate"
+            return
+        fi
+    done
+    echo "setup: congvan needs Python 3.11 or newer (python3.11 or python3 on PATH)" >&2
+    exit 1
+}
+
+# The stamp holds the hash of pyproject.toml the venv was installed from: a changed
+# dependency list reinstalls, anything else is already in place (the install is editable).
+if [[ -x "$venv/bin/congvan" && -f "$stamp" && "$(cat "$stamp")" == "$wanted" ]]; then
+    echo "setup: $venv is up to date"
+else
+    if [[ ! -x "$venv/bin/python" ]]; then
+        python="$(find_python)"
+        echo "setup: creating $venv with $("$python" --version)"
+        "$python" -m venv "$venv"
+    fi
+    echo "setup: installing congvan (editable, with test extras) into $venv"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[test]"
+    echo "$wanted" >"$stamp"
+fi
+
+if command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx vie; then
+    echo "setup: tesseract with Vietnamese is installed"
+elif [[ "$(id -u)" == 0 ]]; then
+    echo "setup: installing tesseract-ocr and tesseract-ocr-vie from Debian"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-vie >/dev/null
+else
+    echo "setup: Tesseract with Vietnamese is missing; OCR of scans will need it. Install it with:" >&2
+    echo "         sudo apt-get install tesseract-ocr tesseract-ocr-vie" >&2
+fi

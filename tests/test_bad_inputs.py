@@ -1,0 +1,122 @@
+"""Bad input files: each fails with its own error and exit code, and costs the run nothing else."""
+import os
+
+import pytest
+
+from pipeline.cli import main
+
+# name -> (bytes or builder, exit code, words of the reason)
+CASES = {
+    "empty.txt": (b"", 4, "is empty (0 bytes)"),
+    "garbage.txt": (bytes(range(256)) * 4, 5, "binary file, not text"),
+    "latin1.txt": ("Réunion à Genève, très cher, où ça coûte.".encode("cp1252"), 6, "not UTF-8"),
+    "photo.png": (b"\x89PNG\r\n\x1a\n\x00\x00", 8, ".png input is not supported yet (OCR lands in a later release)"),
+    "scan.pdf": ("pdf-without-text", 9, "no text layer on any of its 1 page(s): it is a scan and needs OCR"),
+    "locked.pdf": ("pdf-encrypted", 10, "is encrypted with a password"),
+    "broken.pdf": (b"%PDF-1.7\n1 0 obj\n<< /Type /Cat", 11, "cannot be read as a PDF"),
+}
+
+
+def _write_case(folder, name, content, write_pdf, letter_text):
+    path = folder / name
+    if content == "pdf-without-text":
+        write_pdf(path, [[]])
+    elif content == "pdf-encrypted":
+        write_pdf(path, [letter_text.splitlines()], user_password="secret")
+    else:
+        path.write_bytes(content)
+    return path
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_bad_input_fails_with_its_error_and_the_good_ones_are_written(
+        tmp_path, name, write_pdf, letter_text, capsys):
+    content, code, reason = CASES[name]
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "good-1.txt").write_text(letter_text, encoding="utf-8")
+    bad = _write_case(inbox, name, content, write_pdf, letter_text)
+    (inbox / "good-2.txt").write_text(letter_text, encoding="utf-8")
+    out = tmp_path / "out"
+
+    status = main(["extract", str(inbox / "good-1.txt"), str(bad), str(inbox / "good-2.txt"), "--out", str(out)])
+
+    assert status == code
+    assert sorted(os.listdir(out)) == ["good-1.json", "good-2.json"]  # nothing for the bad file, no temp file
+    captured = capsys.readouterr()
+    assert f"congvan: error: {bad}: " in captured.err
+    assert reason in captured.err
+    assert f"(exit {code})" in captured.out
+
+
+def test_all_bad_inputs_in_one_run(tmp_path, write_pdf, letter_text, capsys):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    paths = [str(_write_case(inbox, name, content, write_pdf, letter_text))
+             for name, (content, _, _) in CASES.items()]
+    (inbox / "good.txt").write_text(letter_text, encoding="utf-8")
+    out = tmp_path / "out"
+
+    status = main(["extract", *paths, str(inbox / "good.txt"), str(tmp_path / "missing.txt"), "--out", str(out)])
+
+    assert status == CASES["empty.txt"][1]  # the first input that failed sets the exit code
+    assert os.listdir(out) == ["good.json"]
+    err = capsys.readouterr().err
+    for name, (_, code, reason) in CASES.items():
+        assert f"{inbox / name}: " in err and reason in err and f"(exit code {code})" in err
+    assert f"{tmp_path / 'missing.txt'}: does not exist (exit code 3)" in err
+
+
+def test_a_vietnamese_letter_in_cp1258_is_extracted(tmp_path, letter_text, encode_cp1258):
+    (tmp_path / "legacy.txt").write_bytes(encode_cp1258(letter_text))
+    assert main(["extract", str(tmp_path / "legacy.txt"), "--out", str(tmp_path / "out")]) == 0
+    assert (tmp_path / "out" / "legacy.json").is_file()
+
+
+def test_text_that_is_no_letter(tmp_path, not_a_letter_text, capsys):
+    (tmp_path / "shopping.txt").write_text(not_a_letter_text, encoding="utf-8")
+    status = main(["extract", str(tmp_path / "shopping.txt"), "--out", str(tmp_path / "out")])
+    assert status == 7
+    assert "shopping.txt: no official letter found in its 1 page" in capsys.readouterr().err
+    assert os.listdir(tmp_path / "out") == []
+
+
+def test_too_large_input(tmp_path, letter_text, capsys):
+    (tmp_path / "big.txt").write_text(letter_text * 200, encoding="utf-8")
+    status = main(["extract", str(tmp_path / "big.txt"), "--out", str(tmp_path / "out"), "--max-size", "0.01"])
+    assert status == 12
+    err = capsys.readouterr().err
+    assert "big.txt: is 0.2 MiB, over the 10485 bytes limit (raise it with --max-size)" in err
+
+
+def test_a_bug_on_one_input_does_not_stop_the_run(tmp_path, letter_text, monkeypatch, capsys):
+    import pipeline.extract
+
+    real = pipeline.extract.extract_documents
+
+    def crash_on_second(pages):
+        if "crash" in pages[0]:
+            raise ValueError("boom")
+        return real(pages)
+
+    monkeypatch.setattr(pipeline.extract, "extract_documents", crash_on_second)
+    (tmp_path / "a.txt").write_text("crash\n" + letter_text, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(letter_text, encoding="utf-8")
+    status = main(["extract", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--out", str(tmp_path / "out")])
+    assert status == 70
+    assert os.listdir(tmp_path / "out") == ["b.json"]
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "a.txt: internal error, please report it with this file (ValueError: boom)" in err
+
+
+def test_output_that_cannot_be_written(tmp_path, letter_text, monkeypatch, capsys):
+    import pipeline.batch
+
+    def disk_full(path, data):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pipeline.batch, "write_atomic", disk_full)
+    (tmp_path / "a.txt").write_text(letter_text, encoding="utf-8")
+    assert main(["extract", str(tmp_path / "a.txt"), "--out", str(tmp_path / "out")]) == 13
+    assert "a.txt: cannot write " in capsys.readouterr().err
+    assert os.listdir(tmp_path / "out") == []

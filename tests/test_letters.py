@@ -1,0 +1,300 @@
+"""Whole letters through extract_documents: header, closing, splitting, implements.
+
+The inputs are written the way real letters come in (flattened two-column headers, web
+transcriptions, OCR notes); each test states what a reader of the letter would say.
+"""
+import pytest
+
+from extractors import extract_documents
+
+
+def one(text: str):
+    docs, warnings = extract_documents([text])
+    assert len(docs) == 1, [d.key for d in docs]
+    return docs[0], warnings
+
+
+def ids(clauses):
+    out = []
+    for c in clauses:
+        out.append(c.id)
+        out += ids(c.children)
+    return out
+
+
+CONG_VAN = """ỦY BAN NHÂN DÂN
+TỈNH ĐỒNG NAI
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+Số: 1234/UBND-KGVX
+
+Đồng Nai, ngày 05 tháng 3 năm 2024
+
+V/v triển khai thực hiện Công điện số 968/CĐ-TTg ngày 16/10/2023 của Thủ tướng Chính phủ
+
+Kính gửi:
+- Giám đốc các Sở, ban, ngành tỉnh;
+- Chủ tịch UBND các huyện, thành phố Long Khánh, thành phố Biên Hòa.
+
+Thực hiện Công điện số 968/CĐ-TTg ngày 16/10/2023 của Thủ tướng Chính phủ về tiếp tục chấn chỉnh kỷ luật, kỷ cương, Chủ tịch UBND tỉnh yêu cầu:
+
+1. Giám đốc Sở Nội vụ chủ trì, phối hợp với các cơ quan liên quan kiểm tra công vụ.
+
+2. Chủ tịch UBND các huyện báo cáo kết quả trước ngày 15/12/2024./.
+
+Nơi nhận:
+- Như trên;
+- Thường trực Tỉnh ủy (b/c);
+- Lưu: VT, KGVX.
+
+TM. ỦY BAN NHÂN DÂN
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+
+Nguyễn Sơn Hùng
+"""
+
+
+def test_cong_van_header_and_closing():
+    doc, _ = one(CONG_VAN)
+    assert doc.key == "1234/UBND-KGVX" and doc.number == "1234" and doc.symbol == "UBND-KGVX"
+    assert doc.doc_type == "cong_van" and doc.doc_type_label == "Công văn"
+    assert doc.issuer.name == "Ủy ban nhân dân tỉnh Đồng Nai" and doc.issuer.parent is None
+    assert (doc.place, doc.date, doc.year) == ("Đồng Nai", "2024-03-05", 2024)
+    assert doc.subject.startswith("triển khai thực hiện Công điện số 968/CĐ-TTg")
+    assert [r.name for r in doc.recipients] == [
+        "Giám đốc các Sở, ban, ngành tỉnh",
+        "Chủ tịch UBND các huyện, thành phố Long Khánh, thành phố Biên Hòa",
+    ]
+    assert doc.signer.name == "Nguyễn Sơn Hùng" and doc.signer.title == "Phó Chủ tịch"
+    assert [(a.prefix, a.on_behalf_of) for a in doc.signer.authority] == [("TM", "Ủy ban nhân dân"), ("KT", "Chủ tịch")]
+    assert [(c.name, c.purpose) for c in doc.cc] == [
+        ("Như trên", "act"), ("Thường trực Tỉnh ủy (b/c)", "inform"), ("Lưu: VT, KGVX", "file")
+    ]
+    assert ids(doc.clauses) == ["1", "2"]
+    assert [i.key for i in doc.implements] == ["968/CĐ-TTg"]
+    assert [(r.key, r.relation) for r in doc.references] == [("968/CĐ-TTg", "implements")]
+
+
+def test_every_span_points_at_its_value():
+    doc, _ = one(CONG_VAN)
+    text = doc.text
+    for field, value in (("key", "1234/UBND-KGVX"), ("place", "Đồng Nai"), ("date", "ngày 05 tháng 3 năm 2024")):
+        span = doc.evidence[field]
+        assert text[span.start : span.end] == value
+        assert span.page == 1
+    assert text[doc.signer.span.start : doc.signer.span.end] == "Nguyễn Sơn Hùng"
+    assert text[doc.references[0].span.start : doc.references[0].span.end] == "968/CĐ-TTg"
+    first = doc.clauses[0]
+    assert text[first.span.start :].startswith("1. Giám đốc Sở Nội vụ")
+
+
+def test_two_column_header_flattened_onto_shared_lines():
+    text = (
+        "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "HUYỆN CẦN GIỜ Độc lập - Tự do - Hạnh phúc\n"
+        "Số: 8731 /UBND Cần Giờ, ngày 29 tháng 11 năm 2023\n"
+        "V/v tiếp tục chấn chỉnh, tăng cường kỷ luật\n\n"
+        "Kính gửi: Ủy ban nhân dân các xã, thị trấn.\n\n"
+        "Ủy ban nhân dân huyện đề nghị các đơn vị thực hiện nghiêm các nội dung sau:\n\n"
+        "1. Quán triệt đến từng cán bộ, công chức.\n\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\n\nCHỦ TỊCH\n\nNguyễn Văn Phương\n"
+    )
+    doc, _ = one(text)
+    assert doc.issuer.name == "Ủy ban nhân dân huyện Cần Giờ"
+    assert (doc.key, doc.place, doc.date) == ("8731/UBND", "Cần Giờ", "2023-11-29")
+    assert [r.name for r in doc.recipients] == ["Ủy ban nhân dân các xã, thị trấn"]
+    assert doc.signer.name == "Nguyễn Văn Phương" and doc.signer.title == "Chủ tịch"
+
+
+def test_web_table_header_with_html_breaks():
+    text = (
+        "| **UBND TỈNH TÂY NINH**<br>**SỞ Y TẾ** | **CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM**<br>Độc lập - Tự do - Hạnh phúc |\n"
+        "|---|---|\n"
+        "| Số: 3852/SYT-VP | Tây Ninh, ngày 06 tháng 01 năm 2023 |\n\n"
+        "V/v chấn chỉnh kỷ luật kỷ cương\n\n"
+        "Kính gửi: Các cơ quan, đơn vị trực thuộc Sở Y tế.\n\n"
+        "Sở Y tế đề nghị Thủ trưởng các đơn vị thực hiện nghiêm các nội dung sau đây:\n\n"
+        "1. Tổ chức kiểm tra công vụ.\n"
+    )
+    doc, _ = one(text)
+    assert doc.issuer.name == "Sở Y tế" and doc.issuer.parent.name == "Ủy ban nhân dân tỉnh Tây Ninh"
+    assert (doc.key, doc.date) == ("3852/SYT-VP", "2023-01-06")
+
+
+def test_titled_document_with_legal_bases():
+    text = (
+        "ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NAM\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\n"
+        "Số: 245/KH-UBND\n\nQuảng Nam, ngày 20 tháng 12 năm 2022\n\n"
+        "KẾ HOẠCH\n\nTriển khai thực hiện Chỉ thị số 26/CT-TTg ngày 05/9/2016 của Thủ tướng Chính phủ\n\n"
+        "Căn cứ Luật Tổ chức chính quyền địa phương; căn cứ Nghị định số 30/2020/NĐ-CP ngày 05/3/2020 của Chính phủ về công tác văn thư;\n\n"
+        "Ủy ban nhân dân tỉnh ban hành Kế hoạch triển khai như sau:\n\n"
+        "I. MỤC ĐÍCH, YÊU CẦU\n\n1. Mục đích\n\nNâng cao kỷ luật, kỷ cương.\n\n"
+        "II. NHIỆM VỤ\n\n1. Sở Nội vụ\n\na) Tham mưu kiểm tra công vụ.\n\nb) Tổng hợp báo cáo.\n\n"
+        "Nơi nhận:\n- Bộ Nội vụ (b/c);\n- Lưu: VT.\n\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\nLê Trí Thanh\n"
+    )
+    doc, _ = one(text)
+    assert (doc.doc_type, doc.doc_type_label) == ("ke_hoach", "Kế hoạch")
+    assert doc.subject.startswith("Triển khai thực hiện Chỉ thị số 26/CT-TTg")
+    assert ids(doc.clauses) == ["I", "I.1", "II", "II.1", "II.1.a", "II.1.b"]
+    assert [i.key for i in doc.implements] == ["26/CT-TTg"]
+    relations = {r.key: r.relation for r in doc.references}
+    assert relations == {"26/CT-TTg": "implements", "30/2020/NĐ-CP": "basis"}
+    assert doc.signer.title == "Chủ tịch" and doc.signer.authority[0].on_behalf_of == "Ủy ban nhân dân"
+
+
+def test_telegram_recipients_and_urgency():
+    text = (
+        "ỦY BAN NHÂN DÂN\nTỈNH THỪA THIÊN HUẾ\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\n"
+        "HỎA TỐC\n\nSố: 05/CĐ-UBND\n\nThừa Thiên Huế, ngày 12 tháng 10 năm 2023\n\n"
+        "CÔNG ĐIỆN\n\nVề việc chủ động ứng phó với mưa lớn\n\n"
+        "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH điện:\n\n- Giám đốc các Sở, ban, ngành;\n- Chủ tịch UBND các huyện, thị xã, thành phố Huế.\n\n"
+        "Để chủ động ứng phó với mưa lớn, Chủ tịch UBND tỉnh yêu cầu thực hiện các nội dung sau:\n\n"
+        "1. Theo dõi chặt chẽ diễn biến thời tiết.\n\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\n\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nHoàng Hải Minh\n"
+    )
+    doc, _ = one(text)
+    assert (doc.doc_type, doc.key, doc.urgency) == ("cong_dien", "05/CĐ-UBND", "hoa_toc")
+    assert doc.subject == "chủ động ứng phó với mưa lớn"
+    assert [r.name for r in doc.recipients] == ["Giám đốc các Sở, ban, ngành", "Chủ tịch UBND các huyện, thị xã, thành phố Huế"]
+
+
+def test_incoming_stamp_on_separate_lines_is_not_the_letters_number():
+    text = (
+        "ĐẾN\nSố: 1123\nNgày: 12/3/2024\nChuyển: Phòng Nội vụ\n\n"
+        "UBND HUYỆN CẦN GIỜ\nPHÒNG NỘI VỤ\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n\n"
+        "Số: 45/PNV\n\nCần Giờ, ngày 08 tháng 3 năm 2024\n\nV/v báo cáo công tác cải cách hành chính\n\n"
+        "Kính gửi: Ủy ban nhân dân các xã, thị trấn.\n\n"
+        "Phòng Nội vụ đề nghị Ủy ban nhân dân các xã, thị trấn báo cáo kết quả trước ngày 20/3/2024./.\n\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\n\nTRƯỞNG PHÒNG\n\nLê Văn Tám\n"
+    )
+    doc, _ = one(text)
+    assert doc.key == "45/PNV"
+    assert doc.incoming_stamp.number == "1123" and doc.incoming_stamp.date == "2024-03-12"
+    assert doc.incoming_stamp.routing == "Phòng Nội vụ"
+    assert doc.issuer.name == "Phòng Nội vụ" and doc.issuer.parent.name == "Ủy ban nhân dân huyện Cần Giờ"
+    assert doc.signer.title == "Trưởng phòng"
+
+
+def test_party_document_and_slashed_authority():
+    text = (
+        "TỈNH ỦY TÂY NINH\n*\n\nĐẢNG CỘNG SẢN VIỆT NAM\n\nSố 68-CTr/TU\n\nTây Ninh, ngày 15 tháng 10 năm 2021\n\n"
+        "CHƯƠNG TRÌNH HÀNH ĐỘNG\n\nThực hiện Nghị quyết Đại hội đại biểu toàn quốc lần thứ XIII của Đảng\n\n"
+        "Ban Thường vụ Tỉnh ủy xây dựng Chương trình hành động với các nội dung sau:\n\n1. Quán triệt sâu rộng.\n\n"
+        "Nơi nhận:\n- Các huyện ủy;\n- Lưu Văn phòng Tỉnh ủy.\n\nT/M BAN THƯỜNG VỤ\nBÍ THƯ\n\nNguyễn Thành Tâm\n"
+    )
+    doc, _ = one(text)
+    assert doc.key == "68-CTr/TU"
+    assert doc.issuer.name == "Tỉnh ủy Tây Ninh"
+    assert [a.prefix for a in doc.signer.authority] == ["TM"]
+    assert doc.signer.name == "Nguyễn Thành Tâm" and doc.signer.title == "Bí thư"
+
+
+def test_missing_issuer_block_is_inferred_and_said():
+    text = (
+        "Số: 03 /CT-UBND\n\nCẩm Mỹ, ngày 14 tháng 6 năm 2023\n\nCHỈ THỊ\n\nVề nâng cao hiệu quả cải cách hành chính\n\n"
+        "Cải cách hành chính được Huyện ủy, UBND huyện xác định là nhiệm vụ quan trọng; Chủ tịch UBND huyện yêu cầu:\n\n"
+        "1. Chủ tịch UBND các xã, thị trấn tăng cường kiểm tra.\n\nNơi nhận:\n- Lưu: VT.\n\nHuỳnh Tấn Thìn\n"
+    )
+    doc, warnings = one(text)
+    assert doc.issuer.name == "Ủy ban nhân dân huyện Cẩm Mỹ"
+    assert doc.issuer.inferred_from == ["symbol", "body_text", "place"]
+    assert any(w.code == "issuer_inferred" for w in warnings)
+    assert doc.signer.name == "Huỳnh Tấn Thìn" and doc.doc_type == "chi_thi"
+
+
+def test_stray_handwritten_lines_are_reported_not_used():
+    text = (
+        "gửi Thính\n\nỦY BAN NHÂN DÂN\nHUYỆN CẦN GIỜ\n\nSố: 8731 /UBND\n\nCần Giờ, ngày 29 tháng 11 năm 2023\n\n"
+        "V/v tiếp tục chấn chỉnh kỷ luật\n\nTổ chức HC:\n\nTrần Văn Hùng\n\n"
+        "Kính gửi: Các cơ quan, đơn vị thuộc huyện.\n\n7/2023\n\nBan\n\n"
+        "Thực hiện Công văn số 5611/UBND-VX ngày 11 tháng 11 năm 2023 của Ủy ban nhân dân Thành phố;\n\n"
+        "1. Đề nghị các cơ quan quán triệt thực hiện.\n\nNơi nhận:\n- Lưu: VT.\n\nCHỦ TỊCH\n\nNguyễn Văn A\n"
+    )
+    doc, warnings = one(text)
+    stray = [w.message for w in warnings if w.code == "stray_line"]
+    assert len(stray) == 5 and all(w.page == 1 for w in warnings if w.code == "stray_line")
+    assert doc.issuer.name == "Ủy ban nhân dân huyện Cần Giờ" and doc.signer.name == "Nguyễn Văn A"
+    assert [i.key for i in doc.implements] == ["5611/UBND-VX"]
+
+
+def test_news_page_yields_the_reported_letter_without_chrome():
+    text = (
+        "CỔNG THÔNG TIN ĐIỆN TỬ TỈNH\n\nThời gian: 15/05/2023 07:47\n\nTăng cường trách nhiệm xử lý công việc\n\n"
+        "Thực hiện Công điện số 280/CĐ-TTg ngày 19/4/2023 của Thủ tướng Chính phủ, ngày 04/5/2023, "
+        "Ủy ban nhân dân thành phố Hải Phòng ban hành Công văn số 966/UBND-KSTTHC về chấn chỉnh, tăng cường trách nhiệm.\n\n"
+        "Chủ tịch Ủy ban nhân dân thành phố yêu cầu:\n\n1. Thủ trưởng các Sở quán triệt thực hiện.\n\n"
+        "2. Giám đốc Sở Nội vụ kiểm tra công vụ.\n\nQuang Hưng\n\nCác tin cũ hơn\n\nLượt truy cập: 632073\n\n"
+        "Cơ quan chủ quản: UBND thành phố Hải Phòng\n\nĐiện thoại: 0225.3846314\n"
+    )
+    doc, _ = one(text)
+    assert doc.form == "news_report"
+    assert (doc.key, doc.doc_type, doc.date) == ("966/UBND-KSTTHC", "cong_van", "2023-05-04")
+    assert doc.issuer.name == "Ủy ban nhân dân thành phố Hải Phòng"
+    assert doc.subject == "chấn chỉnh, tăng cường trách nhiệm"
+    assert doc.signer is None and ids(doc.clauses) == ["1", "2"]
+    assert "Quang Hưng" not in doc.clauses[-1].text
+    assert [i.key for i in doc.implements] == ["280/CĐ-TTg"]
+    assert [r.key for r in doc.references] == ["280/CĐ-TTg"]
+
+
+def test_forwarding_letter_then_the_forwarded_one():
+    second = CONG_VAN.replace("1234/UBND-KGVX", "1300/UBND-KGVX")
+    text = CONG_VAN + "\n" + second
+    docs, _ = extract_documents([text])
+    assert [d.key for d in docs] == ["1234/UBND-KGVX", "1300/UBND-KGVX"]
+    assert docs[0].signer.name == docs[1].signer.name == "Nguyễn Sơn Hùng"
+    assert docs[1].text.startswith("ỦY BAN NHÂN DÂN")
+
+
+def test_pages_are_tracked_across_a_page_break():
+    head, tail = CONG_VAN.split("2. Chủ tịch")
+    docs, _ = extract_documents([head, "2. Chủ tịch" + tail])
+    doc = docs[0]
+    assert doc.pages == [1, 2]
+    assert doc.clauses[1].span.page == 2 and doc.signer.span.page == 2 and doc.evidence["key"].page == 1
+
+
+def test_copy_block_is_not_another_letter():
+    text = CONG_VAN + "\nSAO Y BẢN CHÍNH\nSố: 12/SY-VP\nĐồng Nai, ngày 06 tháng 3 năm 2024\n"
+    docs, _ = extract_documents([text])
+    assert len(docs) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "Biên bản họp chi bộ tháng 3: các đảng viên đều có mặt đầy đủ.",
+        "Lorem ipsum dolor sit amet, consectetur adipiscing elit.",
+        "Danh sách học sinh lớp 10A1 năm học 2023 - 2024",
+    ],
+)
+def test_text_that_is_no_letter(text):
+    assert extract_documents([text])[0] == []
+
+
+@pytest.mark.parametrize(
+    "opening, expected",
+    [
+        ("Thực hiện Công văn số 5611/UBND-VX ngày 11 tháng 11 năm 2023 của Ủy ban nhân dân Thành phố về tiếp tục chấn chỉnh;", ["5611/UBND-VX"]),
+        ("Triển khai Công điện số 968/CĐ-TTg ngày 16/10/2023 của Thủ tướng Chính phủ, Sở Nội vụ đề nghị:", ["968/CĐ-TTg"]),
+        ("Thực hiện chỉ đạo của Chủ tịch UBND tỉnh tại Công văn số 3041/UBND-NC ngày 26/9/2023, Sở Y tế đề nghị:", ["3041/UBND-NC"]),
+        ("Tiếp theo Công văn số 120/SNV-CCHC ngày 02/02/2024 của Sở Nội vụ, Sở Nội vụ đề nghị:", ["120/SNV-CCHC"]),
+        ("Thực hiện Kế hoạch số 12/KH-UBND ngày 05/01/2024 và Công văn số 34/UBND-VX ngày 08/01/2024 của UBND tỉnh; UBND huyện yêu cầu:", ["12/KH-UBND", "34/UBND-VX"]),
+        ("Thực hiện Công văn số 1/UBND-VX của UBND tỉnh về triển khai Nghị định số 73/2023/NĐ-CP, Sở Nội vụ đề nghị:", ["1/UBND-VX"]),
+        ("Thực hiện Công văn số 1/UBND-VX ngày 2/3/2024 của UBND tỉnh, Sở Nội vụ đề nghị các đơn vị triển khai Nghị định số 73/2023/NĐ-CP:", ["1/UBND-VX"]),
+        ("Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05/3/2020 của Chính phủ về công tác văn thư, Sở Nội vụ đề nghị:", []),
+        ("Phúc đáp Công văn số 55/PGD ngày 01/3/2024 của Phòng Giáo dục, Phòng Nội vụ có ý kiến như sau:", []),
+        ("Sau gần 2 năm triển khai Quyết định số 1719/QĐ-UBND ngày 20/10/2021, một số nội dung còn chậm:", []),
+    ],
+)
+def test_implements_from_the_opening(opening, expected):
+    text = CONG_VAN.replace(
+        "Thực hiện Công điện số 968/CĐ-TTg ngày 16/10/2023 của Thủ tướng Chính phủ về tiếp tục chấn chỉnh kỷ luật, kỷ cương, Chủ tịch UBND tỉnh yêu cầu:",
+        opening,
+    ).replace("V/v triển khai thực hiện Công điện số 968/CĐ-TTg ngày 16/10/2023 của Thủ tướng Chính phủ", "V/v chấn chỉnh kỷ luật")
+    doc, _ = one(text)
+    assert [i.key for i in doc.implements] == expected

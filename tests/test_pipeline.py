@@ -1,0 +1,167 @@
+"""The pipeline's steps one by one: text decoding, PDF text layers, one file to a result, writing."""
+import hashlib
+import os
+import unicodedata
+
+import pytest
+
+from pipeline.errors import (
+    CorruptPdfError,
+    EmptyInputError,
+    EncryptedPdfError,
+    InputTooLargeError,
+    NotTextError,
+    OcrRequiredError,
+    UndecodableTextError,
+    UnsupportedInputError,
+)
+from pipeline.extract import PDF, TEXT, extract_file
+from pipeline.output import render_json, write_atomic
+from pipeline.pdf import read_pdf_pages
+from pipeline.text_file import read_text_pages
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16"])
+def test_unicode_text_decodes(letter_text, encoding):
+    pages, warnings = read_text_pages("a.txt", letter_text.encode(encoding))
+    assert [page.text for page in pages] == [letter_text]
+    assert pages[0].method == "text"
+    assert warnings == []
+
+
+def test_cp1258_text_decodes_with_a_warning(letter_text, encode_cp1258):
+    pages, warnings = read_text_pages("a.txt", encode_cp1258(letter_text))
+    assert unicodedata.normalize("NFC", pages[0].text) == letter_text
+    assert [w.code for w in warnings] == ["legacy_encoding"]
+
+
+def test_western_text_in_a_legacy_code_page_is_not_taken_for_vietnamese():
+    french = "Le conseil a décidé que la réunion aura lieu à Genève, où ça coûte très cher.".encode("cp1252")
+    with pytest.raises(UndecodableTextError, match=r"a\.txt: not UTF-8 \(invalid byte 0xe9"):
+        read_text_pages("a.txt", french)
+
+
+def test_form_feeds_split_pages_and_a_final_one_opens_none():
+    pages, _ = read_text_pages("a.txt", "một\fhai\f\fbốn\f".encode())
+    assert [(p.number, p.text) for p in pages] == [(1, "một"), (2, "hai"), (3, ""), (4, "bốn")]
+
+
+@pytest.mark.parametrize("data", [b"\x00\x01binary", bytes(range(1, 32)) * 10 + b"abc"])
+def test_binary_data_is_not_text(data):
+    with pytest.raises(NotTextError, match="a.bin: .*binary file"):
+        read_text_pages("a.bin", data)
+
+
+def test_white_space_only_is_empty():
+    with pytest.raises(EmptyInputError):
+        read_text_pages("a.txt", b" \n\t\n")
+
+
+def test_pdf_text_layer_per_page(tmp_path, write_pdf, letter_text):
+    lines = letter_text.splitlines()
+    path = write_pdf(tmp_path / "a.pdf", [lines[:9], lines[9:]])
+    pages, warnings = read_pdf_pages("a.pdf", path.read_bytes())
+    assert [p.method for p in pages] == ["text_layer", "text_layer"]
+    assert pages[0].text.splitlines() == lines[:9]
+    assert pages[1].text.splitlines() == lines[9:]
+    assert warnings == []
+
+
+def test_pdf_page_without_text_layer_is_a_warning(tmp_path, write_pdf, letter_text):
+    path = write_pdf(tmp_path / "a.pdf", [letter_text.splitlines(), []])
+    pages, warnings = read_pdf_pages("a.pdf", path.read_bytes())
+    assert len(pages) == 2 and pages[1].text == ""
+    assert [(w.code, w.page) for w in warnings] == [("page_needs_ocr", 2)]
+
+
+def test_pdf_without_text_layer_needs_ocr(tmp_path, write_pdf):
+    path = write_pdf(tmp_path / "scan.pdf", [[], []])
+    with pytest.raises(OcrRequiredError, match="scan.pdf: no text layer on any of its 2 page"):
+        read_pdf_pages("scan.pdf", path.read_bytes())
+
+
+def test_pdf_with_zero_pages_is_corrupt(tmp_path, write_pdf):
+    path = write_pdf(tmp_path / "none.pdf", [])
+    with pytest.raises(CorruptPdfError, match="none.pdf: has no pages"):
+        read_pdf_pages("none.pdf", path.read_bytes())
+
+
+def test_encrypted_pdf(tmp_path, write_pdf, letter_text):
+    path = write_pdf(tmp_path / "locked.pdf", [letter_text.splitlines()], user_password="secret")
+    with pytest.raises(EncryptedPdfError, match="locked.pdf: is encrypted"):
+        read_pdf_pages("locked.pdf", path.read_bytes())
+
+
+def test_truncated_pdf_is_corrupt(tmp_path, write_pdf, letter_text):
+    data = write_pdf(tmp_path / "a.pdf", [letter_text.splitlines()]).read_bytes()
+    with pytest.raises(CorruptPdfError, match="cut.pdf: cannot be read as a PDF"):
+        read_pdf_pages("cut.pdf", data[:200])
+
+
+def test_extract_text_file(tmp_path, letter_text):
+    path = tmp_path / "letter.txt"
+    path.write_text(letter_text, encoding="utf-8")
+    result = extract_file(path, name="in/letter.txt")
+    data = path.read_bytes()
+    assert result.source.model_dump() == {
+        "path": "in/letter.txt", "sha256": hashlib.sha256(data).hexdigest(),
+        "media_type": TEXT, "size_bytes": len(data),
+    }
+    assert len(result.documents) >= 1
+
+
+def test_pdf_is_recognised_by_content_whatever_its_name(tmp_path, write_pdf, letter_text):
+    path = write_pdf(tmp_path / "letter.txt", [letter_text.splitlines()])
+    assert extract_file(path).source.media_type == PDF
+
+
+@pytest.mark.parametrize("name, data, error, reason", [
+    ("scan.png", b"\x89PNG\r\n\x1a\n...", UnsupportedInputError, ".png input is not supported yet"),
+    ("scan.txt", b"\xff\xd8\xff\xe0 jpeg", UnsupportedInputError, "is an image"),
+    ("letter.docx", b"PK\x03\x04", UnsupportedInputError, ".docx input is not supported"),
+    ("fake.pdf", b"hello", CorruptPdfError, "has no %PDF- header"),
+    ("empty.pdf", b"", EmptyInputError, r"is empty \(0 bytes\)"),
+])
+def test_file_kinds_that_fail_before_reading(tmp_path, name, data, error, reason):
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(error, match=reason):
+        extract_file(path)
+
+
+def test_size_limit(tmp_path, letter_text):
+    path = tmp_path / "big.txt"
+    path.write_text(letter_text * 10, encoding="utf-8")
+    with pytest.raises(InputTooLargeError, match="over the 100 bytes limit"):
+        extract_file(path, max_bytes=100)
+
+
+def test_rendered_json_is_deterministic_utf8(tmp_path, letter_text):
+    path = tmp_path / "letter.txt"
+    path.write_text(letter_text, encoding="utf-8")
+    first = render_json(extract_file(path))
+    assert first == render_json(extract_file(path))
+    assert "ỦY BAN NHÂN DÂN".encode() in first  # not \u escapes
+    assert first.startswith(b'{\n  "schema_version"')
+
+
+def test_atomic_write_replaces_and_leaves_no_temporary_file(tmp_path):
+    target = tmp_path / "a.json"
+    target.write_bytes(b"old")
+    write_atomic(target, b"new")
+    assert target.read_bytes() == b"new"
+    assert os.listdir(tmp_path) == ["a.json"]
+
+
+def test_atomic_write_failure_keeps_the_old_file(tmp_path, monkeypatch):
+    target = tmp_path / "a.json"
+    target.write_bytes(b"old")
+
+    def refuse(*_):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(OSError):
+        write_atomic(target, b"new")
+    assert target.read_bytes() == b"old"
+    assert os.listdir(tmp_path) == ["a.json"]
