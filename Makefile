@@ -5,7 +5,7 @@ OUT ?= out/samples
 
 export VENV
 
-.PHONY: setup run test schema bench
+.PHONY: setup run test schema bench goldens
 
 setup:
 	@bash scripts/setup.sh
@@ -21,3 +21,6 @@ schema: setup
 
 bench: setup
 	$(VENV)/bin/python benchmarks/extract_text.py
+
+goldens: setup
+	UPDATE_GOLDENS=1 $(VENV)/bin/pytest tests/test_samples.py

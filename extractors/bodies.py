@@ -74,6 +74,7 @@ def case_body_name(name: str) -> str:
             kind_may_start = True
         elif low in _LOWER_ALWAYS:
             out.append(low)
+            first_of_conjunct = False
         elif mode == "place" or first_of_conjunct:
             out.append(w[:1].upper() + w[1:].lower())
             first_of_conjunct = False

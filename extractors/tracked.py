@@ -62,6 +62,10 @@ class TrackedText:
     def source_offset(self, i: int) -> int:
         return self.origin[min(max(i, 0), len(self.text))]
 
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """The source range a clean range came from (combining marks after its end included)."""
+        return self.source_offset(start), self.source_offset(end)
+
 
 @dataclass(frozen=True)
 class PageMap:

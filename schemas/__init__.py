@@ -22,6 +22,7 @@ from schemas.models import (
     Signer,
     Source,
     Span,
+    Target,
 )
 
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
@@ -35,5 +36,5 @@ def json_schema() -> str:
 __all__ = [
     "SCHEMA_PATH", "SCHEMA_VERSION", "Assignee", "Authority", "Body", "CcEntry", "Clause", "Deadline",
     "Document", "DocumentLink", "ExtractionResult", "ExtractionWarning", "IncomingStamp", "Issuer",
-    "Obligation", "Page", "Reference", "Signer", "Source", "Span", "json_schema",
+    "Obligation", "Page", "Reference", "Signer", "Source", "Span", "Target", "json_schema",
 ]

@@ -126,12 +126,36 @@ DeadlineKind = Literal["date", "recurring", "relative", "urgent", "ongoing"]
 
 
 class Deadline(Model):
+    """When an obligation is due.
+
+    date: a day, or the last day of the month, quarter, half or year named ("hết năm 2023").
+    recurring: every `period` ("hằng tháng"), on `day` of it when given ("trước ngày 20 hằng tháng").
+    relative: `days` (working days when `working_days`) counted from `counted_from`; `date`
+    is computed on the working-day calendar when that start is known.
+    urgent: "khẩn trương", "ngay", "kịp thời"; ongoing: "thường xuyên" — no date.
+    """
+
     kind: DeadlineKind
     date: str | None = Field(default=None, description="ISO due date, when known")
     period: Literal["day", "week", "month", "quarter", "half_year", "year"] | None = None
+    day: int | None = Field(default=None, description="Day of the period a recurring deadline falls on")
     days: int | None = None
     working_days: bool | None = None
-    raw: str | None = None
+    counted_from: Literal["signing", "receipt", "event"] | None = Field(
+        default=None, description="What a relative deadline counts from"
+    )
+    raw: str = Field(description="The deadline as written")
+    span: Span | None = None
+
+
+class Target(Model):
+    """A figure the obligation must reach: 'tối thiểu 96%', '100% thủ tục hành chính'."""
+
+    value: float
+    unit: str = Field(description="'%', or the counted noun ('hồ sơ', 'lượt')")
+    bound: Literal["at_least", "at_most", "exactly"] = "exactly"
+    subject: str | None = Field(default=None, description="What is measured, when the text says")
+    raw: str
     span: Span | None = None
 
 
@@ -141,6 +165,7 @@ class Obligation(Model):
     span: Span
     assignees: list[Assignee] = Field(default_factory=list)
     deadline: Deadline | None = None
+    targets: list[Target] = Field(default_factory=list)
     implements: DocumentLink | None = None
     needs_review: bool = False
     review_reasons: list[str] = Field(default_factory=list)

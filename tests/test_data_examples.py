@@ -3,6 +3,9 @@ import pytest
 
 from extractors import tables
 from extractors.abbreviations import expand_abbreviations, issuer_name
+from extractors.bodies import case_body_name
+from extractors.closing import body_end, read_closing
+from extractors.header import read_header
 from extractors.keys import parse_key
 from extractors.normalize import normalize
 from extractors.references import find_references
@@ -48,3 +51,59 @@ def test_symbol_issuer_example(code, name, example):
     parts = key.issuer_abbr.split("-")
     assert code in parts or (code in ("QH", "UBTVQH") and parts[0].rstrip("0123456789") == code)
     assert issuer_name(code) == name
+
+
+BODY_EXAMPLES = [
+    pytest.param(printed, expected, id=printed)
+    for table in ("kind", "locality") for e in tables.entries("bodies", table) for printed, expected in e["examples"]
+]
+
+
+@pytest.mark.parametrize("printed,expected", BODY_EXAMPLES)
+def test_body_name_example(printed, expected):
+    assert case_body_name(printed) == expected
+
+
+TITLE_EXAMPLES = [
+    pytest.param(e["name"], ex, id=ex) for e in tables.entries("bodies", "title") for ex in e["examples"]
+]
+
+
+@pytest.mark.parametrize("name,example", TITLE_EXAMPLES)
+def test_signature_title_example(name, example):
+    closing = read_closing(f"{example}\n\nNguyễn Văn An\n", 0, len(example) + 16)
+    assert closing.title[0] == name and closing.signer_name[0] == "Nguyễn Văn An"
+
+
+AUTHORITY_EXAMPLES = [
+    pytest.param(e["prefix"], ex, id=ex) for e in tables.entries("signature", "authority") for ex in e["examples"]
+]
+
+
+@pytest.mark.parametrize("prefix,example", AUTHORITY_EXAMPLES)
+def test_authority_example(prefix, example):
+    text = f"{example}\nPHÓ GIÁM ĐỐC\n\nTrần Thị Bình\n"
+    closing = read_closing(text, 0, len(text))
+    assert [a[0] for a in closing.authority] == [prefix]
+
+
+MARK_EXAMPLES = [
+    pytest.param(e["field"], e["value"], ex, id=ex) for e in tables.entries("signature", "mark") for ex in e["examples"]
+]
+
+
+@pytest.mark.parametrize("field,value,example", MARK_EXAMPLES)
+def test_mark_example(field, value, example):
+    text = normalize(f"ỦY BAN NHÂN DÂN\nTỈNH AN GIANG\n\n{example}\n\nSố: 12/UBND-VP\n\nAn Giang, ngày 05 tháng 01 năm 2024\n").text
+    header = read_header(text, 0, len(text))
+    assert header.marks[field].value == value
+
+
+CHROME_EXAMPLES = [pytest.param(ex, id=ex) for e in tables.entries("web_chrome", "marker") for ex in e["examples"]]
+
+
+@pytest.mark.parametrize("example", CHROME_EXAMPLES)
+def test_web_chrome_example(example):
+    body = "1. Thủ trưởng các Sở quán triệt thực hiện nghiêm các nội dung trên.\n\n"
+    text = body + example + "\n"
+    assert body_end(text, 0, len(text), news=True) == len(body)

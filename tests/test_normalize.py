@@ -1,0 +1,64 @@
+"""Normalization: one spelling of the text, with every character traceable to the input."""
+import re
+import unicodedata
+
+import pytest
+
+from extractors.normalize import normalize
+from extractors.tracked import PageMap, TrackedText
+
+
+@pytest.mark.parametrize(
+    "raw, clean",
+    [
+        (unicodedata.normalize("NFD", "Ủy ban nhân dân"), "Ủy ban nhân dân"),
+        ("Uỷ ban nhân dân", "Ủy ban nhân dân"),
+        ("UỶ BAN NHÂN DÂN", "ỦY BAN NHÂN DÂN"),
+        ("CỘNG HOÀ XÃ HỘI", "CỘNG HÒA XÃ HỘI"),
+        ("hoả tốc, thoả thuận, thuỷ lợi", "hỏa tốc, thỏa thuận, thủy lợi"),
+        ("quý I, quỹ đất, hoàn thành", "quý I, quỹ đất, hoàn thành"),
+        ("Độc lập – Tự do — Hạnh phúc", "Độc lập - Tự do - Hạnh phúc"),
+        ("Số: 968/CÐ-TTg", "Số: 968/CĐ-TTg"),
+        ("**ỦY BAN NHÂN DÂN\nHUYỆN CẦN GIỜ**", "ỦY BAN NHÂN DÂN\nHUYỆN CẦN GIỜ"),
+        ("- Lưu: VT, Thg. *ngocxuan*", "- Lưu: VT, Thg. ngocxuan"),
+        ("| Số: 12/UBND | Hà Nội, ngày 05 tháng 01 năm 2020 |", "\nSố: 12/UBND\nHà Nội, ngày 05 tháng 01 năm 2020\n"),
+        ("ĐỒNG NAI<br>SỞ Y TẾ", "ĐỒNG NAI\nSỞ Y TẾ"),
+        ("Đoạn một\n\n---\n\nĐoạn hai.", "Đoạn một\n\nĐoạn hai."),
+        ("Nguyên nhân là do một số\n\nđơn vị chưa quyết liệt.", "Nguyên nhân là do một số đơn vị chưa quyết liệt."),
+        ("do một số\f\nđơn vị chưa quyết liệt.", "do một số đơn vị chưa quyết liệt."),
+        ("V/v đẩy mạnh kỷ cương, kỷ luật\nhành chính", "V/v đẩy mạnh kỷ cương, kỷ luật hành chính"),
+        ("1. Chủ tịch UBND các xã\n\na. Tham mưu", "1. Chủ tịch UBND các xã\n\na. Tham mưu"),
+        ("các nhiệm vụ sau:\n\nđ) Quán triệt", "các nhiệm vụ sau:\n\nđ) Quán triệt"),
+        ("Kính gửi:\n\n- Sở Nội vụ;", "Kính gửi:\n\n- Sở Nội vụ;"),
+        ("a\u00a0b\u200bc  d\r\nE", "a bc d\nE"),
+    ],
+)
+def test_normalize(raw, clean):
+    assert normalize(raw).text == clean
+
+
+@pytest.mark.parametrize(
+    "raw, word",
+    [
+        ("**Số:** 8731 /UBND\n\nnhững nhiễu", "8731"),
+        (unicodedata.normalize("NFD", "Ủy ban nhân dân huyện Cần Giờ"), "Cần Giờ"),
+        ("một số\n\nđơn vị chưa quyết liệt", "đơn vị"),
+        ("| A | Cần Giờ, ngày 29 |", "Cần Giờ"),
+    ],
+)
+def test_every_character_maps_back_to_the_input(raw, word):
+    t = normalize(raw)
+    i = t.text.index(word)
+    start, end = t.source_span(i, i + len(word))
+    assert normalize(raw[start:end]).text.strip() == word
+
+
+def test_substitution_keeps_offsets_of_untouched_text():
+    t = TrackedText.of("ab**cd**ef").sub(re.compile(r"\*\*"), "")
+    assert t.text == "abcdef"
+    assert [t.source_offset(i) for i in range(6)] == [0, 1, 4, 5, 8, 9]
+
+
+def test_page_map():
+    pages = PageMap.of(["abc", "de", "f"], "\f")
+    assert [pages.page_at(i) for i in (0, 2, 3, 4, 6, 7)] == [1, 1, 1, 2, 2, 3]
