@@ -37,8 +37,14 @@ def letters_only(s: str) -> str:
     return "".join(c for c in s if c.isalpha())
 
 
+# Header lines and signature titles are short; a longer line is running text.
+_LONGEST_UPPER_LINE = 160
+
+
 def is_upper(s: str) -> bool:
     """Mostly capital letters, as the header's body names and signature titles are."""
+    if len(s) > _LONGEST_UPPER_LINE:
+        return False
     letters = letters_only(s)
     return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.85 * len(letters)
 
