@@ -1,0 +1,135 @@
+"""Who is told to act: names of bodies and office-holders where a task names them.
+
+A name starts with a head from the gazetteer (assignees.toml: a title such as "Chủ tịch",
+"Giám đốc", "Thủ trưởng", or a kind of body such as "Sở", "UBND", "Văn phòng"), optionally
+after "các", and runs until an action word ("tổ chức", "tăng cường", "đề xuất" ...) or a
+stop (":", "(", end of sentence). A run of names is split where a new head starts:
+"Thủ trưởng các cơ quan, đơn vị, Chủ tịch UBND các xã, thị trấn" is two names, while
+"các Sở, ban, ngành" and "các cơ quan, đơn vị thuộc và trực thuộc Sở" stay whole, and
+"Văn phòng HĐND và UBND huyện" is one office.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from extractors.abbreviations import expand_abbreviations
+from extractors.tables import entries
+
+
+@dataclass(frozen=True)
+class Name:
+    text: str
+    start: int
+    end: int
+
+
+def _words_pattern(words: str) -> str:
+    return r"\s+".join(re.escape(w) for w in words.split())
+
+
+@cache
+def _heads() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(any head, heads that start a new name inside a list), each after an optional 'các'."""
+    def alternation(items: list[dict]) -> str:
+        parts = []
+        for e in sorted(items, key=lambda e: -len(e["words"])):
+            p = _words_pattern(e["words"])
+            parts.append(p if e.get("case") == "exact" else f"(?i:{p})")
+        return "|".join(parts)
+
+    heads = entries("assignees", "head")
+    prefix = r"(?:[Cc]ác\s+)?"
+    any_head = re.compile(rf"{prefix}(?:{alternation(heads)})(?!\w)")
+    split_head = re.compile(rf"{prefix}(?:{alternation([e for e in heads if e.get('split')])})(?!\w)")
+    return any_head, split_head
+
+
+@cache
+def _actions() -> re.Pattern[str]:
+    words = sorted({w for e in entries("assignees", "action") for w in e["words"]}, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?i:" + "|".join(_words_pattern(w) for w in words) + r")(?!\w)")
+
+
+# Body kinds whose own name may begin with an action word: "Ban Chỉ đạo", "Tổ kiểm tra".
+_KINDS_NAMED_BY_ACTION = {"Ban", "Tổ", "Đoàn", "Đội", "Hội đồng", "Ủy ban", "Trung tâm", "Phòng", "Cục", "Vụ"}
+# Where a word can only be a noun: "các tổ chức", "cơ quan, tổ chức".
+_NOUN_CONTEXT = re.compile(r"(?:\b(?:các|những|và)|,)\s*$", re.I)
+_STOP = re.compile(r"[:(\n!?]|\.(?:\s|$)")
+_OFFICE_OF = re.compile(r"^(?:Chánh\s+|Phó\s+Chánh\s+)?Văn\s+phòng\s+(?:HĐND|UBND|Hội\s+đồng\s+nhân\s+dân|Ủy\s+ban\s+nhân\s+dân|Tỉnh\s+ủy|Huyện\s+ủy)$", re.I)
+_SEPARATOR = re.compile(r"\s*;\s*|\s*,\s*|\s+và\s+")
+
+
+def _starts_with_action(text: str, pos: int, end: int) -> bool:
+    """'Tổ chức kiểm tra', 'Báo cáo kết quả': a verb that begins like a head ('Tổ', 'Báo')."""
+    m = re.match(r"(?:[Cc]ác\s+)?", text[pos:end])
+    return bool(_actions().match(text, pos + m.end(), end))
+
+
+def starts_name(text: str, pos: int) -> bool:
+    return bool(_heads()[0].match(text, pos)) and not _starts_with_action(text, pos, len(text))
+
+
+def read_names(text: str, pos: int, end: int | None = None) -> list[Name]:
+    """The names that start exactly at `pos`, up to where the sentence goes on to the action."""
+    end = len(text) if end is None else end
+    head = _heads()[0].match(text, pos, end)
+    if not head or _starts_with_action(text, pos, end):
+        return []
+    stop = end
+    if m := _STOP.search(text, head.end(), end):
+        stop = m.start()
+    for m in _actions().finditer(text, head.end(), stop):
+        before = text[pos : m.start()]
+        words = before.split()
+        if words and words[-1] in _KINDS_NAMED_BY_ACTION:
+            continue
+        if _NOUN_CONTEXT.search(before):
+            continue
+        stop = m.start()
+        break
+    phrase_end = pos + len(text[pos:stop].rstrip(" ,;-"))
+    return split_names(text, pos, phrase_end)
+
+
+def split_names(text: str, start: int, end: int) -> list[Name]:
+    names: list[Name] = []
+    split_head = _heads()[1]
+    cur = start
+    for sep in _SEPARATOR.finditer(text, start, end):
+        right = sep.end()
+        left_text = text[cur : sep.start()]
+        is_and = sep.group(0).strip() == "và"
+        if sep.group(0).strip() == ";":
+            ok = bool(_heads()[0].match(text, right, end))
+        elif is_and:
+            ok = (split_head.match(text, right, end) or text.startswith(("các ", "Các "), right)) and not _OFFICE_OF.match(left_text)
+        else:
+            ok = bool(split_head.match(text, right, end))
+        if ok and left_text.strip():
+            names.append(Name(left_text, cur, sep.start()))
+            cur = right
+    if text[cur:end].strip():
+        names.append(Name(text[cur:end], cur, end))
+    return names
+
+
+_GENERIC = re.compile(r"^(?:các\s+)?(?:cơ\s+quan|đơn\s+vị|tổ\s+chức|địa\s+phương|ngành|cá\s+nhân)\b.*?(?:liên\s+quan)?$", re.I)
+
+
+def is_specific(name: str) -> bool:
+    """A named body ('Văn phòng UBND tỉnh'), not a generic collective ('các cơ quan có liên quan')."""
+    return not _GENERIC.match(name.strip())
+
+
+_LEVEL_AT_END = re.compile(r"(?<!\bcác\s)\b(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)$")
+
+
+def normalized_name(name: str, level: str | None, place: str | None) -> str:
+    """Abbreviations expanded; a bare 'huyện'/'tỉnh' that means the issuer's own resolved to its place."""
+    out = expand_abbreviations(name.strip())
+    m = _LEVEL_AT_END.search(out)
+    if m and level and place and m.group(1) == level and " các " not in f" {out} ":
+        out = f"{out} {place}"
+    return out

@@ -1,0 +1,258 @@
+"""Obligations: one per clause whose own text tells someone to do something.
+
+Walking the clause tree, each clause gets its assignees from, in order: its own heading
+("2. Giao Phòng Nội vụ", "1. Chủ tịch UBND các xã, thị trấn"), its own subject ("Giám đốc
+Sở Nội vụ đề xuất ...", "Phòng Nội vụ: Chịu trách nhiệm ..."), the lead-in before its list
+("Đề nghị Thủ trưởng ... thực hiện các nhiệm vụ sau:"), its parent's, and last the Kính gửi
+addressees (flagged for review). Not obligations: lead-ins and headings that only introduce
+sub-items, findings under a "tồn tại, hạn chế" lead-in, aims and background sections
+("MỤC ĐÍCH, YÊU CẦU"), and the closing formula ("Đề nghị ... nghiêm túc thực hiện./.").
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from schemas import Assignee, Clause, Document, DocumentLink, Obligation, Span
+
+from extractors.assignees import Name, is_specific, normalized_name, read_names, starts_name
+from extractors.deadlines import find_deadlines, primary_deadline
+from extractors.lines import lines_of
+from extractors.tables import entries
+from extractors.targets import find_targets
+
+_DIRECTIVE_PREFIX = re.compile(r"(?:Giao\s+(?:cho\s+)?|Đề\s+nghị\s+|Yêu\s+cầu\s+)", re.I)
+_LEAD_IN_VERB = re.compile(r"\b(?:yêu\s+cầu|đề\s+nghị|giao(?:\s+cho)?|chỉ\s+đạo)\s+", re.I)
+_SUPPORT = re.compile(r"(?<!chủ động )\bphối\s+hợp\s+(?:chặt\s+chẽ\s+)?với\s+", re.I)
+_ASSIGNEE_LABEL = re.compile(r"\s*:\s*")
+# Before a citation in the same sentence, the last of these cues says how the item uses it:
+# carries it out ("triển khai thực hiện Công điện số ...") or only relies on it ("theo quy định tại").
+_CUE = re.compile(
+    r"\b(?P<basis>theo\s+quy\s+định\s+(?:tại|của)|căn\s+cứ|quy\s+định\s+tại)\b"
+    r"|\b(?P<implements>thực\s+hiện|triển\s+khai|quán\s+triệt|chấp\s+hành|theo|tại)\b",
+    re.I,
+)
+_CUE_REACH = 200
+
+
+@cache
+def _patterns(table: str) -> list[re.Pattern[str]]:
+    return [re.compile(e["pattern"], re.I) for e in entries("assignees", table)]
+
+
+def _matches(table: str, text: str) -> bool:
+    return any(p.search(text) for p in _patterns(table))
+
+
+@dataclass
+class Letter:
+    """What the obligations of one letter need to know about it."""
+
+    text: str
+    date: dt.date | None
+    received: dt.date | None
+    implements: str | None
+    level: str | None
+    place: str | None
+    references: list = field(default_factory=list)
+    closing_start: int | None = None
+
+
+def find_obligations(doc: Document, body_start: int, body_end: int) -> list[Obligation]:
+    letter = _letter(doc, body_start, body_end)
+    base = _lead_in(doc.text, body_start, doc.clauses[0].span.start if doc.clauses else body_end)
+    out: list[Obligation] = []
+    _walk(letter, doc.clauses, base, body_start, out)
+    if not doc.clauses:
+        out += _body_obligations(letter, body_start, body_end)
+    if doc.recipients:
+        for ob in out:
+            if not ob.assignees:
+                ob.assignees = [
+                    Assignee(name=r.name, normalized=normalized_name(r.name, letter.level, letter.place), role="lead", span=r.span)
+                    for r in doc.recipients
+                ]
+                ob.review_reasons.append("assignees taken from the Kính gửi list: the task names no one")
+    for ob in out:
+        if not ob.assignees:
+            ob.review_reasons.append("no assignee found")
+        ob.needs_review = bool(ob.review_reasons)
+    return out
+
+
+def _letter(doc: Document, body_start: int, body_end: int) -> Letter:
+    level = place = None
+    for body in (doc.issuer, doc.issuer.parent if doc.issuer else None):
+        if body and (m := re.search(r"\b(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)\s+(.+)$", body.name)):
+            level, place = m.group(1), m.group(2)
+            break
+    stamp = doc.incoming_stamp.date if doc.incoming_stamp else None
+    return Letter(
+        text=doc.text,
+        date=dt.date.fromisoformat(doc.date) if doc.date else None,
+        received=dt.date.fromisoformat(stamp) if stamp else None,
+        implements=doc.implements[0].key if doc.implements else None,
+        level=level,
+        place=place,
+        references=doc.references,
+        closing_start=_closing_start(doc.text, body_start, body_end),
+    )
+
+
+def _closing_start(text: str, body_start: int, body_end: int) -> int | None:
+    lines = lines_of(text, body_start, body_end)
+    if lines and _matches("closing", lines[-1].text) and not re.match(r"^\s*(?:[-+•]|\d+\.|[a-zđ]\))", lines[-1].text):
+        return lines[-1].start
+    return None
+
+
+def _lead_in(text: str, start: int, end: int) -> list[Name]:
+    """Assignees named by the paragraph that introduces a list ('... yêu cầu X thực hiện ... sau:')."""
+    lines = lines_of(text, start, end)
+    if not lines:
+        return []
+    last = lines[-1]
+    for m in _LEAD_IN_VERB.finditer(text, last.start, last.end):
+        names = read_names(text, m.end(), last.end)
+        if names:
+            return names
+    return []
+
+
+def _own_region(text: str, clause: Clause, letter: Letter) -> tuple[int, int]:
+    label_at = text.find(clause.label, clause.span.start)
+    start = label_at + len(clause.label) if 0 <= label_at < clause.span.start + 8 else clause.span.start
+    end = clause.children[0].span.start if clause.children else clause.span.end
+    if letter.closing_start is not None and start <= letter.closing_start < end:
+        end = letter.closing_start
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _heading(text: str, start: int, end: int) -> tuple[list[Name], int]:
+    """A first line that is only a name ('Giao Phòng Nội vụ'): its names and where the rest starts."""
+    nl = text.find("\n", start, end)
+    line_end = end if nl < 0 else nl
+    pos = start
+    if m := _DIRECTIVE_PREFIX.match(text, pos, line_end):
+        pos = m.end()
+    names = read_names(text, pos, line_end)
+    if names:
+        rest = text[names[-1].end : line_end].strip()
+        if not rest or (rest.startswith("(") and rest.endswith(")")) or rest == ":":
+            return names, line_end
+    return [], start
+
+
+def _subject(text: str, start: int, end: int) -> list[Name]:
+    """Whoever the clause's first sentence is about: 'Giám đốc Sở Nội vụ đề xuất ...', 'Phòng Nội vụ: ...'."""
+    pos = start
+    if m := _DIRECTIVE_PREFIX.match(text, pos, end):
+        pos = m.end()
+    if not starts_name(text, pos):
+        return []
+    return read_names(text, pos, end)
+
+
+def _walk(letter: Letter, clauses: list[Clause], inherited: list[Name], region_start: int, out: list[Obligation]) -> None:
+    text = letter.text
+    context = inherited
+    prev_end = region_start
+    for clause in clauses:
+        intro = text[prev_end : clause.span.start].strip()
+        if intro:
+            if _matches("findings", intro.splitlines()[-1]):
+                context = None  # the items below a findings lead-in are no tasks
+            elif names := _lead_in(text, prev_end, clause.span.start):
+                context = names
+            elif context is None:
+                context = inherited
+        prev_end = clause.span.end
+        if context is None:
+            continue
+        start, end = _own_region(text, clause, letter)
+        if _matches("background_heading", text[start:end].split("\n", 1)[0]):
+            continue
+        names, rest = _heading(text, start, end)
+        while rest < end and text[rest].isspace():
+            rest += 1
+        own = names or _subject(text, rest, end)
+        assignees = own or context
+        body = text[rest:end].strip()
+        # Only introduces its sub-items: nothing of its own, or a single sentence ending in ":".
+        is_lead_in = bool(clause.children) and (not body or (body.endswith(":") and "\n" not in body))
+        if body and not is_lead_in:
+            out.append(_obligation(letter, clause, rest, end, assignees))
+        if clause.children:
+            _walk(letter, clause.children, assignees, end, out)
+
+
+def _body_obligations(letter: Letter, start: int, end: int) -> list[Obligation]:
+    """Instructions in a letter without numbered items: one obligation per directing paragraph."""
+    out = []
+    for ln in lines_of(letter.text, start, end):
+        if letter.closing_start is not None and ln.start >= letter.closing_start:
+            break
+        for m in _LEAD_IN_VERB.finditer(ln.text):
+            names = read_names(letter.text, ln.start + m.end(), ln.end)
+            if names and not ln.text.rstrip().endswith(":"):
+                out.append(_obligation(letter, None, ln.start, ln.end, names))
+                break
+    return out
+
+
+def _obligation(letter: Letter, clause: Clause | None, start: int, end: int, leads: list[Name]) -> Obligation:
+    text = letter.text
+    ob = Obligation(clause=clause.id if clause else "body", text=text[start:end], span=Span(start=start, end=end))
+    seen: set[str] = set()
+    for name in leads:
+        _add(ob, letter, name, "lead", seen)
+    for m in _SUPPORT.finditer(text, start, end):
+        names = read_names(text, m.end(), end)
+        if any(is_specific(n.text) for n in names):
+            for name in names:
+                _add(ob, letter, name, "support", seen)
+    deadline, doubt = primary_deadline(
+        find_deadlines(text, start, end, letter_date=letter.date, received=letter.received)
+    )
+    ob.deadline = deadline
+    if doubt:
+        ob.review_reasons.append(doubt)
+    ob.targets = find_targets(text, start, end)
+    key = _named_directive(letter, start, end) or letter.implements
+    if key:
+        ob.implements = DocumentLink(key=key)
+    return ob
+
+
+def _add(ob: Obligation, letter: Letter, name: Name, role: str, seen: set[str]) -> None:
+    printed = name.text.strip()
+    if printed.casefold() in seen:
+        return
+    seen.add(printed.casefold())
+    ob.assignees.append(
+        Assignee(
+            name=printed,
+            normalized=normalized_name(printed, letter.level, letter.place),
+            role=role,
+            span=Span(start=name.start, end=name.end),
+        )
+    )
+
+
+def _named_directive(letter: Letter, start: int, end: int) -> str | None:
+    """The document the item itself says it carries out ('triển khai thực hiện Công điện số 968/CĐ-TTg')."""
+    mentions = sorted(
+        (span.start, ref.key) for ref in letter.references for span in ref.mentions if start <= span.start < end
+    )
+    for pos, key in mentions:
+        sentence_start = max(letter.text.rfind(". ", start, pos), letter.text.rfind(";", start, pos), start, pos - _CUE_REACH)
+        cues = list(_CUE.finditer(letter.text, sentence_start, pos))
+        if cues and cues[-1].group("implements"):
+            return key
+    return None
