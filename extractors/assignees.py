@@ -53,7 +53,7 @@ def _actions() -> re.Pattern[str]:
 
 
 # Body kinds whose own name may begin with an action word: "Ban Chỉ đạo", "Tổ kiểm tra".
-_KINDS_NAMED_BY_ACTION = {"Ban", "Tổ", "Đoàn", "Đội", "Hội đồng", "Ủy ban", "Trung tâm", "Phòng", "Cục", "Vụ"}
+_KINDS_NAMED_BY_ACTION = (" Ban", " Tổ", " Đoàn", " Đội", "Hội đồng", "Ủy ban", "Trung tâm", "Phòng", " Cục", " Vụ")
 # Where a word can only be a noun: "các tổ chức", "cơ quan, tổ chức".
 _NOUN_CONTEXT = re.compile(r"(?:\b(?:các|những|và)|,)\s*$", re.I)
 _STOP = re.compile(r"[:(\n!?]|\.(?:\s|$)")
@@ -81,9 +81,8 @@ def read_names(text: str, pos: int, end: int | None = None) -> list[Name]:
     if m := _STOP.search(text, head.end(), end):
         stop = m.start()
     for m in _actions().finditer(text, head.end(), stop):
-        before = text[pos : m.start()]
-        words = before.split()
-        if words and words[-1] in _KINDS_NAMED_BY_ACTION:
+        before = " " + text[pos : m.start()]
+        if before.rstrip().endswith(_KINDS_NAMED_BY_ACTION):
             continue
         if _NOUN_CONTEXT.search(before):
             continue

@@ -18,13 +18,23 @@ from extractors.tables import entries
 @cache
 def _kinds() -> list[tuple[list[str], str, str]]:
     """(words folded, canonical name, what follows) — longest first, for greedy matching."""
-    out = [(e["name"].casefold().split(), e["name"], e.get("then", "field")) for e in entries("bodies", "kind")]
+    out = [
+        (spelling.casefold().split(), e["name"], e.get("then", "field"))
+        for e in entries("bodies", "kind")
+        for spelling in [e["name"], *e.get("ocr", [])]
+    ]
     return sorted(out, key=lambda k: -len(k[0]))
 
 
 @cache
-def _localities() -> list[list[str]]:
-    return sorted((e["name"].split() for e in entries("bodies", "locality")), key=lambda w: -len(w))
+def _localities() -> list[tuple[list[str], list[str]]]:
+    """(words folded as printed, canonical words), longest first."""
+    out = [
+        (spelling.casefold().split(), e["name"].split())
+        for e in entries("bodies", "locality")
+        for spelling in [e["name"], *e.get("abbreviations", [])]
+    ]
+    return sorted(out, key=lambda w: -len(w[0]))
 
 
 @cache
@@ -60,10 +70,10 @@ def case_body_name(name: str) -> str:
             mode, first_of_conjunct = kind[2], True
             continue
         kind_may_start = False
-        loc = next((w for w in _localities() if _match(words, i, w)), None)
+        loc = next((w for w in _localities() if _match(words, i, w[0])), None)
         if loc:
-            out.extend(loc)
-            i += len(loc)
+            out.extend(loc[1])
+            i += len(loc[0])
             mode = "place"
             continue
         w = words[i]

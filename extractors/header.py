@@ -61,8 +61,10 @@ _PLACE_DATE = re.compile(
     r"|ngày\s+\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4})",
     re.I,
 )
+_BLANK_NUMBER = re.compile(r"^S[ốôổo]\s*[:.]\s*[/.…]*\s*/")
+_LEGAL_BASIS = re.compile(r"^Căn\s+cứ\b")
 _KEY_VALUE = re.compile(r"\d+(?:\s*[/-]\s*[0-9A-Za-zĐđÐ&]+)+")
-_SUBJECT = re.compile(r"^(?:V/v|Về\s+việc)\s*[:.]?\s*", re.I)
+_SUBJECT = re.compile(r"^(?:V/v|Về\s+việc|Về\s*:)\s*[:.]?\s*", re.I)
 _DEAR = re.compile(r"^Kính\s+gửi\s*[:.]?\s*")
 _TELEGRAM_TO = re.compile(r"^(?P<who>[^\n]{3,80}?)\s+điện\s*:\s*$", re.I)
 _LIST_ITEM = re.compile(r"^[-+•]\s*")
@@ -101,20 +103,75 @@ def _read_stamp(lines: list[Line], i: int) -> tuple[Stamp, int]:
     return Stamp(number, date, routing, lines[i].start, lines[j - 1].end), j
 
 
-def _paragraph_after(text: str, lines: list[Line], i: int) -> int:
-    """Index past the lines that continue lines[i] without a blank line between."""
+def _subject_end(text: str, lines: list[Line], i: int, first: str) -> int:
+    """Index past the lines that continue a subject begun on lines[i] (its text so far: `first`).
+
+    Web copies wrap a title in capitals over several lines with no blank line after it, so
+    a capitals line continues a capitals subject; it stops at a blank line, at another header
+    field, at the body's first words, or at a signing authority's line ("CHỦ TỊCH UBND TỈNH ...").
+    """
+    upper = is_upper(first) or not first.strip()
     j = i + 1
-    while j < len(lines) and "\n\n" not in text[lines[j - 1].end : lines[j].start + 1] and not (
-        _DEAR.match(lines[j].text) or is_upper(lines[j].text) or _LIST_ITEM.match(lines[j].text)
-    ):
+    while j < len(lines) and "\n\n" not in text[lines[j - 1].end : lines[j].start + 1]:
+        t = lines[j].text
+        if (
+            _DEAR.match(t) or _LIST_ITEM.match(t) or _OPENING.match(t) or _CLAUSE_LABEL.match(t)
+            or NUMBER_LINE.match(t) or _place_date_line(t) or _starts_with_title(t)
+            or (is_upper(t) and not upper and len(t.split()) > 3)
+        ):
+            break
         j += 1
     return j
+
+
+@cache
+def _title_start() -> re.Pattern[str]:
+    titles = sorted((e["name"] for e in entries("bodies", "title")), key=len, reverse=True)
+    return re.compile(r"^(?:" + "|".join(re.escape(t) for t in titles) + r")\s+\S", re.I)
+
+
+def _starts_with_title(t: str) -> bool:
+    return bool(_title_start().match(t))
+
+
+def _without_motto(text: str, lines: list[Line]) -> list[Line]:
+    """The lines with the national motto cut out, wherever its words were wrapped.
+
+    A flattened two-column header puts it beside the issuer ("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ
+    HỘI ...") or breaks it over lines ("CỘNG\nHÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"); what is left of
+    such a line is still a header field.
+    """
+    if not lines:
+        return lines
+    lo, hi = lines[0].start, lines[-1].end
+    spans = [m.span() for p in (NATIONAL_MOTTO, _MOTTO) for m in p.finditer(text, lo, hi)]
+    if not spans:
+        return lines
+    out = []
+    for ln in lines:
+        pos, pieces = ln.start, []
+        for s, e in sorted(spans):
+            if e <= ln.start or s >= ln.end:
+                continue
+            pieces.append((pos, max(pos, s)))
+            pos = max(pos, e)
+        pieces.append((pos, ln.end))
+        if len(pieces) == 1:
+            out.append(ln)
+            continue
+        for s, e in pieces:
+            piece = text[s:e]
+            stripped = piece.strip(" -|")
+            if any(c.isalpha() or c.isdigit() for c in stripped):
+                first = s + piece.index(stripped)
+                out.append(Line(first, first + len(stripped), stripped))
+    return out
 
 
 def read_header(text: str, start: int, end: int) -> Header:
     """Header fields of the letter in text[start:end], and where its body starts."""
     h = Header(body_start=end)
-    lines = lines_of(text, start, end)
+    lines = _without_motto(text, lines_of(text, start, end))
     header_until = _last_header_line(lines)
     i = 0
     expect_subject = False
@@ -124,16 +181,13 @@ def read_header(text: str, start: int, end: int) -> Header:
         if STAMP_LINE.match(t) and t.startswith("ĐẾN"):
             h.stamp, i = _read_stamp(lines, i)
             continue
-        if NATIONAL_MOTTO.search(t) or _MOTTO.search(t):
-            rest = _MOTTO.sub("", NATIONAL_MOTTO.sub("", t)).strip(" -")
-            if rest and is_upper(rest) and h.key is None:
-                h.issuer_lines.append(Line(ln.start, ln.end, rest))
-            i += 1
-            continue
         if t.strip() in _marks():
             fld, value = _marks()[t.strip()]
             h.marks[fld] = Found(value, ln.start, ln.end)
             i += 1
+            continue
+        if h.key is None and _BLANK_NUMBER.match(t):
+            i += 1  # a draft's "Số: /KH-UBND": no number yet
             continue
         if h.key is None and NUMBER_LINE.match(t) and (value := _KEY_VALUE.match(t, _NUMBER_VALUE.match(t).end())):
             if key := parse_key(value.group(0)):
@@ -149,8 +203,8 @@ def read_header(text: str, start: int, end: int) -> Header:
             i += 1
             continue
         if h.subject is None and (m := _SUBJECT.match(t)):
-            j = _paragraph_after(text, lines, i)
-            h.subject = Found(text[ln.start + m.end() : lines[j - 1].end].replace("\n", " "), ln.start + m.end(), lines[j - 1].end)
+            j = _subject_end(text, lines, i, t[m.end() :])
+            _take_subject(h, text, ln.start + m.end(), lines[j - 1].end)
             if h.doc_type is None:
                 h.doc_type = Found(("cong_van", "Công văn"), ln.start, ln.start + m.end())
             i = j
@@ -162,9 +216,11 @@ def read_header(text: str, start: int, end: int) -> Header:
             expect_subject = True
             i += 1
             continue
-        if expect_subject and not _DEAR.match(t):
-            j = _paragraph_after(text, lines, i)
-            h.subject = Found(text[ln.start : lines[j - 1].end].replace("\n", " "), ln.start, lines[j - 1].end)
+        if expect_subject and not (
+            _DEAR.match(t) or _LEGAL_BASIS.match(t) or t.rstrip().endswith((";", ":")) or _starts_with_title(t)
+        ):
+            j = _subject_end(text, lines, i, t)
+            _take_subject(h, text, ln.start, lines[j - 1].end)
             expect_subject = False
             i = j
             continue
@@ -189,6 +245,14 @@ def _place_date_line(t: str) -> re.Match[str] | None:
     if pd and pd.end() >= len(t.rstrip(" .")) - 1 and not any(c.isdigit() for c in pd.group("place")):
         return pd
     return None
+
+
+def _take_subject(h: Header, text: str, start: int, end: int) -> None:
+    raw = text[start:end]
+    lead = len(raw) - len(raw.lstrip(" :.-\n"))
+    value = " ".join(raw[lead:].split())
+    if value:
+        h.subject = Found(value, start + lead, end)
 
 
 def _take_place_date(h: Header, ln: Line, pd: re.Match[str]) -> None:

@@ -32,6 +32,13 @@ _SUBORDINATE = re.compile(
 )
 
 
+# "..., Nghị quyết số 80-NQ/TW", "và Kế hoạch số 16/KH-HĐTĐKT": one more object of the same
+# opening, whatever the previous citation's subject said.
+_COORDINATED = re.compile(
+    r"(?:[,;]|\bvà)\s*(?:các\s+)?(?:[A-ZĐ][\wđ]*(?:\s+[\wđ]+){0,3}\s+)?số\s*$"
+)
+
+
 def _objects(text: str, start: int, end: int, refs: list[Reference]) -> list[Reference]:
     """The citations in text[start:end] that are the object of an opening phrase."""
     cut = _MAIN_CLAUSE.search(text, start, end)
@@ -43,7 +50,8 @@ def _objects(text: str, start: int, end: int, refs: list[Reference]) -> list[Ref
     out: list[Reference] = []
     prev_end = None
     for s, e, ref in mentions:
-        if prev_end is not None and _SUBORDINATE.search(text, prev_end, s):
+        coordinated = _COORDINATED.search(text, max(prev_end or start, s - 60), s)
+        if prev_end is not None and not coordinated and _SUBORDINATE.search(text, prev_end, s):
             break
         if ref not in out:
             out.append(ref)

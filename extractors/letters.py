@@ -32,6 +32,7 @@ from extractors.header import Found, Header, read_header
 from extractors.implements import find_implements
 from extractors.lines import Line, lines_of
 from extractors.normalize import normalize
+from extractors.obligations import find_obligations
 from extractors.references import find_references
 from extractors.report import read_report
 from extractors.split import LetterSpan, split_letters
@@ -98,6 +99,7 @@ def _extract_letter(text: str, letter: LetterSpan) -> tuple[Document | None, lis
     _fill_header(doc, h, text, end, closing, notes)
     if closing:
         _fill_closing(doc, closing)
+    doc.obligations = find_obligations(doc, h.body_start, end)
     for ln in h.stray:
         notes.append(("stray_line", f"ignored a line that belongs to no part of the letter: {ln.text!r}", ln.start))
     if doc.key is None:
@@ -151,6 +153,9 @@ def _issuer(h: Header, text: str, end: int, closing: Closing | None) -> Issuer |
     if groups:
         own = groups[-1]
         issuer = Issuer(name=case_body_name(own.text), raw=own.text, span=Span(start=own.start, end=own.end))
+        if issuer.name in _LOCAL_BODIES and len(groups) == 1:
+            # "ỦY BAN NHÂN DÂN" with its place lost from the block: complete it as below
+            issuer.name, issuer.inferred_from = _with_place(issuer.name, h, text, end)
         if len(groups) > 1:
             parent = groups[-2]
             issuer.parent = Body(name=case_body_name(parent.text), raw=parent.text, span=Span(start=parent.start, end=parent.end))
@@ -172,14 +177,22 @@ def _issuer(h: Header, text: str, end: int, closing: Closing | None) -> Issuer |
         return None
     name = kind
     if kind in _LOCAL_BODIES:
-        level = own_level(text[h.body_start : end])
-        if level:
-            name += f" {level}"
-            clues.append("body_text")
-        if h.place:
-            name += f" {h.place.value}"
-            clues.append("place")
+        name, more = _with_place(kind, h, text, end)
+        clues += more
     return Issuer(name=name, inferred_from=clues)
+
+
+def _with_place(kind: str, h: Header, text: str, end: int) -> tuple[str, list[str]]:
+    """'Ủy ban nhân dân' + the level the letter calls itself by + the place of its date line."""
+    clues = []
+    level = own_level(text[h.body_start : end])
+    if level:
+        kind += f" {level}"
+        clues.append("body_text")
+    if h.place:
+        kind += f" {h.place.value}"
+        clues.append("place")
+    return kind, clues
 
 
 def _fill_closing(doc: Document, c: Closing) -> None:

@@ -103,7 +103,12 @@ def tidy_spaces(t: TrackedText) -> TrackedText:
     return t.sub(_INNER_SPACES, " ")
 
 
+# "Tuyên Quang, ngày\n27 tháng 11 năm 2021", "Số\n123/UBND": a number cut from its word.
+_BROKEN_NUMBER = re.compile(r"(?:(?<=\bngày)|(?<=\btháng)|(?<=\bnăm)|(?<=\bsố)|(?<=\bSố))[ ]*\n[ ]*(?=\d)")
+
+
 def join_broken_paragraphs(t: TrackedText) -> TrackedText:
+    t = t.sub(_BROKEN_NUMBER, " ")
     t = t.sub(_BROKEN_PARAGRAPH, " ")
     return t.sub(_MANY_BLANKS, "\n\n")
 

@@ -1,0 +1,91 @@
+"""Assignee names: where they start, where they end, how a list splits, how they normalize."""
+import pytest
+
+from extractors import tables
+from extractors.assignees import is_specific, normalized_name, read_names
+
+
+def names(phrase: str) -> list[str]:
+    return [n.text.strip() for n in read_names(phrase, 0)]
+
+
+HEAD_EXAMPLES = [
+    pytest.param(phrase, first, id=phrase[:50])
+    for e in tables.entries("assignees", "head") for phrase, first in e["examples"]
+]
+
+
+@pytest.mark.parametrize("phrase,first", HEAD_EXAMPLES)
+def test_head_example(phrase, first):
+    assert names(phrase)[0] == first
+
+
+ACTION_EXAMPLES = [pytest.param(ex, id=ex[:50]) for e in tables.entries("assignees", "action") for ex in e["examples"]]
+
+
+@pytest.mark.parametrize("example", ACTION_EXAMPLES)
+def test_action_word_ends_the_name(example):
+    name, rest = example.split(" | ")
+    found = read_names(f"{name} {rest}", 0)
+    assert found and found[-1].end == len(name)
+
+
+@pytest.mark.parametrize(
+    "phrase, expected",
+    [
+        ("Thủ trưởng các cơ quan, đơn vị, Chủ tịch Ủy ban nhân dân các xã, thị trấn tập trung thực hiện",
+         ["Thủ trưởng các cơ quan, đơn vị", "Chủ tịch Ủy ban nhân dân các xã, thị trấn"]),
+        ("Thủ trưởng các Sở, ban, ngành; Chủ tịch Ủy ban nhân dân các quận, huyện; Thủ trưởng các đơn vị sự nghiệp "
+         "công lập trực thuộc Ủy ban nhân dân thành phố tổ chức quán triệt",
+         ["Thủ trưởng các Sở, ban, ngành", "Chủ tịch Ủy ban nhân dân các quận, huyện",
+          "Thủ trưởng các đơn vị sự nghiệp công lập trực thuộc Ủy ban nhân dân thành phố"]),
+        ("Thủ trưởng các Sở, ban, ngành cấp tỉnh và Chủ tịch UBND các huyện, thị xã, thành phố Huế thực hiện tốt",
+         ["Thủ trưởng các Sở, ban, ngành cấp tỉnh", "Chủ tịch UBND các huyện, thị xã, thành phố Huế"]),
+        ("Chánh Thanh tra thành phố và thủ trưởng các sở, ngành, Chủ tịch Uỷ ban nhân dân các quận, huyện rà soát",
+         ["Chánh Thanh tra thành phố", "thủ trưởng các sở, ngành", "Chủ tịch Uỷ ban nhân dân các quận, huyện"]),
+        ("Văn phòng UBND tỉnh và các cơ quan, đơn vị liên quan tham mưu", ["Văn phòng UBND tỉnh", "các cơ quan, đơn vị liên quan"]),
+        ("Chánh Văn phòng Hội đồng nhân dân và Ủy ban nhân dân huyện", ["Chánh Văn phòng Hội đồng nhân dân và Ủy ban nhân dân huyện"]),
+        ("Văn phòng HĐND và UBND huyện: Chịu trách nhiệm", ["Văn phòng HĐND và UBND huyện"]),
+        ("Thủ trưởng các cơ quan, đơn vị thuộc và trực thuộc Sở thực hiện", ["Thủ trưởng các cơ quan, đơn vị thuộc và trực thuộc Sở"]),
+        ("Các cơ quan, đơn vị thuộc huyện (các cơ quan là thành viên Ban chỉ đạo CCHC huyện)", ["Các cơ quan, đơn vị thuộc huyện"]),
+        ("Thành viên Ban chỉ đạo CCHC huyện chịu trách nhiệm", ["Thành viên Ban chỉ đạo CCHC huyện"]),
+        ("Sở Nội vụ và Sở Tài chính phối hợp", ["Sở Nội vụ", "Sở Tài chính"]),
+        ("Tổ kiểm tra công vụ Sở Y tế; cơ quan, đơn vị trực thuộc Sở Y tế tiếp tục triển khai",
+         ["Tổ kiểm tra công vụ Sở Y tế", "cơ quan, đơn vị trực thuộc Sở Y tế"]),
+        ("các cơ quan, đơn vị có liên quan thực hiện", ["các cơ quan, đơn vị có liên quan"]),
+    ],
+)
+def test_names_and_lists(phrase, expected):
+    assert names(phrase) == expected
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    ["Tổ chức kiểm tra công vụ thường xuyên", "Báo cáo kết quả về Sở Nội vụ", "Tăng cường công tác kiểm tra",
+     "Khẩn trương rà soát các nhiệm vụ", "Quán triệt đến từng cán bộ"],
+)
+def test_a_task_that_starts_with_a_verb_names_no_one(phrase):
+    assert read_names(phrase, 0) == []
+
+
+@pytest.mark.parametrize(
+    "name, specific",
+    [("Văn phòng UBND tỉnh", True), ("Chánh Thanh tra thành phố", True), ("các cơ quan có liên quan", False),
+     ("các cơ quan, đơn vị liên quan", False), ("các tổ chức đoàn thể cấp xã", False)],
+)
+def test_specific_or_generic(name, specific):
+    assert is_specific(name) is specific
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("Phòng Nội vụ huyện", "Phòng Nội vụ huyện Cẩm Mỹ"),
+        ("Văn phòng HĐND và UBND huyện", "Văn phòng Hội đồng nhân dân và Ủy ban nhân dân huyện Cẩm Mỹ"),
+        ("Chủ tịch UBND các xã, thị trấn", "Chủ tịch Ủy ban nhân dân các xã, thị trấn"),
+        ("UBND các huyện, thị xã, thành phố", "Ủy ban nhân dân các huyện, thị xã, thành phố"),
+        ("Sở Y tế tỉnh", "Sở Y tế tỉnh"),
+    ],
+)
+def test_normalized_name_resolves_the_issuers_own_place(name, expected):
+    assert normalized_name(name, "huyện", "Cẩm Mỹ") == expected
