@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Generic, TypeVar
 
+from extractors.bodies import starts_body
 from extractors.dates import find_date
 from extractors.keys import DocumentKey, parse_key
 from extractors.lines import Line, is_upper, lines_of, looks_like_paragraph
@@ -52,6 +53,16 @@ class Header:
     stamp: Stamp | None = None
     stray: list[Line] = field(default_factory=list)
     body_start: int = 0
+    block_start: int | None = None  # set when the header is one paragraph (a news report)
+
+    @property
+    def start(self) -> int:
+        """Where the first header field starts: what comes before is no part of the letter."""
+        if self.block_start is not None:
+            return self.block_start
+        found = [f.start for f in (self.key, self.place, self.date, self.doc_type, self.subject, self.stamp) if f]
+        found += [ln.start for ln in self.issuer_lines[:1]] + [m.start for m in self.marks.values()]
+        return min(found, default=self.body_start)
 
 
 _MOTTO = re.compile(r"Độc\s+lập\s*-?\s*Tự\s+do\s*-?\s*Hạnh\s+phúc", re.I)
@@ -110,14 +121,16 @@ def _subject_end(text: str, lines: list[Line], i: int, first: str) -> int:
     a capitals line continues a capitals subject; it stops at a blank line, at another header
     field, at the body's first words, or at a signing authority's line ("CHỦ TỊCH UBND TỈNH ...").
     """
-    upper = is_upper(first) or not first.strip()
+    if not first.strip() and i + 1 < len(lines):
+        first = lines[i + 1].text  # "V/v" alone, the subject on the next line
+    upper = is_upper(first)
     j = i + 1
     while j < len(lines) and "\n\n" not in text[lines[j - 1].end : lines[j].start + 1]:
         t = lines[j].text
         if (
             _DEAR.match(t) or _LIST_ITEM.match(t) or _OPENING.match(t) or _CLAUSE_LABEL.match(t)
             or NUMBER_LINE.match(t) or _place_date_line(t) or _starts_with_title(t)
-            or (is_upper(t) and not upper and len(t.split()) > 3)
+            or (is_upper(t) != upper and (len(t.split()) > 3 or upper))
         ):
             break
         j += 1
@@ -131,7 +144,9 @@ def _title_start() -> re.Pattern[str]:
 
 
 def _starts_with_title(t: str) -> bool:
-    return bool(_title_start().match(t))
+    """A signing authority's own line in a decision: 'CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI'."""
+    m = _title_start().match(t)
+    return bool(m) and starts_body(t[m.end() - 1 :])
 
 
 def _without_motto(text: str, lines: list[Line]) -> list[Line]:

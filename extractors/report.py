@@ -54,6 +54,7 @@ def read_report(text: str, start: int, end: int) -> Header | None:
         h.subject = Found(m.group("subject").strip(), m.start("subject"), m.end("subject"))
     issuer = m.group("issuer").strip()
     h.issuer_lines = [Line(m.end("issuer") - len(issuer), m.end("issuer"), issuer)]
+    h.block_start = text.rfind("\n", start, m.start()) + 1 or start
     para_end = text.find("\n", m.end(), end)
     h.body_start = end if para_end < 0 else para_end + 1
     return h
