@@ -19,7 +19,7 @@ from schemas import Assignee, Clause, Document, DocumentLink, Obligation, Span
 
 from extractors.assignees import Name, is_specific, normalized_name, read_names, starts_name
 from extractors.deadlines import find_deadlines, primary_deadline
-from extractors.lines import lines_of
+from extractors.lines import is_upper, lines_of
 from extractors.tables import entries
 from extractors.targets import find_targets
 
@@ -166,10 +166,10 @@ def _walk(letter: Letter, clauses: list[Clause], inherited: list[Name], region_s
     for clause in clauses:
         intro = text[prev_end : clause.span.start].strip()
         if intro:
-            if _matches("findings", intro.splitlines()[-1]):
-                context = None  # the items below a findings lead-in are no tasks
-            elif names := _lead_in(text, prev_end, clause.span.start):
+            if names := _lead_in(text, prev_end, clause.span.start):
                 context = names
+            elif _matches("findings", intro.splitlines()[-1]):
+                context = None  # the items below a findings lead-in are no tasks
             elif context is None:
                 context = inherited
         prev_end = clause.span.end
@@ -184,12 +184,19 @@ def _walk(letter: Letter, clauses: list[Clause], inherited: list[Name], region_s
         own = names or _subject(text, rest, end)
         assignees = own or context
         body = text[rest:end].strip()
-        # Only introduces its sub-items: nothing of its own, or a single sentence ending in ":".
-        is_lead_in = bool(clause.children) and (not body or (body.endswith(":") and "\n" not in body))
+        # Only introduces its sub-items: nothing of its own, a title ("II. TỔ CHỨC THỰC HIỆN"),
+        # or a single sentence ending in ":".
+        is_lead_in = bool(clause.children) and (
+            not body or ("\n" not in body and (body.endswith(":") or _is_title(body)))
+        )
         if body and not is_lead_in:
             out.append(_obligation(letter, clause, rest, end, assignees))
         if clause.children:
             _walk(letter, clause.children, assignees, end, out)
+
+
+def _is_title(line: str) -> bool:
+    return is_upper(line) or (len(line.split()) <= 6 and not line.endswith((".", ";")))
 
 
 def _body_obligations(letter: Letter, start: int, end: int) -> list[Obligation]:

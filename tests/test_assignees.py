@@ -89,3 +89,21 @@ def test_specific_or_generic(name, specific):
 )
 def test_normalized_name_resolves_the_issuers_own_place(name, expected):
     assert normalized_name(name, "huyện", "Cẩm Mỹ") == expected
+
+
+PATTERN_EXAMPLES = [
+    pytest.param(table, ex, True, id=f"{table}:{ex[:40]}")
+    for table in ("findings", "background_heading", "closing")
+    for e in tables.entries("assignees", table) for ex in e["examples"]
+] + [
+    pytest.param(table, ex, False, id=f"not {table}:{ex[:40]}")
+    for table in ("findings", "background_heading", "closing")
+    for e in tables.entries("assignees", table) for ex in e.get("not_examples", [])
+]
+
+
+@pytest.mark.parametrize("table,example,matches", PATTERN_EXAMPLES)
+def test_non_task_pattern_examples(table, example, matches):
+    from extractors.obligations import _matches
+
+    assert _matches(table, example) is matches

@@ -1,0 +1,172 @@
+"""Obligations: which clauses are tasks, who must do them, by when, carrying out what.
+
+Each case is a small letter in the shape real ones take; the assertions say what a clerk
+would type into the task tracker.
+"""
+import pytest
+
+from extractors import extract_documents
+
+HEADER = """ỦY BAN NHÂN DÂN
+HUYỆN CẨM MỸ
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+Số: 120/UBND-NV
+
+Cẩm Mỹ, ngày 10 tháng 11 năm 2023
+
+V/v tăng cường kỷ luật, kỷ cương hành chính
+
+Kính gửi:
+- Thủ trưởng các cơ quan, đơn vị thuộc huyện;
+- Chủ tịch UBND các xã, thị trấn.
+
+"""
+CLOSING = """
+Nơi nhận:
+- Như trên;
+- Lưu: VT.
+
+CHỦ TỊCH
+
+Nguyễn Văn An
+"""
+
+
+def obligations(body: str, header: str = HEADER):
+    docs, _ = extract_documents([header + body + CLOSING])
+    assert len(docs) == 1
+    return {ob.clause: ob for ob in docs[0].obligations}
+
+
+def who(ob) -> list[tuple[str, str]]:
+    return [(a.name, a.role) for a in ob.assignees]
+
+
+def test_lead_in_gives_its_assignees_to_every_item():
+    obs = obligations(
+        "Thực hiện Công văn số 5611/UBND-VX ngày 11/11/2023 của UBND tỉnh;\n\n"
+        "1. Đề nghị Thủ trưởng các cơ quan, đơn vị, Chủ tịch Ủy ban nhân dân các xã, thị trấn thực hiện các nhiệm vụ sau:\n\n"
+        "a) Quán triệt, triển khai thực hiện Công điện số 968/CĐ-TTg ngày 16/10/2023 của Thủ tướng Chính phủ.\n\n"
+        "b) Rà soát, báo cáo kết quả trước ngày 15/12/2023.\n\n"
+    )
+    assert sorted(obs) == ["1.a", "1.b"]
+    expected = [("Thủ trưởng các cơ quan, đơn vị", "lead"), ("Chủ tịch Ủy ban nhân dân các xã, thị trấn", "lead")]
+    assert who(obs["1.a"]) == who(obs["1.b"]) == expected
+    assert obs["1.a"].implements.key == "968/CĐ-TTg"
+    assert obs["1.b"].implements.key == "5611/UBND-VX"
+    assert (obs["1.b"].deadline.kind, obs["1.b"].deadline.date) == ("date", "2023-12-15")
+
+
+def test_heading_names_who_does_the_items_below_it():
+    obs = obligations(
+        "Ủy ban nhân dân huyện yêu cầu:\n\n"
+        "1. Giao Phòng Nội vụ\n\nTăng cường kiểm tra công vụ, định kỳ hằng quý báo cáo kết quả.\n\n"
+        "2. Giao Chánh Văn phòng Hội đồng nhân dân và Ủy ban nhân dân huyện\n\n"
+        "- Theo dõi, đôn đốc việc thực hiện.\n\n- Tổng hợp, báo cáo Chủ tịch UBND huyện.\n\n"
+        "3. Chủ tịch UBND các xã, thị trấn\n\na) Kiện toàn Ban chỉ đạo cải cách hành chính.\n\n"
+    )
+    assert sorted(obs) == ["1", "2.-1", "2.-2", "3.a"]
+    assert who(obs["1"]) == [("Phòng Nội vụ", "lead")]
+    assert obs["1"].text.startswith("Tăng cường kiểm tra")
+    assert (obs["1"].deadline.kind, obs["1"].deadline.period) == ("recurring", "quarter")
+    assert who(obs["2.-2"]) == [("Chánh Văn phòng Hội đồng nhân dân và Ủy ban nhân dân huyện", "lead")]
+    assert who(obs["3.a"]) == [("Chủ tịch UBND các xã, thị trấn", "lead")]
+    assert obs["3.a"].assignees[0].normalized == "Chủ tịch Ủy ban nhân dân các xã, thị trấn"
+
+
+def test_subject_and_support():
+    obs = obligations(
+        "Chủ tịch UBND huyện yêu cầu:\n\n"
+        "1. Giao Giám đốc Trung tâm Phục vụ hành chính công chủ trì, phối hợp với Phòng Tư pháp và các cơ quan, "
+        "đơn vị liên quan rà soát thủ tục hành chính, hoàn thành trong quý I/2024.\n\n"
+        "2. Phòng Nội vụ huyện chủ động phối hợp với các xã kiểm tra công vụ.\n\n"
+        "3. Văn phòng HĐND và UBND huyện tham mưu, phối hợp với các cơ quan có liên quan theo dõi.\n\n"
+    )
+    assert who(obs["1"]) == [
+        ("Giám đốc Trung tâm Phục vụ hành chính công", "lead"),
+        ("Phòng Tư pháp", "support"),
+        ("các cơ quan, đơn vị liên quan", "support"),
+    ]
+    assert (obs["1"].deadline.kind, obs["1"].deadline.date) == ("date", "2024-03-31")
+    # coordination that is itself the task, and generic partners only, name no supporting body
+    assert who(obs["2"]) == [("Phòng Nội vụ huyện", "lead")]
+    assert obs["2"].assignees[0].normalized == "Phòng Nội vụ huyện Cẩm Mỹ"
+    assert who(obs["3"]) == [("Văn phòng HĐND và UBND huyện", "lead")]
+
+
+def test_assignee_labels_on_lettered_dash_items():
+    obs = obligations(
+        "Các cơ quan chịu trách nhiệm về kết quả thực hiện các nhiệm vụ được giao cụ thể:\n\n"
+        "- a. Phòng Nội vụ: Chịu trách nhiệm chung về công tác cải cách hành chính.\n\n"
+        "- b. Phòng Tài chính - Kế hoạch: Chịu trách nhiệm về cải cách tài chính công.\n\n"
+    )
+    assert who(obs["a"]) == [("Phòng Nội vụ", "lead")]
+    assert who(obs["b"]) == [("Phòng Tài chính - Kế hoạch", "lead")]
+
+
+def test_findings_background_and_closing_are_no_tasks():
+    obs = obligations(
+        "Bên cạnh kết quả đạt được, việc chấp hành kỷ luật vẫn còn một số tồn tại, hạn chế như sau:\n\n"
+        "- Việc quán triệt các văn bản còn hình thức.\n\n- Việc phân công công việc còn chung chung.\n\n"
+        "Để khắc phục, Chủ tịch UBND huyện yêu cầu Thủ trưởng các cơ quan và Chủ tịch UBND các xã thực hiện các nội dung sau:\n\n"
+        "1. Tăng cường kiểm tra đột xuất.\n\n2. Xử lý nghiêm các trường hợp vi phạm.\n\n"
+        "Đề nghị các cơ quan, đơn vị nghiêm túc triển khai thực hiện./.\n"
+    )
+    assert sorted(obs) == ["1", "2"]
+    assert who(obs["2"]) == [("Thủ trưởng các cơ quan", "lead"), ("Chủ tịch UBND các xã", "lead")]
+    assert "nghiêm túc triển khai" not in obs["2"].text
+
+
+def test_plan_aims_are_no_tasks():
+    header = HEADER.replace("V/v tăng cường kỷ luật, kỷ cương hành chính", "KẾ HOẠCH\n\nTriển khai công tác cải cách hành chính năm 2024")
+    header = header.replace("Số: 120/UBND-NV", "Số: 15/KH-UBND")
+    obs = obligations(
+        "I. MỤC ĐÍCH, YÊU CẦU\n\n1. Nâng cao chất lượng phục vụ người dân.\n\n2. Bảo đảm đúng tiến độ.\n\n"
+        "II. TỔ CHỨC THỰC HIỆN\n\n1. Phòng Nội vụ: Theo dõi, tổng hợp báo cáo trước ngày 20 hằng tháng.\n\n",
+        header=header,
+    )
+    assert sorted(obs) == ["II.1"]
+    assert (obs["II.1"].deadline.kind, obs["II.1"].deadline.period, obs["II.1"].deadline.day) == ("recurring", "month", 20)
+
+
+def test_recipients_stand_in_when_the_task_names_no_one_and_it_is_flagged():
+    obs = obligations("Ủy ban nhân dân huyện đề nghị:\n\n1. Rà soát, báo cáo kết quả trong 05 ngày làm việc kể từ ngày ký.\n\n")
+    ob = obs["1"]
+    assert who(ob) == [("Thủ trưởng các cơ quan, đơn vị thuộc huyện", "lead"), ("Chủ tịch UBND các xã, thị trấn", "lead")]
+    assert ob.needs_review and "Kính gửi" in ob.review_reasons[0]
+    assert (ob.deadline.kind, ob.deadline.days, ob.deadline.working_days) == ("relative", 5, True)
+    assert ob.deadline.date == "2023-11-17"  # 5 working days after Friday 10/11/2023
+
+
+def test_letter_without_clauses_gives_body_obligations():
+    obs = obligations(
+        "Ủy ban nhân dân huyện đề nghị Phòng Nội vụ tổng hợp, báo cáo kết quả trước ngày 20/11/2023.\n\n"
+        "Đề nghị các cơ quan, đơn vị nghiêm túc thực hiện./.\n"
+    )
+    assert sorted(obs) == ["body"]
+    assert who(obs["body"]) == [("Phòng Nội vụ", "lead")]
+    assert obs["body"].deadline.date == "2023-11-20"
+
+
+def test_targets_are_kept():
+    obs = obligations("Chủ tịch UBND huyện yêu cầu:\n\n1. Phòng Nội vụ bảo đảm giải quyết hồ sơ đúng hạn tối thiểu 96%.\n\n")
+    [target] = obs["1"].targets
+    assert (target.value, target.unit, target.bound) == (96.0, "%", "at_least")
+
+
+@pytest.mark.parametrize(
+    "item, lead",
+    [
+        ("1. Sở Nội vụ chủ trì, phối hợp với Văn phòng UBND tỉnh tham mưu kiểm tra.", "Sở Nội vụ"),
+        ("1. Giám đốc Sở Nội vụ đề xuất biện pháp tăng cường kỷ luật.", "Giám đốc Sở Nội vụ"),
+        ("1. Các Sở, ban, ngành tỉnh; UBND các huyện khẩn trương thực hiện.", "Các Sở, ban, ngành tỉnh"),
+        ("1. Thành viên Ban chỉ đạo cải cách hành chính huyện chịu trách nhiệm theo dõi.", "Thành viên Ban chỉ đạo cải cách hành chính huyện"),
+        ("1. Yêu cầu Chánh Thanh tra huyện kiểm tra việc thực hiện.", "Chánh Thanh tra huyện"),
+    ],
+)
+def test_subject_forms(item, lead):
+    obs = obligations("Chủ tịch UBND huyện yêu cầu:\n\n" + item + "\n\n")
+    assert obs["1"].assignees[0].name == lead and obs["1"].assignees[0].role == "lead"
