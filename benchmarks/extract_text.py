@@ -2,10 +2,13 @@
 
 The letters are the .txt samples of data/samples, repeated; while that folder has none, the
 dev set of ../shared/eval/dev. Run with `make bench` or `python benchmarks/extract_text.py`.
+A second, timed pass wraps each stage that extractors.letters composes, so the table shows
+where the time goes.
 """
 from __future__ import annotations
 
 import argparse
+import functools
 import itertools
 import resource
 import sys
@@ -13,10 +16,48 @@ import time
 import tracemalloc
 from pathlib import Path
 
+import extractors.letters
 from extractors import extract_documents
 from pipeline.text_file import read_text_pages
 
 REPO = Path(__file__).resolve().parent.parent
+# The functions extractors.letters calls, by the stage they make up.
+STAGES = {
+    "normalize": ["normalize"],
+    "split": ["split_letters"],
+    "header": ["read_header", "read_report", "body_end", "read_closing"],
+    "clauses": ["parse_clauses"],
+    "references": ["find_references", "find_implements"],
+    "obligations": ["find_obligations"],
+}
+
+
+def stage_seconds(letters: list[list[str]], count: int) -> dict[str, float]:
+    """Seconds spent in each stage over `count` letters, by wrapping the composed functions."""
+    spent = dict.fromkeys(STAGES, 0.0)
+    originals = {}
+
+    def timed(stage, function):
+        @functools.wraps(function)
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[stage] += time.perf_counter() - started
+        return wrapper
+
+    for stage, names in STAGES.items():
+        for name in names:
+            originals[name] = getattr(extractors.letters, name)
+            setattr(extractors.letters, name, timed(stage, originals[name]))
+    try:
+        for pages in itertools.islice(itertools.cycle(letters), count):
+            extract_documents(pages)
+    finally:
+        for name, function in originals.items():
+            setattr(extractors.letters, name, function)
+    return spent
 SOURCES = (REPO / "data" / "samples", REPO.parent / "shared" / "eval" / "dev")
 
 
@@ -53,6 +94,9 @@ def main() -> int:
         ("peak traced memory", f"{peak / 1024 / 1024:.1f} MiB"),
         ("max RSS", f"{max_rss_kib / 1024:.1f} MiB"),
     ]
+    spent = stage_seconds(letters, args.letters)
+    total = sum(spent.values())
+    rows += [(f"stage {stage}", f"{1000 * s / args.letters:.2f} ms/letter  {100 * s / total:4.1f}%") for stage, s in spent.items()]
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
         print(f"{name.ljust(width)}  {value.rjust(10)}")

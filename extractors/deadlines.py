@@ -460,6 +460,9 @@ def _plain(rules: _Rules, sub: str, pattern: re.Pattern[str], kind: str) -> list
 
 # --- API -----------------------------------------------------------------------------
 
+_RECURRENCE_WORDS = ("hằng", "hàng", "định kỳ", "mỗi", "lần")
+_PERIOD_WORDS = ("năm", "quý", "tháng", "tuần")
+
 
 def find_deadlines(text: str, start: int = 0, end: int | None = None, *,
                    letter_date: dt.date | None = None, received: dt.date | None = None) -> list[Deadline]:
@@ -467,11 +470,16 @@ def find_deadlines(text: str, start: int = 0, end: int | None = None, *,
     rules = _rules()
     end = len(text) if end is None else end
     sub = text[start:end]
+    folded = sub.casefold()
+    # Cheap literal checks first (as eyecite does): most clauses hold no deadline at all, and
+    # every phrase in deadline_phrases.toml contains one of these (its examples test that).
+    has_digit = any(c.isdigit() for c in sub)
+    timed = has_digit or any(w in folded for w in _PERIOD_WORDS)
     candidates = (
-        _recurring(rules, sub)
-        + _periods(rules, sub, letter_date)
-        + _dates(rules, sub, letter_date)
-        + _relative(rules, sub, letter_date, received)
+        (_recurring(rules, sub) if any(w in folded for w in _RECURRENCE_WORDS) else [])
+        + (_periods(rules, sub, letter_date) if timed else [])
+        + (_dates(rules, sub, letter_date) if has_digit else [])
+        + (_relative(rules, sub, letter_date, received) if timed or "ngày" in folded else [])
         + _plain(rules, sub, rules.urgent, "urgent")
         + _plain(rules, sub, rules.ongoing, "ongoing")
     )

@@ -49,7 +49,7 @@ def _old_to_new_table() -> dict[str, str]:
 
 _OLD_TONES = _old_to_new_table()
 _OLD_TONE_RE = re.compile(
-    r"(?<![qQ])(?:" + "|".join(map(re.escape, _OLD_TONES)) + r")(?![^\W\d_])"
+    r"(?<![qQ])(?:[oO][àáảãạèéẻẽẹÀÁẢÃẠÈÉẺẼẸ]|[uU][ỳýỷỹỵỲÝỶỸỴ])(?![^\W\d_])"
 )
 
 _CRLF = re.compile(r"\r\n")
@@ -68,9 +68,8 @@ _LOWER_START = r"[a-zàáảãạăằắẳẵặâầấẩẫậèéẻẽẹ
 _LABEL_START = r"(?:[a-zđ][).]\s|[ivx]+[.)]\s)"
 # A paragraph that stops without closing punctuation and goes on, in lower case, after a
 # line or page break is one paragraph: join it with a space.
-_BROKEN_PARAGRAPH = re.compile(
-    r"(?<=[^\s.;:!?])[ ]*\n(?:[ ]*\n)*[ ]*(?=" + _LOWER_START + r")(?!" + _LABEL_START + r")"
-)
+# (Runs after tidy_spaces, so no line ends or starts with a space.)
+_BROKEN_PARAGRAPH = re.compile(r"(?<=[^\s.;:!?])\n+(?=" + _LOWER_START + r")(?!" + _LABEL_START + r")")
 
 
 def compose_nfc(t: TrackedText) -> TrackedText:
@@ -85,16 +84,23 @@ def map_characters(t: TrackedText) -> TrackedText:
 
 
 def fold_tone_marks(t: TrackedText) -> TrackedText:
-    return t.sub(_OLD_TONE_RE, lambda m: _OLD_TONES[m.group(0)])
+    return t.sub(_OLD_TONE_RE, lambda m: _OLD_TONES.get(m.group(0), m.group(0)))
 
 
 def strip_markup(t: TrackedText) -> TrackedText:
-    t = t.sub(_HTML_BREAK, "\n")
-    t = t.sub(_HTML_TAG, "")
-    t = t.sub(_MD_EMPHASIS, "")
-    t = t.sub(_MD_HEADING, "")
-    t = t.sub(_RULE_LINE, "")
-    return t.sub(_TABLE_PIPE, "\n")
+    # Each pattern runs only when its marker character is there at all: most inputs are plain.
+    if "<" in t.text:
+        t = t.sub(_HTML_BREAK, "\n")
+        t = t.sub(_HTML_TAG, "")
+    if "*" in t.text or "_" in t.text:
+        t = t.sub(_MD_EMPHASIS, "")
+    if "#" in t.text:
+        t = t.sub(_MD_HEADING, "")
+    if any(rule in t.text for rule in ("---", "***", "___", "===", "|")):
+        t = t.sub(_RULE_LINE, "")
+    if "|" in t.text:
+        t = t.sub(_TABLE_PIPE, "\n")
+    return t
 
 
 def tidy_spaces(t: TrackedText) -> TrackedText:
@@ -104,11 +110,11 @@ def tidy_spaces(t: TrackedText) -> TrackedText:
 
 
 # "Tuyên Quang, ngày\n27 tháng 11 năm 2021", "Số\n123/UBND": a number cut from its word.
-_BROKEN_NUMBER = re.compile(r"(?:(?<=\bngày)|(?<=\btháng)|(?<=\bnăm)|(?<=\bsố)|(?<=\bSố))[ ]*\n[ ]*(?=\d)")
+_BROKEN_NUMBER = re.compile(r"\b(ngày|tháng|năm|[sS]ố)\n(?=\d)")
 
 
 def join_broken_paragraphs(t: TrackedText) -> TrackedText:
-    t = t.sub(_BROKEN_NUMBER, " ")
+    t = t.sub(_BROKEN_NUMBER, r"\1 ")
     t = t.sub(_BROKEN_PARAGRAPH, " ")
     return t.sub(_MANY_BLANKS, "\n\n")
 

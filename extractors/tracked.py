@@ -17,6 +17,17 @@ from dataclasses import dataclass
 Replacement = str | Callable[[re.Match[str]], str]
 
 
+_IDENTITY = array("q")
+
+
+def _identity(n: int) -> array:
+    """0, 1, ..., n-1, sliced from one shared table (building it anew costs a millisecond a letter)."""
+    global _IDENTITY
+    if len(_IDENTITY) < n:
+        _IDENTITY = array("q", range(max(n, 2 * len(_IDENTITY))))
+    return _IDENTITY[:n]
+
+
 @dataclass(frozen=True)
 class TrackedText:
     text: str
@@ -24,7 +35,7 @@ class TrackedText:
 
     @classmethod
     def of(cls, source: str) -> TrackedText:
-        return cls(source, array("q", range(len(source) + 1)))
+        return cls(source, _identity(len(source) + 1))
 
     def sub(self, pattern: re.Pattern[str], repl: Replacement) -> TrackedText:
         """re.sub that keeps the origin of every character.
@@ -43,11 +54,12 @@ class TrackedText:
             pieces.append(self.text[last:start])
             origin.extend(self.origin[last:start])
             pieces.append(new)
-            width = end - start
-            if width:
-                origin.extend(self.origin[start + min(i, width - 1)] for i in range(len(new)))
+            width, n = end - start, len(new)
+            if n <= width:
+                origin.extend(self.origin[start : start + n])
             else:
-                origin.extend(self.origin[start] for _ in new)
+                origin.extend(self.origin[start:end])
+                origin.extend(array("q", [self.origin[max(end - 1, start)]]) * (n - width))
             last = end
         if not pieces:
             return self
