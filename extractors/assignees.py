@@ -77,19 +77,43 @@ def read_names(text: str, pos: int, end: int | None = None) -> list[Name]:
     head = _heads()[0].match(text, pos, end)
     if not head or _starts_with_action(text, pos, end):
         return []
+    if m := _KIND_LIST.match(text, pos, end):
+        return _kind_list(text, m, end)
+    stop = _phrase_end(text, pos, head.end(), end)
+    phrase_end = pos + len(text[pos:stop].rstrip(" ,;-"))
+    return split_names(text, pos, phrase_end)
+
+
+# "Các Bộ: Quốc phòng, Công an và Ngoại giao": one kind, several bodies.
+_KIND_LIST = re.compile(r"[Cc]ác\s+(?P<kind>Bộ|Sở|Phòng|Ban|Cục|Vụ|Tổng cục|Trung tâm)\s*:\s*")
+_LIST_SEPARATOR = re.compile(r"\s*,\s*|\s+và\s+")
+
+
+def _kind_list(text: str, m: re.Match[str], end: int) -> list[Name]:
+    stop = _phrase_end(text, m.end(), m.end(), end)
+    names, cur = [], m.end()
+    for sep in [*_LIST_SEPARATOR.finditer(text, m.end(), stop), None]:
+        item_end = sep.start() if sep else len(text[:stop].rstrip(" ,;.-"))
+        if text[cur:item_end].strip():
+            names.append(Name(f"{m.group('kind')} {text[cur:item_end].strip()}", cur, item_end))
+        if sep:
+            cur = sep.end()
+    return names
+
+
+def _phrase_end(text: str, pos: int, after: int, end: int) -> int:
+    """Where a name begun at `pos` stops: at a stop mark or the first action word after `after`."""
     stop = end
-    if m := _STOP.search(text, head.end(), end):
+    if m := _STOP.search(text, after, end):
         stop = m.start()
-    for m in _actions().finditer(text, head.end(), stop):
+    for m in _actions().finditer(text, after, stop):
         before = " " + text[pos : m.start()]
         if before.rstrip().endswith(_KINDS_NAMED_BY_ACTION):
             continue
         if _NOUN_CONTEXT.search(before):
             continue
-        stop = m.start()
-        break
-    phrase_end = pos + len(text[pos:stop].rstrip(" ,;-"))
-    return split_names(text, pos, phrase_end)
+        return m.start()
+    return stop
 
 
 def split_names(text: str, start: int, end: int) -> list[Name]:

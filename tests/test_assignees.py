@@ -53,6 +53,8 @@ def test_action_word_ends_the_name(example):
         ("Tổ kiểm tra công vụ Sở Y tế; cơ quan, đơn vị trực thuộc Sở Y tế tiếp tục triển khai",
          ["Tổ kiểm tra công vụ Sở Y tế", "cơ quan, đơn vị trực thuộc Sở Y tế"]),
         ("các cơ quan, đơn vị có liên quan thực hiện", ["các cơ quan, đơn vị có liên quan"]),
+        ("Các Bộ: Quốc phòng, Công an và Ngoại giao tăng cường phối hợp", ["Bộ Quốc phòng", "Bộ Công an", "Bộ Ngoại giao"]),
+        ("Các Sở: Nội vụ, Tài chính chủ trì thẩm định", ["Sở Nội vụ", "Sở Tài chính"]),
     ],
 )
 def test_names_and_lists(phrase, expected):
