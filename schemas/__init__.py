@@ -23,6 +23,7 @@ from schemas.models import (
     Source,
     Span,
     Target,
+    Word,
 )
 
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
@@ -36,5 +37,5 @@ def json_schema() -> str:
 __all__ = [
     "SCHEMA_PATH", "SCHEMA_VERSION", "Assignee", "Authority", "Body", "CcEntry", "Clause", "Deadline",
     "Document", "DocumentLink", "ExtractionResult", "ExtractionWarning", "IncomingStamp", "Issuer",
-    "Obligation", "Page", "Reference", "Signer", "Source", "Span", "Target", "json_schema",
+    "Obligation", "Page", "Reference", "Signer", "Source", "Span", "Target", "Word", "json_schema",
 ]

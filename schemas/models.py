@@ -24,6 +24,9 @@ class Span(Model):
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     page: int | None = Field(default=None, description="1-based page of the input file")
+    box: list[int] | None = Field(
+        default=None, description="[x0, y0, x1, y1] in the page image's pixels, for text read by OCR"
+    )
 
 
 class Body(Model):
@@ -211,12 +214,27 @@ class Source(Model):
     size_bytes: int
 
 
+class Word(Model):
+    """One word Tesseract read: where it is in the page's text and on the page image."""
+
+    start: int = Field(ge=0, description="Offset in the page's `text`")
+    end: int = Field(ge=0)
+    box: list[int] = Field(description="[x0, y0, x1, y1] in pixels")
+    confidence: float = Field(description="Tesseract's word confidence, 0-100")
+
+
 class Page(Model):
     number: int = Field(ge=1)
     method: Literal["text", "text_layer", "ocr"] = Field(
         description="text: a plain-text file; text_layer: a PDF's own text; ocr: Tesseract"
     )
     text: str
+    confidence: float | None = Field(default=None, description="Mean word confidence (OCR pages)")
+    rotation: int = Field(default=0, description="Degrees the page image was turned before OCR")
+    skew: float | None = Field(default=None, description="Degrees of skew corrected before OCR")
+    size: list[int] | None = Field(default=None, description="[width, height] of the OCR'd image, in pixels")
+    dpi: int | None = None
+    words: list[Word] = Field(default_factory=list, description="Words read by OCR, with boxes")
 
 
 class ExtractionWarning(Model):
