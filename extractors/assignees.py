@@ -47,6 +47,12 @@ def _heads() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 @cache
+def _bare_title() -> re.Pattern[str]:
+    titles = [e for e in entries("assignees", "head") if e.get("title")]
+    return re.compile("|".join(f"(?i:{_words_pattern(e['words'])})" for e in titles))
+
+
+@cache
 def _actions() -> re.Pattern[str]:
     words = sorted({w for e in entries("assignees", "action") for w in e["words"]}, key=len, reverse=True)
     return re.compile(r"(?<!\w)(?i:" + "|".join(_words_pattern(w) for w in words) + r")(?!\w)")
@@ -61,44 +67,70 @@ _OFFICE_OF = re.compile(r"^(?:Chánh\s+|Phó\s+Chánh\s+)?Văn\s+phòng\s+(?:HĐ
 _SEPARATOR = re.compile(r"\s*;\s*|\s*,\s*|\s+và\s+")
 
 
-def _starts_with_action(text: str, pos: int, end: int) -> bool:
+def starts_with_action(text: str, pos: int, end: int) -> bool:
     """'Tổ chức kiểm tra', 'Báo cáo kết quả': a verb that begins like a head ('Tổ', 'Báo')."""
     m = re.match(r"(?:[Cc]ác\s+)?", text[pos:end])
     return bool(_actions().match(text, pos + m.end(), end))
 
 
 def starts_name(text: str, pos: int) -> bool:
-    return bool(_heads()[0].match(text, pos)) and not _starts_with_action(text, pos, len(text))
+    return bool(_heads()[0].match(text, pos)) and not starts_with_action(text, pos, len(text))
 
 
 def read_names(text: str, pos: int, end: int | None = None) -> list[Name]:
     """The names that start exactly at `pos`, up to where the sentence goes on to the action."""
     end = len(text) if end is None else end
-    head = _heads()[0].match(text, pos, end)
-    if not head or _starts_with_action(text, pos, end):
-        return []
     if m := _KIND_LIST.match(text, pos, end):
         return _kind_list(text, m, end)
+    head = _heads()[0].match(text, pos, end)
+    if not head or starts_with_action(text, pos, end):
+        return []
     stop = _phrase_end(text, pos, head.end(), end)
     phrase_end = pos + len(text[pos:stop].rstrip(" ,;-"))
-    return split_names(text, pos, phrase_end)
+    names = split_names(text, pos, phrase_end)
+    if names and (m := _KIND_LIST.match(text, names[-1].start, end)):
+        names[-1:] = _kind_list(text, m, end)  # "...; Giám đốc các Sở: Nội vụ, Tài chính"
+    return names
 
 
-# "Các Bộ: Quốc phòng, Công an và Ngoại giao": one kind, several bodies.
-_KIND_LIST = re.compile(r"[Cc]ác\s+(?P<kind>Bộ|Sở|Phòng|Ban|Cục|Vụ|Tổng cục|Trung tâm)\s*:\s*")
-_LIST_SEPARATOR = re.compile(r"\s*,\s*|\s+và\s+")
+# "Các Bộ: Quốc phòng, Công an và Ngoại giao", "Giám đốc các Sở: Nội vụ, Tài chính": one kind,
+# several bodies.
+_KIND_LIST = re.compile(
+    r"(?:(?P<title>Giám\s+đốc|Thủ\s+trưởng|Bộ\s+trưởng)\s+)?[Cc]ác\s+"
+    r"(?P<kind>Bộ|Sở|Phòng|Ban|Cục|Vụ|Tổng\s+cục|Trung\s+tâm)\s*:\s*"
+)
+_LIST_SEPARATOR = re.compile(r"\s*[,;]\s*|\s+và\s+")
+
+
+@cache
+def _compound_fields() -> re.Pattern[str]:
+    """Field names that hold a comma or 'và' themselves ('Văn hóa, Thể thao và Du lịch')."""
+    fields = sorted((e["name"] for e in entries("assignees", "field")), key=len, reverse=True)
+    return re.compile("|".join(_words_pattern(f) for f in fields), re.I)
 
 
 def _kind_list(text: str, m: re.Match[str], end: int) -> list[Name]:
     stop = _phrase_end(text, m.end(), m.end(), end)
+    rest: list[Name] = []
+    # "...: Nội vụ, Tài chính; Thủ trưởng các cơ quan ...": the list ends where a new name starts
+    for sep in _LIST_SEPARATOR.finditer(text, m.end(), stop):
+        new_name = sep.group().strip() == ";" or _bare_title().match(text, sep.end(), stop)
+        if new_name and _heads()[0].match(text, sep.end(), stop) and not starts_with_action(text, sep.end(), stop):
+            rest = read_names(text, sep.end(), end)
+            stop = sep.start()
+            break
+    stop = m.end() + len(text[m.end() : stop].rstrip(" ,;.-"))
+    prefix = " ".join(f"{m.group('title') or ''} {m.group('kind')}".split())
+    protected = [c.span() for c in _compound_fields().finditer(text, m.end(), stop)]
     names, cur = [], m.end()
-    for sep in [*_LIST_SEPARATOR.finditer(text, m.end(), stop), None]:
-        item_end = sep.start() if sep else len(text[:stop].rstrip(" ,;.-"))
+    seps = [s for s in _LIST_SEPARATOR.finditer(text, m.end(), stop) if not any(a < s.start() < b for a, b in protected)]
+    for sep in [*seps, None]:
+        item_end = sep.start() if sep else stop
         if text[cur:item_end].strip():
-            names.append(Name(f"{m.group('kind')} {text[cur:item_end].strip()}", cur, item_end))
+            names.append(Name(f"{prefix} {text[cur:item_end].strip()}", cur, item_end))
         if sep:
             cur = sep.end()
-    return names
+    return names + rest
 
 
 def _phrase_end(text: str, pos: int, after: int, end: int) -> int:
@@ -130,6 +162,8 @@ def split_names(text: str, start: int, end: int) -> list[Name]:
             ok = (split_head.match(text, right, end) or text.startswith(("các ", "Các "), right)) and not _OFFICE_OF.match(left_text)
         else:
             ok = bool(split_head.match(text, right, end))
+        if ok and _bare_title().fullmatch(left_text.strip()) and not is_and:
+            ok = False  # "Giám đốc, Thủ trưởng các Sở, ban, ngành": a bare title shares what follows
         if ok and left_text.strip():
             names.append(Name(left_text, cur, sep.start()))
             cur = right

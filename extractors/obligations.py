@@ -17,7 +17,7 @@ from functools import cache
 
 from schemas import Assignee, Clause, Document, DocumentLink, Obligation, Span
 
-from extractors.assignees import Name, is_specific, normalized_name, read_names, starts_name
+from extractors.assignees import Name, is_specific, normalized_name, read_names, starts_name, starts_with_action
 from extractors.deadlines import find_deadlines, primary_deadline
 from extractors.lines import is_upper, lines_of
 from extractors.tables import entries
@@ -25,6 +25,13 @@ from extractors.targets import find_targets
 
 _DIRECTIVE_PREFIX = re.compile(r"(?:Giao\s+(?:cho\s+)?|Đề\s+nghị\s+|Yêu\s+cầu\s+)", re.I)
 _LEAD_IN_VERB = re.compile(r"\b(?:yêu\s+cầu|đề\s+nghị|giao(?:\s+cho)?|chỉ\s+đạo)\s+", re.I)
+# A lead-in that asks for action, whether or not it names who.
+_DIRECTIVE_INTRO = re.compile(
+    r"\b(?:yêu\s+cầu|đề\s+nghị|giao|chỉ\s+đạo|nhiệm\s+vụ|triển\s+khai|thực\s+hiện\s+(?:các|một\s+số|tốt|nghiêm))\b", re.I
+)
+# An item that explains or quotes rather than orders ("Căn cứ tiết b khoản 3 ...", "Về việc ...").
+_EXPLAINS = re.compile(r"(?:Căn\s+cứ|Theo|Tại|Về\s+việc|Về)\b")
+_MODAL = re.compile(r"\b(?:phải|cần|đề\s+nghị|yêu\s+cầu|giao|chịu\s+trách\s+nhiệm|có\s+trách\s+nhiệm)\b", re.I)
 _SUPPORT = re.compile(r"(?<!chủ động )\bphối\s+hợp\s+(?:chặt\s+chẽ\s+)?với\s+", re.I)
 _ASSIGNEE_LABEL = re.compile(r"\s*:\s*")
 # Before a citation in the same sentence, the last of these cues says how the item uses it:
@@ -51,6 +58,7 @@ class Letter:
     """What the obligations of one letter need to know about it."""
 
     text: str
+    doc_type: str | None
     date: dt.date | None
     received: dt.date | None
     implements: str | None
@@ -62,9 +70,12 @@ class Letter:
 
 def find_obligations(doc: Document, body_start: int, body_end: int) -> list[Obligation]:
     letter = _letter(doc, body_start, body_end)
-    base = _lead_in(doc.text, body_start, doc.clauses[0].span.start if doc.clauses else body_end)
+    first = doc.clauses[0].span.start if doc.clauses else body_end
+    base = Context()
+    if doc.text[body_start:first].strip():
+        base = _intro_context(doc.text, body_start, first, None, Context()) or Context()
     out: list[Obligation] = []
-    _walk(letter, doc.clauses, base, body_start, out)
+    _walk(letter, doc.clauses, base, first, out)
     if not doc.clauses:
         out += _body_obligations(letter, body_start, body_end)
     if doc.recipients:
@@ -91,6 +102,7 @@ def _letter(doc: Document, body_start: int, body_end: int) -> Letter:
     stamp = doc.incoming_stamp.date if doc.incoming_stamp else None
     return Letter(
         text=doc.text,
+        doc_type=doc.doc_type,
         date=dt.date.fromisoformat(doc.date) if doc.date else None,
         received=dt.date.fromisoformat(stamp) if stamp else None,
         implements=doc.implements[0].key if doc.implements else None,
@@ -159,22 +171,50 @@ def _subject(text: str, start: int, end: int) -> list[Name]:
     return read_names(text, pos, end)
 
 
-def _walk(letter: Letter, clauses: list[Clause], inherited: list[Name], region_start: int, out: list[Obligation]) -> None:
+@dataclass(frozen=True)
+class Context:
+    """What the lines above a clause say about it: who is named, and whether anyone was asked to act."""
+
+    names: tuple[Name, ...] = ()
+    directed: bool = False
+
+
+def _intro_context(text: str, start: int, end: int, current: Context | None, inherited: Context) -> Context | None:
+    """The context set by the paragraph before a list; None when it introduces findings."""
+    last = text[start:end].strip().splitlines()[-1]
+    if names := _lead_in(text, start, end):
+        return Context(tuple(names), True)
+    if _matches("findings", last):
+        return None
+    if _DIRECTIVE_INTRO.search(last):
+        return Context(inherited.names, True)
+    return current if current is not None else inherited
+
+
+def _directs_by_itself(text: str, start: int, end: int) -> bool:
+    """An item that gives an order in its own words: it opens with an action or says who must."""
+    if _EXPLAINS.match(text, start, end):
+        return False
+    sentence_end = min((i for i in (text.find(". ", start, end), text.find(";", start, end)) if i >= 0), default=end)
+    return starts_with_action(text, start, end) or bool(_MODAL.search(text, start, sentence_end))
+
+
+def _is_heading_line(text: str, start: int, end: int) -> bool:
+    """One line with no closing punctuation that is no order: a section title ('Mục tiêu và định hướng')."""
+    body = text[start:end].strip()
+    return "\n" not in body and not body.endswith((".", ";", ":")) and not starts_with_action(text, start, end)
+
+
+def _walk(letter: Letter, clauses: list[Clause], inherited: Context, region_start: int, out: list[Obligation]) -> None:
     text = letter.text
-    context = inherited
+    context: Context | None = inherited
     prev_end = region_start
     for clause in clauses:
-        intro = text[prev_end : clause.span.start].strip()
-        if intro:
-            if names := _lead_in(text, prev_end, clause.span.start):
-                context = names
-            elif _matches("findings", intro.splitlines()[-1]):
-                context = None  # the items below a findings lead-in are no tasks
-            elif context is None:
-                context = inherited
+        if text[prev_end : clause.span.start].strip():
+            context = _intro_context(text, prev_end, clause.span.start, context, inherited)
         prev_end = clause.span.end
         if context is None:
-            continue
+            continue  # items below a findings lead-in
         start, end = _own_region(text, clause, letter)
         if _matches("background_heading", text[start:end].split("\n", 1)[0]):
             continue
@@ -182,17 +222,26 @@ def _walk(letter: Letter, clauses: list[Clause], inherited: list[Name], region_s
         while rest < end and text[rest].isspace():
             rest += 1
         own = names or _subject(text, rest, end)
-        assignees = own or context
+        here = Context(tuple(own), True) if own else context
         body = text[rest:end].strip()
         # Only introduces its sub-items: nothing of its own, a title ("II. TỔ CHỨC THỰC HIỆN"),
         # or a single sentence ending in ":".
         is_lead_in = bool(clause.children) and (
             not body or ("\n" not in body and (body.endswith(":") or _is_title(body)))
         )
-        if body and not is_lead_in:
-            out.append(_obligation(letter, clause, rest, end, assignees))
+        # A decision's own articles ("Điều 1. Phê duyệt ...", "Điều 2. ... có hiệu lực") decide;
+        # only those that name who carries them out are tasks.
+        disposes = letter.doc_type == "quyet_dinh" and clause.kind == "article" and not own
+        if (
+            body
+            and not is_lead_in
+            and not disposes
+            and (own or not _is_heading_line(text, rest, end))
+            and (here.directed or _directs_by_itself(text, rest, end))
+        ):
+            out.append(_obligation(letter, clause, rest, end, list(here.names)))
         if clause.children:
-            _walk(letter, clause.children, assignees, end, out)
+            _walk(letter, clause.children, here, end, out)
 
 
 def _is_title(line: str) -> bool:

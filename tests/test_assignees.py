@@ -1,4 +1,6 @@
 """Assignee names: where they start, where they end, how a list splits, how they normalize."""
+import re
+
 import pytest
 
 from extractors import tables
@@ -109,3 +111,13 @@ def test_non_task_pattern_examples(table, example, matches):
     from extractors.obligations import _matches
 
     assert _matches(table, example) is matches
+
+
+FIELD_EXAMPLES = [pytest.param(phrase, expected, id=phrase[:50])
+                  for e in tables.entries("assignees", "field") for phrase, expected in e["examples"]]
+
+
+@pytest.mark.parametrize("phrase,expected", FIELD_EXAMPLES)
+def test_kind_list_keeps_compound_field_names(phrase, expected):
+    start = re.search(r"(?:Giám đốc )?[Cc]ác ", phrase).start()
+    assert [n.text for n in read_names(phrase, start)] == expected

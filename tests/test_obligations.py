@@ -165,8 +165,36 @@ def test_targets_are_kept():
         ("1. Các Sở, ban, ngành tỉnh; UBND các huyện khẩn trương thực hiện.", "Các Sở, ban, ngành tỉnh"),
         ("1. Thành viên Ban chỉ đạo cải cách hành chính huyện chịu trách nhiệm theo dõi.", "Thành viên Ban chỉ đạo cải cách hành chính huyện"),
         ("1. Yêu cầu Chánh Thanh tra huyện kiểm tra việc thực hiện.", "Chánh Thanh tra huyện"),
+        ("1. Phòng Nội vụ theo dõi, tổng hợp", "Phòng Nội vụ"),
     ],
 )
 def test_subject_forms(item, lead):
     obs = obligations("Chủ tịch UBND huyện yêu cầu:\n\n" + item + "\n\n")
     assert obs["1"].assignees[0].name == lead and obs["1"].assignees[0].role == "lead"
+
+
+def test_explanations_in_a_reply_letter_are_no_tasks():
+    obs = obligations(
+        "Trả lời Công văn số 636/CT-THNVDT ngày 25/4/2023 của Cục Thuế tỉnh, Tổng cục Thuế có ý kiến như sau:\n\n"
+        "- Về việc thay thế liên 1 hóa đơn bằng bảng kê: căn cứ quy định hiện hành, đơn vị được sử dụng bảng kê.\n\n"
+        "- Căn cứ tiết b khoản 3 Điều 1 Thông tư số 130/2016/TT-BTC, hàng hóa này không chịu thuế.\n\n"
+    )
+    assert obs == {}
+
+
+def test_a_decisions_own_articles_are_no_tasks_but_its_executors_are():
+    header = HEADER.replace("V/v tăng cường kỷ luật, kỷ cương hành chính", "QUYẾT ĐỊNH\n\nVề việc phê duyệt Kế hoạch cải cách hành chính")
+    header = header.replace("Số: 120/UBND-NV", "Số: 1563/QĐ-UBND").split("Kính gửi")[0]
+    obs = obligations(
+        "CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN CẨM MỸ\n\nCăn cứ Luật Tổ chức chính quyền địa phương;\n\nQUYẾT ĐỊNH:\n\n"
+        "Điều 1. Phê duyệt Kế hoạch cải cách hành chính năm 2024.\n\n"
+        "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.\n\n"
+        "Điều 3. Chánh Văn phòng HĐND và UBND huyện; Giám đốc các Sở: Nội vụ, Văn hóa, Thể thao và Du lịch; "
+        "Thủ trưởng các cơ quan, đơn vị liên quan chịu trách nhiệm thi hành Quyết định này./.\n",
+        header=header,
+    )
+    assert sorted(obs) == ["Đ3"]
+    assert [a.name for a in obs["Đ3"].assignees] == [
+        "Chánh Văn phòng HĐND và UBND huyện", "Giám đốc Sở Nội vụ", "Giám đốc Sở Văn hóa, Thể thao và Du lịch",
+        "Thủ trưởng các cơ quan, đơn vị liên quan",
+    ]
