@@ -280,9 +280,11 @@ def _obligation(letter: Letter, clause: Clause | None, start: int, end: int, lea
     if doubt:
         ob.review_reasons.append(doubt)
     ob.targets = find_targets(text, start, end)
-    key = _named_directive(letter, start, end) or letter.implements
-    if key:
-        ob.implements = DocumentLink(key=key)
+    named = _named_directive(letter, start, end)
+    if named:
+        ob.implements = DocumentLink(key=named[0], span=Span(start=named[1], end=named[2]))
+    elif letter.implements:
+        ob.implements = DocumentLink(key=letter.implements)
     return ob
 
 
@@ -301,14 +303,15 @@ def _add(ob: Obligation, letter: Letter, name: Name, role: str, seen: set[str]) 
     )
 
 
-def _named_directive(letter: Letter, start: int, end: int) -> str | None:
-    """The document the item itself says it carries out ('triển khai thực hiện Công điện số 968/CĐ-TTg')."""
+def _named_directive(letter: Letter, start: int, end: int) -> tuple[str, int, int] | None:
+    """The document the item itself says it carries out ('triển khai thực hiện Công điện số 968/CĐ-TTg'),
+    with the span of that mention."""
     mentions = sorted(
-        (span.start, ref.key) for ref in letter.references for span in ref.mentions if start <= span.start < end
+        (span.start, span.end, ref.key) for ref in letter.references for span in ref.mentions if start <= span.start < end
     )
-    for pos, key in mentions:
+    for pos, mention_end, key in mentions:
         sentence_start = max(letter.text.rfind(". ", start, pos), letter.text.rfind(";", start, pos), start, pos - _CUE_REACH)
         cues = list(_CUE.finditer(letter.text, sentence_start, pos))
         if cues and cues[-1].group("implements"):
-            return key
+            return key, pos, mention_end
     return None

@@ -1,0 +1,182 @@
+"""Cleaning a page image before OCR, with Pillow only: grayscale, deskew, border removal, blank check.
+
+Each step is a plain function from an image to an image (or a measurement). Only the steps that
+measurably lowered the character error rate on degraded scans are used by `prepare_page`; the
+others stay here, measured and documented, because they are cheap to try again on real scans:
+
+- deskew (projection profiles): on pages turned 2° with noise, blur and JPEG, CER fell from about
+  9–10% to about 1–2%; Tesseract's own line finding does not undo a skew of that size.
+- dark border removal: scanner-lid borders become junk lines without it.
+- median filter and Otsu binarization: no gain (Tesseract thresholds the page itself, and the
+  median filter erased diacritics), so `prepare_page` does not use them.
+
+Angles follow Pillow: positive is counter-clockwise.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PIL import Image, ImageFilter, ImageOps
+
+# Longest side of the copy the skew is measured on: about 100 dpi for an A4 page, where a
+# text line is still a few pixels high and each trial rotation costs a few milliseconds.
+_SKEW_SIDE = 1000
+# Scans come in turned by up to a few degrees; larger angles are rare and OSD's concern.
+MAX_SKEW = 5.0
+# Below this the correction is not worth the resampling.
+MIN_SKEW = 0.1
+
+
+@dataclass(frozen=True)
+class Prepared:
+    image: Image.Image
+    skew: float  # degrees the scan was turned (counter-clockwise positive) and has been turned back
+    blank: bool
+
+
+def to_gray(image: Image.Image) -> Image.Image:
+    """8-bit grayscale; transparency becomes white paper, 1-bit fax pages become 0/255."""
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        image = Image.alpha_composite(paper, rgba)
+    if image.mode == "I;16" or image.mode.startswith("I;16"):
+        image = image.point(lambda v: v / 256)  # 16-bit scans: keep the top byte
+    if image.mode in ("I", "F"):
+        image = ImageOps.autocontrast(image.convert("L"))
+    return image if image.mode == "L" else image.convert("L")
+
+
+def otsu_threshold(gray: Image.Image) -> int:
+    """The gray level that best separates ink from paper (Otsu's between-class variance)."""
+    histogram = gray.histogram()[:256]
+    total = sum(histogram)
+    sum_all = sum(i * count for i, count in enumerate(histogram))
+    weight_back = sum_back = 0.0
+    best, best_level = -1.0, 127
+    for level, count in enumerate(histogram):
+        weight_back += count
+        if weight_back == 0:
+            continue
+        weight_fore = total - weight_back
+        if weight_fore == 0:
+            break
+        sum_back += level * count
+        mean_back = sum_back / weight_back
+        mean_fore = (sum_all - sum_back) / weight_fore
+        between = weight_back * weight_fore * (mean_back - mean_fore) ** 2
+        if between > best:
+            best, best_level = between, level
+    return best_level
+
+
+def binarize(gray: Image.Image) -> Image.Image:
+    """Black ink on white paper by Otsu's threshold (measured: no gain, not used by default)."""
+    level = otsu_threshold(gray)
+    return gray.point(lambda v: 255 if v > level else 0)
+
+
+def denoise(gray: Image.Image) -> Image.Image:
+    """3×3 median filter against speckle (measured: it eats diacritics; not used by default)."""
+    return gray.filter(ImageFilter.MedianFilter(3))
+
+
+def is_blank(gray: Image.Image) -> bool:
+    """True for a page with no ink worth reading: empty paper, speckle, a faint smudge.
+
+    Measured on a copy reduced 4×4, where isolated speckles average away and strokes stay dark.
+    """
+    small = gray.reduce(4) if min(gray.size) >= 64 else gray
+    low, high = small.getextrema()
+    if high - low < 48:
+        return True
+    level = (low + high) / 2
+    histogram = small.histogram()[:256]
+    dark = sum(histogram[: int(level)])
+    return dark < max(20, 0.0002 * small.width * small.height)
+
+
+def remove_borders(gray: Image.Image) -> Image.Image:
+    """Paint white the dark bands a scanner leaves along the page edges (the page keeps its size).
+
+    A row or column at the edge counts as border while more than half of it is dark; the
+    search stops at the first one that is mostly paper, and never goes past a tenth of the page.
+    """
+    level = otsu_threshold(gray)
+    ink = gray.point(lambda v: 255 if v <= level else 0)
+    width, height = gray.size
+    rows = list(ink.resize((1, height), Image.Resampling.BOX).getdata())
+    columns = list(ink.resize((width, 1), Image.Resampling.BOX).getdata())
+
+    def band(profile: list[int], limit: int) -> int:
+        n = 0
+        while n < limit and profile[n] > 128:
+            n += 1
+        return n
+
+    top, bottom = band(rows, height // 10), band(rows[::-1], height // 10)
+    left, right = band(columns, width // 10), band(columns[::-1], width // 10)
+    if not (top or bottom or left or right):
+        return gray
+    out = gray.copy()
+    margin = 2  # the anti-aliased edge of the band
+    for box in (
+        (0, 0, width, top + margin) if top else None,
+        (0, height - bottom - margin, width, height) if bottom else None,
+        (0, 0, left + margin, height) if left else None,
+        (width - right - margin, 0, width, height) if right else None,
+    ):
+        if box:
+            out.paste(255, box)
+    return out
+
+
+def estimate_skew(gray: Image.Image, max_angle: float = MAX_SKEW) -> float:
+    """The angle (degrees, counter-clockwise positive) the text lines are turned by.
+
+    Projection profiles: the ink of a reduced, binarized copy is turned by each trial angle and
+    summed per row; the angle whose rows alternate most sharply between ink and gaps (the largest
+    sum of squared differences of neighbouring rows) is the one that makes the lines level.
+    A coarse search over ±max_angle is refined twice around the best angle.
+    """
+    scale = _SKEW_SIDE / max(gray.size)
+    small = gray.resize((max(1, round(gray.width * scale)), max(1, round(gray.height * scale))),
+                        Image.Resampling.BOX) if scale < 1 else gray
+    level = otsu_threshold(small)
+    ink = small.point(lambda v: 255 if v <= level else 0)
+
+    def score(angle: float) -> float:
+        turned = ink.rotate(angle, resample=Image.Resampling.NEAREST, fillcolor=0)
+        profile = list(turned.resize((1, turned.height), Image.Resampling.BOX).getdata())
+        return sum((b - a) ** 2 for a, b in zip(profile, profile[1:]))
+
+    best = 0.0
+    for step, span in ((0.5, max_angle), (0.1, 0.5), (0.02, 0.1)):
+        candidates = [best + step * k for k in range(-round(span / step), round(span / step) + 1)]
+        candidates = [a for a in candidates if abs(a) <= max_angle + 1e-9]
+        best = max(candidates, key=lambda a: (score(a), -abs(a)))
+    # rotating by `best` levels the lines, so the scan is turned by -best
+    return round(-best, 2)
+
+
+def rotate(gray: Image.Image, angle: float) -> Image.Image:
+    """Turn the page by `angle` degrees counter-clockwise about its centre, keeping its size."""
+    return gray.rotate(angle, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=255)
+
+
+def deskew(gray: Image.Image) -> tuple[Image.Image, float]:
+    """The page with its text lines level, and the skew that was corrected."""
+    skew = estimate_skew(gray)
+    if abs(skew) < MIN_SKEW:
+        return gray, 0.0
+    return rotate(gray, -skew), skew
+
+
+def prepare_page(image: Image.Image) -> Prepared:
+    """The steps that measurably help: grayscale, border removal, deskew; and the blank check."""
+    gray = to_gray(image)
+    if is_blank(gray):
+        return Prepared(gray, 0.0, True)
+    gray = remove_borders(gray)
+    gray, skew = deskew(gray)
+    return Prepared(gray, skew, False)
