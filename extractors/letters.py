@@ -22,6 +22,7 @@ from schemas import (
     Reference,
     Signer,
     Span,
+    Word,
 )
 
 from extractors.abbreviations import expand_abbreviations, issuer_name
@@ -43,10 +44,14 @@ PAGE_SEPARATOR = "\f"
 _LOCAL_BODIES = ("Ủy ban nhân dân", "Hội đồng nhân dân")
 
 
-def extract_documents(pages: list[str]) -> tuple[list[Document], list[ExtractionWarning]]:
+def extract_documents(
+    pages: list[str], words: list[list[Word]] | None = None
+) -> tuple[list[Document], list[ExtractionWarning]]:
     """The letters found in the pages of one file, with warnings about what was doubtful.
 
-    An empty list means the text holds no letter; the caller decides what that costs.
+    `words`, for pages read by OCR, gives each page's words with their boxes, so that every
+    span also gets the box it covers on the page image. An empty list of documents means the
+    text holds no letter; the caller decides what that costs.
     """
     source = PAGE_SEPARATOR.join(pages)
     page_map = PageMap.of(pages, PAGE_SEPARATOR)
@@ -57,7 +62,7 @@ def extract_documents(pages: list[str]) -> tuple[list[Document], list[Extraction
         doc, notes = _extract_letter(norm.text[letter.start : letter.end], letter)
         if doc is None:
             continue
-        _place_on_pages(doc, norm, letter.start, page_map)
+        _place_on_pages(doc, norm, letter.start, page_map, words)
         index = len(documents)
         warnings += [
             ExtractionWarning(
@@ -246,6 +251,14 @@ def _span(found: Found) -> Span:
     return Span(start=found.start, end=found.end)
 
 
+def _box(words: list[Word], start: int, end: int) -> list[int] | None:
+    """The box around the OCR words that the page-text range [start, end) touches."""
+    hit = [w.box for w in words if w.start < end and start < w.end]
+    if not hit:
+        return None
+    return [min(b[0] for b in hit), min(b[1] for b in hit), max(b[2] for b in hit), max(b[3] for b in hit)]
+
+
 def _spans(model: BaseModel) -> Iterator[Span]:
     if isinstance(model, Span):
         yield model
@@ -258,9 +271,15 @@ def _spans(model: BaseModel) -> Iterator[Span]:
                 yield from _spans(item)
 
 
-def _place_on_pages(doc: Document, norm: TrackedText, offset: int, page_map: PageMap) -> None:
+def _place_on_pages(
+    doc: Document, norm: TrackedText, offset: int, page_map: PageMap, words: list[list[Word]] | None
+) -> None:
     for span in _spans(doc):
-        span.page = page_map.page_at(norm.source_offset(offset + span.start))
+        start, end = norm.source_span(offset + span.start, offset + span.end)
+        span.page = page_map.page_at(start)
+        if words and span.page <= len(words) and words[span.page - 1]:
+            page_start = page_map.starts[span.page - 1]
+            span.box = _box(words[span.page - 1], start - page_start, end - page_start)
     first = page_map.page_at(norm.source_offset(offset))
     last = page_map.page_at(norm.source_offset(offset + max(len(doc.text) - 1, 0)))
     doc.pages = list(range(first, last + 1))

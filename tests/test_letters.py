@@ -298,3 +298,18 @@ def test_implements_from_the_opening(opening, expected):
     ).replace("V/v triển khai thực hiện Công điện số 968/CĐ-TTg ngày 16/10/2023 của Thủ tướng Chính phủ", "V/v chấn chỉnh kỷ luật")
     doc, _ = one(text)
     assert [i.key for i in doc.implements] == expected
+
+
+def test_spans_get_the_box_of_the_ocr_words_they_cover():
+    from schemas import Word
+
+    page = CONG_VAN
+    pos, words = 0, []
+    for n, token in enumerate(page.replace("\n", " ").split(" ")):
+        if token:
+            words.append(Word(start=pos, end=pos + len(token), box=[10 * n, 5, 10 * n + 9, 20], confidence=90.0))
+        pos += len(token) + 1
+    docs, _ = extract_documents([page], [words])
+    key_span = docs[0].evidence["key"]
+    covered = [w for w in words if w.start < key_span.end and key_span.start < w.end]
+    assert key_span.box == [covered[0].box[0], 5, covered[-1].box[2], 20]
