@@ -72,6 +72,9 @@ _PLACE_DATE = re.compile(
     r"|ngày\s+\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4})",
     re.I,
 )
+_STAMP_WORD = re.compile(r"^Đ[ẾEÊ]N\b")
+_STAMP_NUMBER = re.compile(r"Số\s*:\s*(\d+)\b[^/]*$")
+_STAMP_LABEL = re.compile(r"^Chuy[ểêe]n\s*:\s*")
 _BLANK_NUMBER = re.compile(r"^S[ốôổo]\s*[:.]\s*[/.…]*\s*/")
 _LEGAL_BASIS = re.compile(r"^Căn\s+cứ\b")
 _KEY_VALUE = re.compile(r"\d+(?:\s*[/-]\s*[0-9A-Za-zĐđÐ&]+)+")
@@ -103,12 +106,14 @@ def _read_stamp(lines: list[Line], i: int) -> tuple[Stamp, int]:
     j = i
     while j < len(lines) and (j == i or STAMP_LINE.match(lines[j].text)):
         t = lines[j].text
+        if j > i and (label := _STAMP_LABEL.match(t)) and is_upper(t[label.end() :]) and starts_body(t[label.end() :]):
+            break  # not a routing note: the issuer's line, which OCR put after the stamp's label
         if m := re.search(r"Số\s*:\s*(\d+)", t):
             number = m.group(1)
         if m := re.search(r"Ngày\s*:\s*(.+)$", t):
             if found := find_date(m.group(1)):
                 date = found.iso
-        if m := re.search(r"Chuyển\s*:\s*(.+)$", t):
+        if m := re.search(r"Chuy[ểêe]n\s*:\s*(.+)$", t):
             routing = m.group(1).strip()
         j += 1
     return Stamp(number, date, routing, lines[i].start, lines[j - 1].end), j
@@ -193,9 +198,18 @@ def read_header(text: str, start: int, end: int) -> Header:
     while i < len(lines):
         ln = lines[i]
         t = ln.text
-        if STAMP_LINE.match(t) and t.startswith("ĐẾN"):
+        if STAMP_LINE.match(t) and _STAMP_WORD.match(t):
+            above = lines[i - 1] if i else None
             h.stamp, i = _read_stamp(lines, i)
+            if h.stamp.number is None and above and (m := _STAMP_NUMBER.search(above.text)):
+                # the stamp's number, read by OCR on the line above its ĐẾN
+                h.stamp = Stamp(m.group(1), h.stamp.date, h.stamp.routing, above.start, h.stamp.end)
+                h.stray = [ln for ln in h.stray if ln is not above]
             continue
+        if (label := _STAMP_LABEL.match(t)) and h.key is None and label.end() < len(t):
+            # a stamp field glued by OCR onto a header line: "Chuyên: UBND TỈNH TÂY NINH"
+            ln = Line(ln.start + label.end(), ln.end, t[label.end() :])
+            t = ln.text
         if t.strip() in _marks():
             fld, value = _marks()[t.strip()]
             h.marks[fld] = Found(value, ln.start, ln.end)
@@ -208,8 +222,9 @@ def read_header(text: str, start: int, end: int) -> Header:
             if key := parse_key(value.group(0)):
                 h.key = Found(key, ln.start + value.start(), ln.start + value.end())
             # OCR puts the right-hand column on the same line: "Số: 8731/UBND Cần Giờ, ngày ..."
-            if h.date is None and (pd := _place_date_line(t[value.end() :].strip())):
-                offset = ln.start + value.end() + (len(t[value.end() :]) - len(t[value.end() :].lstrip()))
+            after = t[value.end() :]
+            if h.date is None and (pd := _place_date_line(after.strip(" .,;:-_"))):
+                offset = ln.start + value.end() + (len(after) - len(after.lstrip(" .,;:-_")))
                 _take_place_date(h, Line(offset, ln.end, ""), pd)
             i += 1
             continue

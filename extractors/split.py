@@ -24,7 +24,8 @@ NATIONAL_MOTTO = re.compile(
     re.I,
 )
 # Fields of the incoming-mail stamp ("ĐẾN Số: 11116 / Ngày: 14/1/23 / Chuyển: ...").
-STAMP_LINE = re.compile(r"^(?:ĐẾN\b|Số\s*:\s*\d+\s*$|Ngày\s*:\s*[\d/.\-\s]+$|Giờ\s*:|Chuyển\s*:)")
+# OCR reads the stamp's ĐẾN as ĐEN, and Chuyển as Chuyên.
+STAMP_LINE = re.compile(r"^(?:Đ[ẾEÊ]N\b|Số\s*:\s*\d+\b[^/]*$|Ngày\s*:\s*[\d/.\-\s]+$|Giờ\s*:|Chuy[ểêe]n\s*:)")
 REPORTED_LETTER = re.compile(
     r"\bban\s+hành\s+(?:Công\s+văn|Công\s+điện|Chỉ\s+thị|Kế\s+hoạch|Thông\s+báo|Quyết\s+định|Văn\s+bản|"
     r"Hướng\s+dẫn|Chương\s+trình|Nghị\s+quyết)\s+số\s+\d"

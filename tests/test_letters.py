@@ -313,3 +313,30 @@ def test_spans_get_the_box_of_the_ocr_words_they_cover():
     key_span = docs[0].evidence["key"]
     covered = [w for w in words if w.start < key_span.end and key_span.start < w.end]
     assert key_span.box == [covered[0].box[0], 5, covered[-1].box[2], 20]
+
+
+def test_header_as_tesseract_reads_a_degraded_scan():
+    # what OCR made of a stamped, two-column header (benchmarks/ocr.py on a rendered sample)
+    text = (
+        "- Số: 11116 c., `\n"
+        "ĐEN Ngày: 14/1/23 : TỔ chức Hẹ: Trần Văn Hùng\n"
+        "Chuyên: UBND TỈNH TÂY NINH CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "SỞ Y TẾ Độc lập - Tự do - Hạnh phúc\n"
+        "Số: 3852/SYT-VP. Tây Ninh, ngày 06 tháng 1 năm 2023\n"
+        "- ~ Lưu: VT, VP.\n"
+        "V/v chấn chỉnh, tăng cường kỷ luật\n"
+        "kỷ cương trong các cơ quan hành\n"
+        "chính, đơn vị sự nghiệp\n"
+        "Kính gửi: Các cơ quan, đơn vị thuộc và trực thuộc Sở Y tế.\n"
+        "Thực hiện nội dung Công văn số 3328/UBND-NC ngày 23/10/2023 của\n"
+        "Ủy ban nhân dân tỉnh về việc chấn chỉnh kỷ luật.\n"
+        "Sở Y tế đề nghị Thủ trưởng các cơ quan, đơn vị thực hiện một số nội dung sau:\n"
+        "1. Tổ chức kiểm tra công vụ.\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nGIÁM ĐỐC\nTrương Văn Hùng\n"
+    )
+    doc, _ = one(text)
+    assert (doc.key, doc.date, doc.place) == ("3852/SYT-VP", "2023-01-06", "Tây Ninh")
+    assert doc.issuer.name == "Sở Y tế" and doc.issuer.parent.name == "Ủy ban nhân dân tỉnh Tây Ninh"
+    assert doc.incoming_stamp.date == "2023-01-14"
+    assert doc.subject == "chấn chỉnh, tăng cường kỷ luật kỷ cương trong các cơ quan hành chính, đơn vị sự nghiệp"
+    assert [i.key for i in doc.implements] == ["3328/UBND-NC"]
