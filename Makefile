@@ -5,7 +5,7 @@ OUT ?= out/samples
 
 export VENV
 
-.PHONY: setup run test schema bench goldens
+.PHONY: setup run test schema bench bench-ocr scans goldens
 
 setup:
 	@bash scripts/setup.sh
@@ -24,3 +24,9 @@ bench: setup
 
 goldens: setup
 	UPDATE_GOLDENS=1 $(VENV)/bin/pytest tests/test_samples.py
+
+bench-ocr: setup
+	$(VENV)/bin/python benchmarks/ocr.py
+
+scans: setup
+	$(VENV)/bin/python scripts/render_scans.py --degrade

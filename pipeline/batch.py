@@ -27,7 +27,7 @@ class Outcome:
 
 
 def expand_inputs(arguments: list[str]) -> tuple[list[tuple[Path, str]], list[str]]:
-    """(path, name) for every input, directories replaced by their .txt and .pdf files; and notes.
+    """(path, name) for every input, directories replaced by the files congvan reads; and notes.
 
     Directories are not searched recursively and hidden files are skipped. A file named twice
     (directly and through its folder) is read once. Paths that do not exist stay in the list,
@@ -45,7 +45,7 @@ def expand_inputs(arguments: list[str]) -> tuple[list[tuple[Path, str]], list[st
                 and child.suffix.lower() in SUPPORTED_SUFFIXES
             )
             if not found:
-                notes.append(f"{path.as_posix()}: no .txt or .pdf files in this folder")
+                notes.append(f"{path.as_posix()}: no .txt, .pdf or image files in this folder")
             candidates = [(child, child.as_posix()) for child in found]
         else:
             candidates = [(path, argument)]

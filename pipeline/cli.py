@@ -27,18 +27,18 @@ def main(argv: list[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="congvan",
-        description="Turn Vietnamese official letters (.txt, .pdf) into JSON records of who must do what by when.",
+        description="Turn Vietnamese official letters (.txt, .pdf, scans as .png/.jpg/.tif) into JSON records of who must do what by when.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {version('congvan')}")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     extract = commands.add_parser(
         "extract", help="extract letters from files into JSON",
-        description="Write DIR/<input name>.json for every input. Folders stand for the .txt and .pdf "
-        "files directly inside them. Every input is tried; the exit code is that of the first "
+        description="Write DIR/<input name>.json for every input. Folders stand for the .txt, .pdf and "
+        "image (.png, .jpg, .jpeg, .tif, .tiff) files directly inside them. Every input is tried; the exit code is that of the first "
         "input that failed (see the README), 0 when none did.",
     )
-    extract.add_argument("paths", nargs="+", metavar="PATH", help="a .txt or .pdf file, or a folder of them")
+    extract.add_argument("paths", nargs="+", metavar="PATH", help="a .txt, .pdf or image file, or a folder of them")
     extract.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder for the JSON files")
     extract.add_argument("--max-size", type=float, default=DEFAULT_MAX_BYTES / _MIB, metavar="MIB",
                          help="refuse input files larger than this many MiB (default: %(default)g)")

@@ -50,6 +50,8 @@ class UnsupportedInputError(CongvanError):
 
 
 class OcrRequiredError(CongvanError):
+    """A scan or an image, and Tesseract with its Vietnamese model is not installed."""
+
     code = 9
     status = "needs OCR"
 
@@ -74,11 +76,59 @@ class OutputWriteError(CongvanError):
     status = "write failed"
 
 
+class ImageTooLargeError(CongvanError):
+    """An image (or a page of it) with more pixels than a scan has: a decompression bomb or a poster."""
+
+    code = 14
+    status = "image too large"
+
+
+class CorruptImageError(CongvanError):
+    """An image file that Pillow cannot decode: truncated, damaged, or not the format its name says."""
+
+    code = 15
+    status = "corrupt image"
+
+
+class OcrFailedError(CongvanError):
+    """OCR gave no text on any page because Tesseract failed or ran out of time on every one."""
+
+    code = 16
+    status = "OCR failed"
+
+
 class InternalError(CongvanError):
     """A bug in congvan itself; the CLI prints the traceback and goes on with the other inputs."""
 
     code = 70
     status = "internal error"
+
+
+class PageFailure(Exception):
+    """One page that could not be read; a soft failure: the page is left empty and gets a warning.
+
+    `code` is the warning code the result's `warnings` carry for it.
+    """
+
+    code = "page_failed"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class OcrTimeoutError(PageFailure):
+    code = "ocr_timeout"
+
+
+class OcrPageError(PageFailure):
+    """Tesseract exited with an error on one page."""
+
+    code = "ocr_failed"
+
+
+class TesseractUnavailableError(Exception):
+    """Tesseract, or its Vietnamese model, is not installed: every scan fails the same way."""
 
 
 # argparse's own code for bad arguments; congvan uses it for every usage error too

@@ -1,4 +1,8 @@
-"""One input file -> its ExtractionResult: read the bytes, pick a reader, extract the letters."""
+"""One input file -> its ExtractionResult: read the bytes, pick a reader, extract the letters.
+
+Readers: plain text (pipeline/text_file.py), PDF page by page, text layer or OCR
+(pipeline/pdf.py), and images, every page OCR'd (pipeline/images.py, pipeline/ocr.py).
+"""
 from __future__ import annotations
 
 import hashlib
@@ -15,31 +19,45 @@ from pipeline.errors import (
     NotALetterError,
     UnsupportedInputError,
 )
+from pipeline.images import open_image_pages
+from pipeline.ocr import OcrOptions, ocr_pages
 from pipeline.pdf import read_pdf_pages
 from pipeline.text_file import read_text_pages
 
 TEXT = "text/plain"
 PDF = "application/pdf"
-SUPPORTED_SUFFIXES = {".txt": TEXT, ".pdf": PDF}
+PNG = "image/png"
+JPEG = "image/jpeg"
+TIFF = "image/tiff"
+IMAGES = {PNG, JPEG, TIFF}
+SUPPORTED_SUFFIXES = {".txt": TEXT, ".pdf": PDF, ".png": PNG, ".jpg": JPEG, ".jpeg": JPEG,
+                      ".tif": TIFF, ".tiff": TIFF}
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 
-_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF87a", b"GIF89a")
-_IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".gif", ".bmp", ".webp"}
+_IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": PNG, b"\xff\xd8\xff": JPEG, b"II*\x00": TIFF, b"MM\x00*": TIFF}
+_OTHER_IMAGE_MAGIC = {b"GIF87a": "a GIF", b"GIF89a": "a GIF", b"BM": "a BMP", b"RIFF": "a WebP or other RIFF"}
+_OTHER_IMAGE_SUFFIXES = {".gif", ".bmp", ".webp", ".heic", ".jp2"}
 # The PDF header may follow a little junk; readers accept it within the first kilobyte.
 _PDF_HEADER_WINDOW = 1024
 
 
-def extract_file(path: Path, *, name: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> ExtractionResult:
+def extract_file(path: Path, *, name: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+                 ocr: OcrOptions | None = None) -> ExtractionResult:
     """Extract the letters of one file. `name` is how messages and `source.path` call it."""
     name = name if name is not None else path.as_posix()
     data = _read_bytes(path, name, max_bytes)
     media_type = detect_media_type(path, data, name)
-    reader = read_pdf_pages if media_type == PDF else read_text_pages
-    pages, warnings = reader(name, data)
-    documents, extraction_warnings = extract_documents([page.text for page in pages])
+    if media_type == PDF:
+        pages, warnings = read_pdf_pages(name, data, ocr=ocr)
+    elif media_type in IMAGES:
+        pages, warnings = ocr_pages(name, open_image_pages(name, data), ocr)
+    else:
+        pages, warnings = read_text_pages(name, data)
+    documents, extraction_warnings = extract_documents([page.text for page in pages], [page.words for page in pages])
     if not documents:
-        raise NotALetterError(name, f"no official letter found in its {_count(len(pages), 'page')}")
+        raise NotALetterError(name, f"no official letter found in its {_count(len(pages), 'page')}"
+                              + _blank_note(pages))
     return ExtractionResult(
         source=Source(path=name, sha256=hashlib.sha256(data).hexdigest(), media_type=media_type,
                       size_bytes=len(data)),
@@ -50,21 +68,37 @@ def extract_file(path: Path, *, name: str | None = None, max_bytes: int = DEFAUL
 
 
 def detect_media_type(path: Path, data: bytes, name: str) -> str:
-    """PDF or plain text, by content where it is recognisable, else by the file's extension."""
+    """PDF, image or plain text, by content where it is recognisable, else by the file's extension."""
     suffix = path.suffix.lower()
     if b"%PDF-" in data[:_PDF_HEADER_WINDOW]:
         return PDF
-    if suffix in _IMAGE_SUFFIXES:
-        raise UnsupportedInputError(name, f"{suffix} input is not supported yet (OCR lands in a later release)")
-    if data.startswith(_IMAGE_MAGIC):
-        raise UnsupportedInputError(name, "is an image; image input is not supported yet "
-                                    "(OCR lands in a later release)")
+    for magic, media_type in _IMAGE_MAGIC.items():
+        if data.startswith(magic):
+            return media_type
+    for magic, kind in _OTHER_IMAGE_MAGIC.items():
+        if data.startswith(magic) and (suffix in _OTHER_IMAGE_SUFFIXES or suffix not in SUPPORTED_SUFFIXES):
+            raise UnsupportedInputError(name, f"is {kind} image; {_READS}")
+    if suffix in _OTHER_IMAGE_SUFFIXES:
+        raise UnsupportedInputError(name, f"{suffix} input is not supported; {_READS}")
     if suffix == ".pdf":
         raise CorruptPdfError(name, "is not a PDF: it has no %PDF- header")
     if suffix not in SUPPORTED_SUFFIXES:
         kind = f"{suffix} input" if suffix else "a file without an extension"
-        raise UnsupportedInputError(name, f"{kind} is not supported (congvan reads .txt and .pdf files)")
+        raise UnsupportedInputError(name, f"{kind} is not supported; {_READS}")
+    # an image extension on content of no known kind: Pillow will say what is wrong with it
     return SUPPORTED_SUFFIXES[suffix]
+
+
+_READS = "congvan reads .txt, .pdf, .png, .jpg and .tif files"
+
+
+def _blank_note(pages: list) -> str:
+    blank = [page.number for page in pages if page.method == "ocr" and not page.text.strip()]
+    if not blank:
+        return ""
+    if len(blank) == len(pages):
+        return " (no text found by OCR: blank, or a photo without text)"
+    return f" (no text found by OCR on page{'s' if len(blank) > 1 else ''} {', '.join(map(str, blank))})"
 
 
 def _read_bytes(path: Path, name: str, max_bytes: int) -> bytes:

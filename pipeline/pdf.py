@@ -1,8 +1,10 @@
-"""PDF letters: the text layer of each page, read with pdfplumber (pdfminer.six underneath).
+"""PDF letters page by page: the text layer where a page has one, OCR where it is a scan.
 
-Pages without a text layer are scans; OCR of those lands in a later release, so for now a
-PDF with no text on any page fails with OcrRequiredError and one with some such pages gets
-a warning per page.
+The text layer is read with pdfplumber (pdfminer.six underneath). A page whose layer holds
+real text keeps method "text_layer"; a page without (a scan, or only a scanner's stamp line)
+and a page whose layer cannot be read are rendered at 300 dpi (pipeline/raster.py) and OCR'd
+(pipeline/ocr.py, method "ocr"). Mixed PDFs mix both. Encrypted, damaged and page-less PDFs
+fail with their typed errors before any OCR starts.
 """
 from __future__ import annotations
 
@@ -14,15 +16,18 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from schemas import ExtractionWarning, Page
 
-from pipeline.errors import CorruptPdfError, EncryptedPdfError, OcrRequiredError
+from pipeline.errors import CorruptPdfError, EncryptedPdfError
+from pipeline.ocr import OcrOptions, ocr_pages
+from pipeline.raster import page_sources
 
 # Scanner software stamps a line such as "Scanned with CamScanner" on image-only pages;
 # a page of a real letter has far more than this many letters and digits.
 MIN_TEXT_LAYER_CHARS = 20
 
 
-def read_pdf_pages(path: str, data: bytes) -> tuple[list[Page], list[ExtractionWarning]]:
-    """One Page per PDF page, in order, with the text of its text layer."""
+def read_pdf_pages(path: str, data: bytes, *, ocr: OcrOptions | None = None,
+                   ) -> tuple[list[Page], list[ExtractionWarning]]:
+    """One Page per PDF page, in order: its text layer, or its OCR when it has none."""
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             pages = [_page_text(page) for page in pdf.pages]
@@ -35,19 +40,23 @@ def read_pdf_pages(path: str, data: bytes) -> tuple[list[Page], list[ExtractionW
         raise CorruptPdfError(path, "has no pages")
 
     warnings: list[ExtractionWarning] = []
-    result: list[Page] = []
+    result: dict[int, Page] = {}
+    scans: list[int] = []
     for number, (text, failure) in enumerate(pages, start=1):
         if failure:
             warnings.append(ExtractionWarning(
-                code="page_unreadable", page=number, message=f"text layer unreadable: {failure}"))
-        elif not _has_text_layer(text):
-            warnings.append(ExtractionWarning(
-                code="page_needs_ocr", page=number, message="no text layer; this page needs OCR"))
-        result.append(Page(number=number, method="text_layer", text=text))
-    if not any(_has_text_layer(page.text) for page in result):
-        raise OcrRequiredError(path, f"no text layer on any of its {len(result)} page(s): it is a scan "
-                               "and needs OCR, which lands in a later release")
-    return result, warnings
+                code="page_unreadable", page=number, message=f"text layer unreadable, OCR'd instead: {failure}"))
+        if failure or not _has_text_layer(text):
+            scans.append(number)
+        else:
+            result[number] = Page(number=number, method="text_layer", text=text)
+    if scans:
+        ocr_result, ocr_warnings = ocr_pages(path, page_sources(path, data, scans), ocr,
+                                              fail_if_none_read=not result)
+        result.update((page.number, page) for page in ocr_result)
+        warnings += ocr_warnings
+    warnings.sort(key=lambda w: w.page or 0)
+    return [result[number] for number in sorted(result)], warnings
 
 
 def _page_text(page: pdfplumber.page.Page) -> tuple[str, str | None]:

@@ -1,14 +1,17 @@
-"""Cleaning a page image before OCR, with Pillow only: grayscale, deskew, border removal, blank check.
+"""Cleaning a page image before OCR, with Pillow only: grayscale, borders, speckle, skew, threshold.
 
-Each step is a plain function from an image to an image (or a measurement). Only the steps that
-measurably lowered the character error rate on degraded scans are used by `prepare_page`; the
-others stay here, measured and documented, because they are cheap to try again on real scans:
+Each step is a plain function from an image to an image (or a measurement); `prepare_page`
+chains the ones that measurably helped. Measured with Tesseract `vie`, psm 3, on 18 rendered
+letter pages (three letters × six degradations: turned 0.7–2.5°, blur, salt-and-pepper noise
+or ink specks, uneven light, scanner borders, JPEG, one set at 200 dpi), mean CER:
 
-- deskew (projection profiles): on pages turned 2° with noise, blur and JPEG, CER fell from about
-  9–10% to about 1–2%; Tesseract's own line finding does not undo a skew of that size.
-- dark border removal: scanner-lid borders become junk lines without it.
-- median filter and Otsu binarization: no gain (Tesseract thresholds the page itself, and the
-  median filter erased diacritics), so `prepare_page` does not use them.
+    nothing 17.2% · deskew alone 18.8% · borders alone 17.3% · median alone 11.7% · Otsu alone 16.3%
+    median+deskew 8.7% · borders+median+deskew 8.4% · borders+median+deskew+Otsu 7.4% (kept)
+
+Deskew alone hurts on noisy pages (turning a speckled page smears the speckle into blots), so
+the median filter runs first; after it, deskew is what rescues the pages turned by 2.5°
+(41% → 17% CER). Binarizing last (Otsu) helped a little and halved Tesseract's time on the
+page. A page with no ink skips OCR. About 0.4 s per A4 page at 300 dpi on one core.
 
 Angles follow Pillow: positive is counter-clockwise.
 """
@@ -105,8 +108,8 @@ def remove_borders(gray: Image.Image) -> Image.Image:
     level = otsu_threshold(gray)
     ink = gray.point(lambda v: 255 if v <= level else 0)
     width, height = gray.size
-    rows = list(ink.resize((1, height), Image.Resampling.BOX).getdata())
-    columns = list(ink.resize((width, 1), Image.Resampling.BOX).getdata())
+    rows = list(ink.resize((1, height), Image.Resampling.BOX).tobytes())
+    columns = list(ink.resize((width, 1), Image.Resampling.BOX).tobytes())
 
     def band(profile: list[int], limit: int) -> int:
         n = 0
@@ -147,7 +150,7 @@ def estimate_skew(gray: Image.Image, max_angle: float = MAX_SKEW) -> float:
 
     def score(angle: float) -> float:
         turned = ink.rotate(angle, resample=Image.Resampling.NEAREST, fillcolor=0)
-        profile = list(turned.resize((1, turned.height), Image.Resampling.BOX).getdata())
+        profile = list(turned.resize((1, turned.height), Image.Resampling.BOX).tobytes())
         return sum((b - a) ** 2 for a, b in zip(profile, profile[1:]))
 
     best = 0.0
@@ -178,5 +181,6 @@ def prepare_page(image: Image.Image) -> Prepared:
     if is_blank(gray):
         return Prepared(gray, 0.0, True)
     gray = remove_borders(gray)
+    gray = denoise(gray)  # before deskew: turning a speckled page smears the speckle into blots
     gray, skew = deskew(gray)
-    return Prepared(gray, skew, False)
+    return Prepared(binarize(gray), skew, False)

@@ -39,13 +39,17 @@ else
     echo "$wanted" >"$stamp"
 fi
 
-if command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx vie; then
-    echo "setup: tesseract with Vietnamese is installed"
+# Debian packages: Tesseract with its Vietnamese model (OCR), and Liberation Serif 2, a
+# Times-like font with Vietnamese's stacked marks, which scripts/render_scans.py draws with.
+have_tesseract() { command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx vie; }
+have_font() { [[ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ]]; }
+if have_tesseract && have_font; then
+    echo "setup: tesseract with Vietnamese and Liberation Serif 2 are installed"
 elif [[ "$(id -u)" == 0 ]]; then
-    echo "setup: installing tesseract-ocr and tesseract-ocr-vie from Debian"
+    echo "setup: installing tesseract-ocr, tesseract-ocr-vie and fonts-liberation2 from Debian"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-vie >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-vie fonts-liberation2 >/dev/null
 else
-    echo "setup: Tesseract with Vietnamese is missing; OCR of scans will need it. Install it with:" >&2
-    echo "         sudo apt-get install tesseract-ocr tesseract-ocr-vie" >&2
+    echo "setup: Tesseract with Vietnamese (OCR of scans) or Liberation Serif 2 is missing. Install with:" >&2
+    echo "         sudo apt-get install tesseract-ocr tesseract-ocr-vie fonts-liberation2" >&2
 fi

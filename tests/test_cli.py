@@ -92,7 +92,7 @@ def test_empty_folder_is_a_usage_error(tmp_path, capsys):
     (tmp_path / "empty").mkdir()
     assert main(["extract", str(tmp_path / "empty"), "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
-    assert "no .txt or .pdf files in this folder" in err and "no input files" in err
+    assert "no .txt, .pdf or image files in this folder" in err and "no input files" in err
 
 
 def test_out_naming_a_file_is_a_usage_error(tmp_path, letter_text, capsys):

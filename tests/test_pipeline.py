@@ -11,6 +11,7 @@ from pipeline.errors import (
     EncryptedPdfError,
     InputTooLargeError,
     NotTextError,
+    CorruptImageError,
     OcrRequiredError,
     UndecodableTextError,
     UnsupportedInputError,
@@ -67,16 +68,21 @@ def test_pdf_text_layer_per_page(tmp_path, write_pdf, letter_text):
     assert warnings == []
 
 
-def test_pdf_page_without_text_layer_is_a_warning(tmp_path, write_pdf, letter_text):
+@pytest.mark.tesseract
+def test_pdf_page_without_text_layer_is_ocrd(tmp_path, write_pdf, letter_text):
     path = write_pdf(tmp_path / "a.pdf", [letter_text.splitlines(), []])
     pages, warnings = read_pdf_pages("a.pdf", path.read_bytes())
-    assert len(pages) == 2 and pages[1].text == ""
-    assert [(w.code, w.page) for w in warnings] == [("page_needs_ocr", 2)]
+    assert [p.method for p in pages] == ["text_layer", "ocr"]
+    assert pages[1].text == "" and pages[1].dpi == 300
+    assert [(w.code, w.page) for w in warnings] == [("blank_page", 2)]
 
 
-def test_pdf_without_text_layer_needs_ocr(tmp_path, write_pdf):
+def test_pdf_scan_without_tesseract_needs_ocr(tmp_path, write_pdf, monkeypatch):
+    import pipeline.tesseract
+
+    monkeypatch.setattr(pipeline.tesseract, "_availability", lambda: "Tesseract is not installed")
     path = write_pdf(tmp_path / "scan.pdf", [[], []])
-    with pytest.raises(OcrRequiredError, match="scan.pdf: no text layer on any of its 2 page"):
+    with pytest.raises(OcrRequiredError, match="scan.pdf: it needs OCR, but Tesseract is not installed"):
         read_pdf_pages("scan.pdf", path.read_bytes())
 
 
@@ -116,8 +122,9 @@ def test_pdf_is_recognised_by_content_whatever_its_name(tmp_path, write_pdf, let
 
 
 @pytest.mark.parametrize("name, data, error, reason", [
-    ("scan.png", b"\x89PNG\r\n\x1a\n...", UnsupportedInputError, ".png input is not supported yet"),
-    ("scan.txt", b"\xff\xd8\xff\xe0 jpeg", UnsupportedInputError, "is an image"),
+    ("scan.png", b"\x89PNG\r\n\x1a\n...", CorruptImageError, "cannot be read as an image"),
+    ("scan.txt", b"\xff\xd8\xff\xe0 jpeg", CorruptImageError, "cannot be read as an image"),
+    ("scan.gif", b"GIF89a....", UnsupportedInputError, "is a GIF image; congvan reads .txt, .pdf"),
     ("letter.docx", b"PK\x03\x04", UnsupportedInputError, ".docx input is not supported"),
     ("fake.pdf", b"hello", CorruptPdfError, "has no %PDF- header"),
     ("empty.pdf", b"", EmptyInputError, r"is empty \(0 bytes\)"),
