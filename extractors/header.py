@@ -308,10 +308,18 @@ def _read_recipients(h: Header, text: str, lines: list[Line], i: int, rest_start
     while i < len(lines) and _LIST_ITEM.match(lines[i].text):
         item = lines[i]
         name = _clean_item(item.text)
-        if name:
-            s = item.start + item.text.index(name)
-            h.recipients.append(Found(name, s, s + len(name)))
         i += 1
+        # a name wrapped onto the next line ("... thị xã, thành phố\nHuế."), as OCR keeps lines
+        while (
+            i < len(lines) and not item.text.rstrip().endswith((";", ".")) and not _LIST_ITEM.match(lines[i].text)
+            and len(lines[i].text.split()) <= 6 and "\n\n" not in text[item.end : lines[i].start + 1]
+        ):
+            item = Line(item.start, lines[i].end, text[item.start : lines[i].end])
+            name = _clean_item(item.text.replace("\n", " "))
+            i += 1
+        if name:
+            s = item.start + len(item.text) - len(item.text.lstrip("-+• "))
+            h.recipients.append(Found(name, s, item.end - (len(item.text) - len(item.text.rstrip(";., ")))))
         if item.text.rstrip().endswith("."):
             break
     return i

@@ -47,6 +47,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
+from extractors.normalize import normalize
+
 REPO = Path(__file__).resolve().parent.parent
 SCANS = REPO / "data" / "samples" / "scans"
 
@@ -101,25 +103,17 @@ def clean_line(line: str) -> str:
 def body_paragraphs(text: str, start: str, end: str) -> list[str]:
     """The paragraphs of `text` from the one starting with `start` to the one ending with `end`.
 
-    One non-empty line is one paragraph (as in the samples); a line starting in lower case
-    continues the paragraph a page break cut.
+    The extractors' own normalization rejoins paragraphs cut by page breaks (but not lettered
+    points such as "b. Khẩn trương ..."); then one non-empty line is one paragraph.
     """
-    lines = [clean_line(line) for line in text.splitlines()]
+    lines = [clean_line(line) for line in normalize(text).text.splitlines()]
     first = next((i for i, line in enumerate(lines) if line.startswith(start)), None)
     if first is None:
         raise ValueError(f"body_start {start!r} not found")
     last = next((i for i in range(first, len(lines)) if lines[i].endswith(end)), None)
     if last is None:
         raise ValueError(f"body_end {end!r} not found after body_start")
-    paragraphs: list[str] = []
-    for line in lines[first:last + 1]:
-        if not line:
-            continue
-        if paragraphs and line[0].islower():
-            paragraphs[-1] += " " + line
-        else:
-            paragraphs.append(line)
-    return paragraphs
+    return [line for line in lines[first : last + 1] if line]
 
 
 def load_letter(path: Path) -> Letter:

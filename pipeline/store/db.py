@@ -1,0 +1,76 @@
+"""Which database, opening it, and bringing its schema up to date with Alembic."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+
+ENV_VAR = "CONGVAN_DATABASE_URL"
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def default_sqlite_path() -> Path:
+    """var/congvan.db in the repository (the folder above the `pipeline` package)."""
+    return Path(__file__).resolve().parents[2] / "var" / "congvan.db"
+
+
+def database_url(url: str | None) -> str:
+    """`url` as given; else $CONGVAN_DATABASE_URL; else the SQLite file in the repo's var/.
+
+    A bare path (no "://") means an SQLite file; `postgresql://` means psycopg 3.
+    """
+    url = url or os.environ.get(ENV_VAR) or ""
+    if not url:
+        return f"sqlite:///{default_sqlite_path()}"
+    if "://" not in url:
+        return f"sqlite:///{Path(url).expanduser().resolve()}"
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def create_engine_for(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url)
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(str(MIGRATIONS)).get_current_head()
+
+
+def upgrade(engine: Engine) -> None:
+    """`alembic upgrade head` on this engine, skipped (one query) when already there."""
+    from alembic import command
+    from alembic.config import Config
+
+    head = head_revision()
+    with engine.connect() as connection:
+        if inspect(connection).has_table("alembic_version"):
+            current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            if current == head:
+                return
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")

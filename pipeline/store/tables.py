@@ -1,0 +1,195 @@
+"""The store's tables (SQLAlchemy Core). Changes go through an Alembic migration as well
+(pipeline/store/migrations/versions/); tests/test_store.py checks that the two agree.
+
+Facts, written by ingest and never changed afterwards: files, documents (the letters read),
+clauses, doc_references, obligations, assignees, deadlines. Derived, recomputed by
+pipeline/store/linking.py whenever a fact that they depend on changes: links (one per citation
+and one per obligation that carries out a document), link_candidates (the stored documents an
+ambiguous citation could mean) and placeholder documents (cited, never read).
+"""
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+files = Table(
+    "files", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sha256", String(64), nullable=False, unique=True),
+    Column("path", Text, nullable=False),
+    Column("media_type", String(64)),
+    Column("size_bytes", BigInteger),
+    # ok: its letters are stored; failed: extraction failed (error, error_code);
+    # replaced: a later version of the same path took its place
+    Column("status", String(16), nullable=False),
+    Column("error", Text),
+    Column("error_code", Integer),
+    Column("documents", Integer, nullable=False, default=0),
+    Column("ingested_at", DateTime, nullable=False),
+)
+Index("ix_files_path", files.c.path)
+
+documents = Table(
+    "documents", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("file_id", Integer, ForeignKey("files.id", ondelete="CASCADE")),
+    Column("position", Integer, nullable=False, default=0),
+    Column("placeholder", Boolean, nullable=False, default=False),
+    # letters read: "<key_norm>|<issuer_norm>|<year>" (unique); placeholders: NULL
+    Column("identity", Text, unique=True),
+    Column("key", Text),
+    Column("key_norm", Text),
+    Column("number", Text),
+    Column("symbol", Text),
+    Column("year", Integer),
+    Column("date", Date),
+    Column("doc_type", Text),
+    Column("doc_type_label", Text),
+    Column("form", String(16)),
+    Column("issuer", Text),
+    Column("issuer_norm", Text),
+    Column("issuer_parent", Text),
+    Column("place", Text),
+    Column("subject", Text),
+    Column("urgency", String(16)),
+    Column("secrecy", String(16)),
+    Column("signer", Text),
+    Column("signer_title", Text),
+    Column("recipients", JSON),
+    Column("obligation_count", Integer, nullable=False, default=0),
+)
+Index("ix_documents_key_norm", documents.c.key_norm)
+Index("ix_documents_file_id", documents.c.file_id)
+
+clauses = Table(
+    "clauses", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("clause", Text, nullable=False),
+    Column("parent_clause", Text),
+    Column("label", Text),
+    Column("kind", String(16)),
+    Column("text", Text, nullable=False),
+)
+Index("ix_clauses_document_id", clauses.c.document_id)
+
+references = Table(
+    "doc_references", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("key", Text, nullable=False),
+    Column("key_norm", Text, nullable=False),
+    Column("raw", Text),
+    Column("year", Integer),
+    Column("date", Date),
+    Column("doc_type", Text),
+    Column("issuer", Text),
+    Column("subject", Text),
+    Column("relation", String(16), nullable=False),
+)
+Index("ix_doc_references_document_id", references.c.document_id)
+
+obligations = Table(
+    "obligations", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("clause", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("implements_key", Text),
+    Column("implements_key_norm", Text),
+    Column("needs_review", Boolean, nullable=False, default=False),
+    Column("review_reasons", JSON),
+    Column("targets", JSON),
+)
+Index("ix_obligations_document_id", obligations.c.document_id)
+
+assignees = Table(
+    "assignees", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("obligation_id", Integer, ForeignKey("obligations.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("normalized", Text),
+    Column("role", String(16), nullable=False),
+    # casefolded, without tone marks: what --assignee matches against
+    Column("search", Text, nullable=False),
+)
+Index("ix_assignees_obligation_id", assignees.c.obligation_id)
+
+deadlines = Table(
+    "deadlines", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("obligation_id", Integer, ForeignKey("obligations.id", ondelete="CASCADE"),
+           nullable=False, unique=True),
+    Column("kind", String(16), nullable=False),
+    Column("date", Date),
+    Column("period", String(16)),
+    Column("day", Integer),
+    Column("days", Integer),
+    Column("working_days", Boolean),
+    Column("counted_from", String(16)),
+    Column("raw", Text),
+)
+Index("ix_deadlines_date", deadlines.c.date)
+
+links = Table(
+    "links", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("from_document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    # set for a citation (document level); NULL for an obligation's link, which follows the
+    # citation of the same key in its letter
+    Column("reference_id", Integer, ForeignKey("doc_references.id", ondelete="CASCADE")),
+    Column("obligation_id", Integer, ForeignKey("obligations.id", ondelete="CASCADE")),
+    Column("relation", String(16), nullable=False),
+    Column("to_key", Text, nullable=False),
+    Column("to_key_norm", Text, nullable=False),
+    # the citation as given, for matching: date, year, issuer (normalized), and the citing letter's date
+    Column("cited_date", Date),
+    Column("cited_year", Integer),
+    Column("cited_issuer_norm", Text),
+    Column("from_date", Date),
+    # resolved: one stored letter fits; ambiguous: several (see link_candidates);
+    # placeholder: none, the link goes to a placeholder
+    Column("status", String(16), nullable=False, default="pending"),
+    Column("to_document_id", Integer, ForeignKey("documents.id", ondelete="SET NULL")),
+    Column("clause_from", Text),
+    Column("clause_to", Text),
+    Column("score", Float),
+)
+Index("ix_links_from_document_id", links.c.from_document_id)
+Index("ix_links_to_key_norm", links.c.to_key_norm)
+Index("ix_links_to_document_id", links.c.to_document_id)
+Index("ix_links_obligation_id", links.c.obligation_id)
+
+link_candidates = Table(
+    "link_candidates", metadata,
+    Column("link_id", Integer, ForeignKey("links.id", ondelete="CASCADE"), primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+)
+Index("ix_link_candidates_document_id", link_candidates.c.document_id)
