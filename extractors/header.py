@@ -74,7 +74,7 @@ _PLACE_DATE = re.compile(
 )
 _STAMP_WORD = re.compile(r"^Đ[ẾEÊ]N\b")
 _STAMP_NUMBER = re.compile(r"Số\s*:\s*(\d+)\b[^/]*$")
-_STAMP_LABEL = re.compile(r"^Chuy[ểêe]n\s*:\s*")
+_STAMP_LABEL = re.compile(r"^Chuy[ểêỂÊe]n\s*[:;]?\s+", re.I)
 _BLANK_NUMBER = re.compile(r"^S[ốôổo]\s*[:.]\s*[/.…]*\s*/")
 _LEGAL_BASIS = re.compile(r"^Căn\s+cứ\b")
 _KEY_VALUE = re.compile(r"\d+(?:\s*[/-]\s*[0-9A-Za-zĐđÐ&]+)+")
@@ -126,10 +126,11 @@ def _subject_end(text: str, lines: list[Line], i: int, first: str) -> int:
     a capitals line continues a capitals subject; it stops at a blank line, at another header
     field, at the body's first words, or at a signing authority's line ("CHỦ TỊCH UBND TỈNH ...").
     """
-    if not first.strip() and i + 1 < len(lines):
-        first = lines[i + 1].text  # "V/v" alone, the subject on the next line
-    upper = is_upper(first)
     j = i + 1
+    if not first.strip() and j < len(lines):
+        first = lines[j].text  # "V/v" alone: the subject is the next line, whatever it starts with
+        j += 1
+    upper = is_upper(first)
     while j < len(lines) and "\n\n" not in text[lines[j - 1].end : lines[j].start + 1]:
         t = lines[j].text
         if (
@@ -305,7 +306,7 @@ def _read_recipients(h: Header, text: str, lines: list[Line], i: int, rest_start
                 h.recipients.append(Found(name, s, s + len(name)))
             pos += len(part)
     i += 1
-    while i < len(lines) and _LIST_ITEM.match(lines[i].text):
+    while i < len(lines) and (_LIST_ITEM.match(lines[i].text) or _undashed_item(h, lines[i].text, rest)):
         item = lines[i]
         name = _clean_item(item.text)
         i += 1
@@ -349,6 +350,11 @@ def _last_header_line(lines: list[Line]) -> int:
         ):
             last = i
     return last
+
+
+def _undashed_item(h: Header, t: str, rest: str) -> bool:
+    """A Kính gửi line whose dash OCR lost: it follows an empty "Kính gửi:" and ends like an item."""
+    return not rest and t.rstrip().endswith((";", ".")) and len(t.split()) <= 25 and not _OPENING.match(t)
 
 
 def _starts_body(t: str) -> bool:

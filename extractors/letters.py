@@ -26,7 +26,7 @@ from schemas import (
 )
 
 from extractors.abbreviations import expand_abbreviations, issuer_name
-from extractors.bodies import case_body_name, group_body_lines, own_level
+from extractors.bodies import case_body_name, group_body_lines, own_level, starts_body
 from extractors.clauses import parse_clauses
 from extractors.closing import Closing, authority_meaning, body_end, cased_title, read_closing
 from extractors.header import Found, Header, read_header
@@ -156,6 +156,14 @@ def _fill_header(doc: Document, h: Header, text: str, end: int, closing: Closing
 
 def _issuer(h: Header, text: str, end: int, closing: Closing | None) -> Issuer | None:
     groups = group_body_lines(h.issuer_lines)
+    if groups and not starts_body(groups[-1].text):
+        # Not a body's name: a stamp or seal smudged the block ("AN NHÂN DÂN HỪA THIÊN HUẾ").
+        # Infer as for a missing block, and keep what was printed for the reviewer.
+        inferred = _inferred_issuer(h, text, end, closing)
+        if inferred:
+            inferred.raw = " ".join(g.text for g in groups)
+            inferred.inferred_from.append("damaged_header")
+            return inferred
     if groups:
         own = groups[-1]
         issuer = Issuer(name=case_body_name(own.text), raw=own.text, span=Span(start=own.start, end=own.end))
@@ -166,6 +174,11 @@ def _issuer(h: Header, text: str, end: int, closing: Closing | None) -> Issuer |
             parent = groups[-2]
             issuer.parent = Body(name=case_body_name(parent.text), raw=parent.text, span=Span(start=parent.start, end=parent.end))
         return issuer
+    return _inferred_issuer(h, text, end, closing)
+
+
+def _inferred_issuer(h: Header, text: str, end: int, closing: Closing | None) -> Issuer | None:
+    """The issuer from the symbol's body code, the signature's TM. line, the text and the place."""
     clues: list[str] = []
     kind = None
     if h.key and h.key.value.issuer_abbr:

@@ -69,7 +69,9 @@ _LABEL_START = r"(?:[a-zđ][).]\s|[ivx]+[.)]\s)"
 # A paragraph that stops without closing punctuation and goes on, in lower case, after a
 # line or page break is one paragraph: join it with a space.
 # (Runs after tidy_spaces, so no line ends or starts with a space.)
-_BROKEN_PARAGRAPH = re.compile(r"(?<=[^\s.;:!?])\n+(?=" + _LOWER_START + r")(?!" + _LABEL_START + r")")
+_BROKEN_PARAGRAPH = re.compile(
+    r"(?<=[^\s.;:!?])\n+(?:-[ ]+)?(?=" + _LOWER_START + r")(?!" + _LABEL_START + r")"
+)
 
 
 def compose_nfc(t: TrackedText) -> TrackedText:
@@ -113,13 +115,34 @@ def tidy_spaces(t: TrackedText) -> TrackedText:
 _BROKEN_NUMBER = re.compile(r"\b(ngày|tháng|năm|[sS]ố)\n(?=\d)")
 
 
+# OCR residue at the edges of a line: specks read as "_", "|", "'", "¬", " ." or " -"; Vietnamese
+# typesetting never puts these there (a space before ":" or ";" is common, so those stay).
+_EDGE_JUNK_START = re.compile(r"^(?:[_“”\"'`~|¬^:.,]+[ ]*)+(?=\S)", re.MULTILINE)
+_EDGE_JUNK_END = re.compile(r"(?:[ ]+[_“”\"'`~|¬^.,\-]{1,3})+$", re.MULTILINE)
+_DASH_JUNK = re.compile(r"^[-_]{2,}[ ]*|^-(?=[_“”\"'`~|¬]+)[_“”\"'`~|¬]+[ ]*", re.MULTILINE)
+_NUMBER_LABEL_COMMA = re.compile(r"^(\d{1,2}),[ ]+(?=[A-ZĐÀ-Ỹ])", re.MULTILINE)
+_SPECK_BEFORE_NUMBER = re.compile(r"^-[ ]?(?=\d{1,2}\.[ ]+[A-ZĐÀ-Ỹ])", re.MULTILINE)
+_DOUBLED_HYPHEN = re.compile(r"(?<=[A-Za-zĐđ])-[ ]+-(?=[A-Za-zĐđ])")
+
+
+def clean_ocr_residue(t: TrackedText) -> TrackedText:
+    if "\n" not in t.text:
+        return t
+    t = t.sub(_DASH_JUNK, "- ")
+    t = t.sub(_EDGE_JUNK_START, "")
+    t = t.sub(_EDGE_JUNK_END, "")
+    t = t.sub(_NUMBER_LABEL_COMMA, r"\1. ")
+    t = t.sub(_SPECK_BEFORE_NUMBER, "")
+    return t.sub(_DOUBLED_HYPHEN, "-")
+
+
 def join_broken_paragraphs(t: TrackedText) -> TrackedText:
     t = t.sub(_BROKEN_NUMBER, r"\1 ")
     t = t.sub(_BROKEN_PARAGRAPH, " ")
     return t.sub(_MANY_BLANKS, "\n\n")
 
 
-STEPS = (compose_nfc, map_characters, fold_tone_marks, strip_markup, tidy_spaces, join_broken_paragraphs)
+STEPS = (compose_nfc, map_characters, fold_tone_marks, strip_markup, tidy_spaces, clean_ocr_residue, join_broken_paragraphs)
 
 
 def normalize(source: str) -> TrackedText:
