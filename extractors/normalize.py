@@ -120,6 +120,7 @@ _BROKEN_NUMBER = re.compile(r"\b(ngày|tháng|năm|[sS]ố)\n(?=\d)")
 _EDGE_JUNK_START = re.compile(r"^(?:[_“”\"'`~|¬^:.,]+[ ]*)+(?=\S)", re.MULTILINE)
 _EDGE_JUNK_END = re.compile(r"(?:[ ]+[_“”\"'`~|¬^.,\-]{1,3})+$", re.MULTILINE)
 _DASH_JUNK = re.compile(r"^[-_]{2,}[ ]*|^-(?=[_“”\"'`~|¬]+)[_“”\"'`~|¬]+[ ]*", re.MULTILINE)
+_SPECK_LINE = re.compile(r"^[^\w\n(]{1,3}$", re.MULTILINE)
 _NUMBER_LABEL_COMMA = re.compile(r"^(\d{1,2}),[ ]+(?=[A-ZĐÀ-Ỹ])", re.MULTILINE)
 _SPECK_BEFORE_NUMBER = re.compile(r"^-[ ]?(?=\d{1,2}\.[ ]+[A-ZĐÀ-Ỹ])", re.MULTILINE)
 _DOUBLED_HYPHEN = re.compile(r"(?<=[A-Za-zĐđ])-[ ]+-(?=[A-Za-zĐđ])")
@@ -128,6 +129,7 @@ _DOUBLED_HYPHEN = re.compile(r"(?<=[A-Za-zĐđ])-[ ]+-(?=[A-Za-zĐđ])")
 def clean_ocr_residue(t: TrackedText) -> TrackedText:
     if "\n" not in t.text:
         return t
+    t = t.sub(_SPECK_LINE, "")
     t = t.sub(_DASH_JUNK, "- ")
     t = t.sub(_EDGE_JUNK_START, "")
     t = t.sub(_EDGE_JUNK_END, "")

@@ -87,7 +87,7 @@ def read_page(image: Image.Image, *, dpi: int | None = None, timeout: float = 60
     """
     config = f"--oem {OEM} --psm {psm}" + (f" --dpi {dpi}" if dpi else "")
     data, messages = _run(pytesseract.image_to_data, image, config, timeout, lang=LANG, output_type=Output.DICT)
-    return _assemble(data, messages)
+    return _assemble(data, messages, image.width)
 
 
 def detect_rotation(image: Image.Image, *, timeout: float = 30) -> tuple[int, float] | None:
@@ -135,27 +135,76 @@ def _run(function, image: Image.Image, config: str, timeout: float, **kwargs) ->
     return result, messages
 
 
-def _assemble(data: dict, messages: list[str]) -> OcrText:
-    parts: list[str] = []
-    words: list[OcrWord] = []
-    length = 0
-    previous: tuple[int, int, int] | None = None
+# A gap this wide (share of the page width) between two words of one line is the space between
+# the two columns of a letter's header, not a space between words.
+COLUMN_GAP = 0.08
+
+
+def _assemble(data: dict, messages: list[str], width: int) -> OcrText:
+    """Text and words from Tesseract's word table, the two-column header read column by column.
+
+    Tesseract reads "ỦY BAN NHÂN DÂN    CỘNG HÒA XÃ HỘI ..." as one line. Consecutive lines
+    with a column-wide gap are split at it, and the run is given left column first, then the
+    right one, the way the letter is read (and its text is written).
+    """
+    lines: list[tuple[tuple[int, int], list[tuple[str, tuple[int, int, int, int], float]]]] = []
+    current = None
     for i, level in enumerate(data["level"]):
         text = str(data["text"][i]).strip()
         if level != 5 or not text:
             continue
-        line = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
-        if previous is not None:
-            separator = " " if line == previous else "\n" if line[:2] == previous[:2] else "\n\n"
-            parts.append(separator)
-            length += len(separator)
-        previous = line
+        key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
         left, top = int(data["left"][i]), int(data["top"][i])
         box = (left, top, left + int(data["width"][i]), top + int(data["height"][i]))
-        words.append(OcrWord(text, box, max(0.0, float(data["conf"][i])), length, length + len(text)))
-        parts.append(text)
-        length += len(text)
-    return OcrText("".join(parts), words, messages)
+        if key != current:
+            lines.append((key[:2], []))
+            current = key
+        lines[-1][1].append((text, box, max(0.0, float(data["conf"][i]))))
+
+    def split(words):
+        gaps = [(words[k + 1][1][0] - words[k][1][2], k) for k in range(len(words) - 1)]
+        widest = max(gaps, default=(0, -1))
+        return (words[: widest[1] + 1], words[widest[1] + 1 :]) if widest[0] > COLUMN_GAP * width else None
+
+    # (paragraph key, words): the reading order, with each header run's columns one after the other
+    ordered: list[tuple[tuple, list]] = []
+    run: list[tuple] = []
+
+    def flush():
+        ordered.extend((("left", n), left) for n, (left, _) in enumerate(run))
+        ordered.extend((("right", n), right) for n, (_, right) in enumerate(run))
+        run.clear()
+
+    for para, words in lines:
+        halves = split(words)
+        if halves:
+            run.append(halves)
+            continue
+        if run:
+            flush()
+        ordered.append((para, words))
+    if run:
+        flush()
+
+    parts: list[str] = []
+    out: list[OcrWord] = []
+    length = 0
+    previous = None
+    for para, words in ordered:
+        if previous is not None:
+            same = para == previous or (para[0] == previous[0] and para[0] in ("left", "right"))
+            separator = "\n" if same else "\n\n"
+            parts.append(separator)
+            length += len(separator)
+        previous = para
+        for k, (text, box, conf) in enumerate(words):
+            if k:
+                parts.append(" ")
+                length += 1
+            out.append(OcrWord(text, box, conf, length, length + len(text)))
+            parts.append(text)
+            length += len(text)
+    return OcrText("".join(parts), out, messages)
 
 
 def _tidy(message: str) -> str:

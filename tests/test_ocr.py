@@ -205,11 +205,38 @@ def test_words_carry_offsets_into_the_assembled_text():
         "height": [0, 20, 20, 20, 20], "conf": [-1, 96.5, 90, 80, 70],
         "text": ["", "Số:", "12/UBND", "Ðộc", "lập"],
     }
-    result = tesseract._assemble(data, [])
+    result = tesseract._assemble(data, [], width=2480)
     assert result.text == "Số: 12/UBND\nÐộc\n\nlập"
     assert [result.text[w.start:w.end] for w in result.words] == ["Số:", "12/UBND", "Ðộc", "lập"]
     assert result.words[1].box == (60, 5, 90, 25)
     assert result.confidence == pytest.approx(84.125)
+
+
+def test_a_two_column_header_is_read_column_by_column():
+    # what Tesseract gives for a header: each line runs across both columns
+    rows = [("ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), ("HUYỆN CẦN GIỜ", "Độc lập - Tự do - Hạnh phúc"),
+            ("Số: 8731/UBND", "Cần Giờ, ngày 29 tháng 11 năm 2023")]
+    data = {k: [] for k in ("level", "block_num", "par_num", "line_num", "left", "top", "width", "height", "conf", "text")}
+    for line, (left, right) in enumerate(rows, 1):
+        x = 100
+        for word in left.split() + ["|"] + right.split():
+            if word == "|":
+                x = 1300  # the right column
+                continue
+            for key, value in (("level", 5), ("block_num", 1), ("par_num", 1), ("line_num", line), ("left", x),
+                               ("top", 100 * line), ("width", 60), ("height", 40), ("conf", 95), ("text", word)):
+                data[key].append(value)
+            x += 80
+    data["level"].append(5)
+    for key, value in (("block_num", 2), ("par_num", 1), ("line_num", 1), ("left", 100), ("top", 500), ("width", 60),
+                       ("height", 40), ("conf", 95), ("text", "Kính")):
+        data[key].append(value)
+    result = tesseract._assemble(data, [], width=2480)
+    assert result.text == (
+        "ỦY BAN NHÂN DÂN\nHUYỆN CẦN GIỜ\nSố: 8731/UBND\n\n"
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nCần Giờ, ngày 29 tháng 11 năm 2023\n\nKính"
+    )
+    assert all(result.text[w.start : w.end] == w.text for w in result.words)
 
 
 # --- with the real Tesseract -----------------------------------------------------------------
