@@ -137,7 +137,7 @@ def _run(function, image: Image.Image, config: str, timeout: float, **kwargs) ->
 
 # A gap this wide (share of the page width) between two words of one line is the space between
 # the two columns of a letter's header, not a space between words.
-COLUMN_GAP = 0.08
+COLUMN_GAP = 0.05
 
 
 def _assemble(data: dict, messages: list[str], width: int) -> OcrText:
@@ -171,14 +171,19 @@ def _assemble(data: dict, messages: list[str], width: int) -> OcrText:
     run: list[tuple] = []
 
     def flush():
-        ordered.extend((("left", n), left) for n, (left, _) in enumerate(run))
-        ordered.extend((("right", n), right) for n, (_, right) in enumerate(run))
+        left_key, right_key = ("left", len(ordered)), ("right", len(ordered))
+        ordered.extend((left_key, left) for left, _ in run)
+        ordered.extend((right_key, right) for _, right in run)
         run.clear()
 
+    run_block = None
     for para, words in lines:
         halves = split(words)
         if halves:
+            if run and para[0] != run_block:
+                flush()  # a new block of the header (the "Số:" / date row): its own pair of columns
             run.append(halves)
+            run_block = para[0]
             continue
         if run:
             flush()
@@ -192,8 +197,7 @@ def _assemble(data: dict, messages: list[str], width: int) -> OcrText:
     previous = None
     for para, words in ordered:
         if previous is not None:
-            same = para == previous or (para[0] == previous[0] and para[0] in ("left", "right"))
-            separator = "\n" if same else "\n\n"
+            separator = "\n" if para == previous else "\n\n"
             parts.append(separator)
             length += len(separator)
         previous = para
