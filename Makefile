@@ -5,7 +5,7 @@ OUT ?= out/samples
 
 export VENV
 
-.PHONY: setup run test schema bench bench-ocr scans goldens
+.PHONY: setup run test test-postgres schema bench bench-ocr bench-store scans goldens
 
 setup:
 	@bash scripts/setup.sh
@@ -16,6 +16,10 @@ run: setup
 test: setup
 	$(VENV)/bin/pytest
 
+# the store tests on PostgreSQL too: starts Debian's server (as root) through scripts/postgres.sh
+test-postgres: setup
+	CONGVAN_TEST_POSTGRES_URL="$$(bash scripts/postgres.sh)" $(VENV)/bin/pytest -rs tests/test_store.py
+
 schema: setup
 	$(VENV)/bin/congvan schema > schemas/schema.json
 
@@ -24,6 +28,9 @@ bench: setup
 
 goldens: setup
 	UPDATE_GOLDENS=1 $(VENV)/bin/pytest tests/test_samples.py
+
+bench-store: setup
+	$(VENV)/bin/python benchmarks/store.py
 
 bench-ocr: setup
 	$(VENV)/bin/python benchmarks/ocr.py

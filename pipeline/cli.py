@@ -1,4 +1,5 @@
-"""The `congvan` command: `congvan extract PATH... --out DIR` and `congvan schema`."""
+"""The `congvan` command: `congvan extract PATH... --out DIR`, `congvan schema`, and the store's
+commands (ingest, show, tree, obligations, export: pipeline/store/cli.py)."""
 from __future__ import annotations
 
 import argparse
@@ -46,6 +47,10 @@ def _parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help="print the JSON Schema of the output files")
     schema.set_defaults(command=_schema)
+
+    from pipeline.store.cli import add_store_commands
+
+    add_store_commands(commands)
     return parser
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _WORD = re.compile(r"\w+")
 _LEADING_ZEROS = re.compile(r"^0+(?=\d)")
@@ -58,6 +59,7 @@ _STOPWORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=50_000)
 def words(text: str) -> frozenset[str]:
     """Syllables and syllable pairs of a clause, casefolded, common words left out of the singles."""
     syllables = _WORD.findall(fold(text))

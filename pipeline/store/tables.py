@@ -182,7 +182,7 @@ links = Table(
     Column("clause_to", Text),
     Column("score", Float),
 )
-Index("ix_links_from_document_id", links.c.from_document_id)
+Index("ix_links_from_document_id", links.c.from_document_id, links.c.to_key_norm)
 Index("ix_links_to_key_norm", links.c.to_key_norm)
 Index("ix_links_to_document_id", links.c.to_document_id)
 Index("ix_links_obligation_id", links.c.obligation_id)

@@ -176,7 +176,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_links'))
     )
     with op.batch_alter_table('links', schema=None) as batch_op:
-        batch_op.create_index('ix_links_from_document_id', ['from_document_id'], unique=False)
+        batch_op.create_index('ix_links_from_document_id', ['from_document_id', 'to_key_norm'], unique=False)
         batch_op.create_index('ix_links_obligation_id', ['obligation_id'], unique=False)
         batch_op.create_index('ix_links_to_document_id', ['to_document_id'], unique=False)
         batch_op.create_index('ix_links_to_key_norm', ['to_key_norm'], unique=False)

@@ -1,0 +1,13 @@
+"""The store: every letter ever ingested, linked to the letters it carries out and cites.
+
+    from pipeline.store import Store
+    with Store("sqlite:///var/congvan.db") as store:   # or postgresql+psycopg://..., or None
+        store.ingest_path(Path("letter.pdf"))
+
+See store.py (ingest, identity), linking.py (resolution, placeholders, clause matching),
+queries.py (show, tree, obligations, export) and tables.py (the schema).
+"""
+from pipeline.store.db import ENV_VAR, database_url, default_sqlite_path
+from pipeline.store.store import IngestOutcome, Store
+
+__all__ = ["ENV_VAR", "IngestOutcome", "Store", "database_url", "default_sqlite_path"]

@@ -1,0 +1,277 @@
+"""The store: ingest extraction results, each file in one transaction.
+
+A letter's identity is its normalized key, its issuer and its year ("23/ct-ttg|thủ tướng chính
+phủ|2021"), because keys repeat from year to year and between bodies. A file is known by the
+SHA-256 of its bytes: one already stored (or that already failed) is skipped, so ingesting twice
+changes nothing. A file whose letters are extracted again — the same content with `force`, a new
+version of the same path, or a letter whose identity is already stored — replaces the old
+records of those letters, all in the transaction that writes the new ones.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, delete, insert, select, update
+
+from pipeline.errors import CongvanError
+from pipeline.extract import DEFAULT_MAX_BYTES, extract_file
+from pipeline.store import linking
+from pipeline.store.db import create_engine_for, database_url, upgrade
+from pipeline.store.norm import issuer_norm, key_norm, strip_marks
+from pipeline.store.tables import (
+    assignees,
+    clauses,
+    deadlines,
+    documents,
+    files,
+    links,
+    obligations,
+    references,
+)
+from schemas import Clause, Document, ExtractionResult
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    path: str
+    status: str  # stored | unchanged | failed
+    documents: int = 0
+    replaced: int = 0
+    error: CongvanError | None = None
+
+
+class Store:
+    def __init__(self, url: str | None = None, *, migrate: bool = True) -> None:
+        self.url = database_url(url)
+        self.engine: Engine = create_engine_for(self.url)
+        if migrate:
+            upgrade(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # --- ingest -------------------------------------------------------------------------
+
+    def ingest_path(self, path: Path, *, name: str | None = None, force: bool = False,
+                    max_bytes: int = DEFAULT_MAX_BYTES) -> IngestOutcome:
+        """Extract one file (text, PDF or image) and store it; a failure is recorded, not raised."""
+        name = name if name is not None else path.as_posix()
+        try:
+            sha = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+        except OSError:
+            sha = None
+        if sha is not None and not force and self._known(sha):
+            return IngestOutcome(name, "unchanged")
+        try:
+            result = extract_file(path, name=name, max_bytes=max_bytes)
+        except CongvanError as error:
+            if sha is not None:
+                self._record_failure(sha, name, error)
+            return IngestOutcome(name, "failed", error=error)
+        return self.ingest_result(result, force=force)
+
+    def ingest_result(self, result: ExtractionResult, *, force: bool = False) -> IngestOutcome:
+        source = result.source
+        with self.engine.begin() as conn:
+            existing = conn.execute(select(files.c.id, files.c.status)
+                                    .where(files.c.sha256 == source.sha256)).first()
+            if existing is not None and existing.status in ("ok", "failed") and not force:
+                return IngestOutcome(source.path, "unchanged")
+            changes = linking.Changes()
+            replaced = 0
+            values = {"path": source.path, "media_type": source.media_type, "size_bytes": source.size_bytes,
+                      "status": "ok", "error": None, "error_code": None, "documents": len(result.documents),
+                      "ingested_at": _now()}
+            if existing is not None:
+                file_id = existing.id
+                replaced += _remove_documents(conn, documents.c.file_id == file_id, changes)
+                conn.execute(update(files).where(files.c.id == file_id).values(**values))
+            else:
+                file_id = conn.execute(insert(files).values(sha256=source.sha256, **values)
+                                       .returning(files.c.id)).scalar_one()
+            # an older version of the same path: its letters give way to this one's
+            older = [row.id for row in conn.execute(
+                select(files.c.id).where(files.c.path == source.path, files.c.id != file_id,
+                                         files.c.status == "ok"))]
+            if older:
+                replaced += _remove_documents(conn, documents.c.file_id.in_(older), changes)
+                conn.execute(update(files).where(files.c.id.in_(older)).values(status="replaced", documents=0))
+            seen: set[str] = set()
+            for position, document in enumerate(result.documents):
+                identity = _identity(document, source.sha256, position)
+                if identity in seen:
+                    continue  # the same letter twice in one file: the first one counts
+                seen.add(identity)
+                replaced += _remove_documents(conn, documents.c.identity == identity, changes)
+                _insert_document(conn, file_id, position, identity, document, changes)
+            linking.relink(conn, changes)
+        return IngestOutcome(source.path, "stored", documents=len(seen), replaced=replaced)
+
+    def _known(self, sha: str) -> bool:
+        with self.engine.connect() as conn:
+            status = conn.execute(select(files.c.status).where(files.c.sha256 == sha)).scalar()
+        return status in ("ok", "failed")
+
+    def _record_failure(self, sha: str, name: str, error: CongvanError) -> None:
+        with self.engine.begin() as conn:
+            values = {"path": name, "status": "failed", "error": f"{error.status}: {error.reason}"
+                      if hasattr(error, "reason") else str(error), "error_code": error.code,
+                      "documents": 0, "ingested_at": _now()}
+            if conn.execute(select(files.c.id).where(files.c.sha256 == sha)).first():
+                conn.execute(update(files).where(files.c.sha256 == sha).values(**values))
+            else:
+                conn.execute(insert(files).values(sha256=sha, **values))
+
+    def connect(self) -> Connection:
+        return self.engine.connect()
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _identity(document: Document, sha: str, position: int) -> str:
+    if not document.key:
+        return f"file:{sha}:{position}"
+    year = document.year or (_date(document.date).year if _date(document.date) else "")
+    issuer = issuer_norm(document.issuer.name if document.issuer else None) or ""
+    return f"{key_norm(document.key)}|{issuer}|{year}"
+
+
+def _date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _remove_documents(conn: Connection, where, changes: linking.Changes) -> int:  # noqa: ANN001
+    """Delete stored letters (cascading to their clauses, references, obligations and links),
+    noting the keys whose links must be evaluated again."""
+    rows = conn.execute(select(documents.c.id, documents.c.key_norm)
+                        .where(where, documents.c.placeholder.is_(False))).all()
+    if not rows:
+        return 0
+    ids = [row.id for row in rows]
+    changes.letter_keys.update(row.key_norm for row in rows if row.key_norm)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        changes.regroup_keys.update(
+            conn.execute(select(links.c.to_key_norm).where(links.c.from_document_id.in_(chunk),
+                                                           links.c.status == "placeholder")).scalars())
+        conn.execute(delete(documents).where(documents.c.id.in_(chunk)))
+    return len(ids)
+
+
+def _flatten(items: list[Clause], parent: str | None = None) -> Iterator[tuple[Clause, str | None]]:
+    for clause in items:
+        yield clause, parent
+        yield from _flatten(clause.children, clause.id)
+
+
+def _insert_document(conn: Connection, file_id: int, position: int, identity: str, doc: Document,
+                     changes: linking.Changes) -> None:
+    doc_date = _date(doc.date)
+    own_key = key_norm(doc.key) if doc.key else None
+    document_id = conn.execute(insert(documents).values(
+        file_id=file_id, position=position, placeholder=False, identity=identity, key=doc.key,
+        key_norm=own_key, number=doc.number, symbol=doc.symbol,
+        year=doc.year or (doc_date.year if doc_date else None), date=doc_date, doc_type=doc.doc_type,
+        doc_type_label=doc.doc_type_label, form=doc.form,
+        issuer=doc.issuer.name if doc.issuer else None,
+        issuer_norm=issuer_norm(doc.issuer.name if doc.issuer else None),
+        issuer_parent=doc.issuer.parent.name if doc.issuer and doc.issuer.parent else None,
+        place=doc.place, subject=doc.subject, urgency=doc.urgency, secrecy=doc.secrecy,
+        signer=doc.signer.name if doc.signer else None, signer_title=doc.signer.title if doc.signer else None,
+        recipients=[r.name for r in doc.recipients], obligation_count=len(doc.obligations),
+    ).returning(documents.c.id)).scalar_one()
+    if own_key:
+        changes.letter_keys.add(own_key)
+
+    clause_rows = [{"document_id": document_id, "position": i, "clause": c.id, "parent_clause": parent,
+                    "label": c.label, "kind": c.kind, "text": c.text}
+                   for i, (c, parent) in enumerate(_flatten(doc.clauses))]
+    if clause_rows:
+        conn.execute(insert(clauses), clause_rows)
+
+    # every key the letter carries out, wholly or in one obligation, has a citation
+    cited = list(doc.references)
+    cited_keys = {key_norm(r.key) for r in cited}
+    extra = [(link.key, "implements") for link in doc.implements]
+    extra += [(o.implements.key, "cites") for o in doc.obligations if o.implements]
+    ref_rows = [{"document_id": document_id, "position": i, "key": r.key, "key_norm": key_norm(r.key),
+                 "raw": r.raw, "year": r.year, "date": _date(r.date), "doc_type": r.doc_type,
+                 "issuer": r.issuer, "subject": r.subject, "relation": r.relation}
+                for i, r in enumerate(cited)]
+    for key, relation in extra:
+        if key_norm(key) not in cited_keys:
+            cited_keys.add(key_norm(key))
+            ref_rows.append({"document_id": document_id, "position": len(ref_rows), "key": key,
+                             "key_norm": key_norm(key), "raw": None, "year": None, "date": None,
+                             "doc_type": None, "issuer": None, "subject": None, "relation": relation})
+    ref_rows = [row for row in ref_rows if row["key_norm"] != own_key]  # a letter naming itself
+    if not ref_rows and not doc.obligations:
+        return
+    ref_ids = list(conn.execute(insert(references).returning(references.c.id, sort_by_parameter_order=True),
+                                ref_rows).scalars()) if ref_rows else []
+    by_key: dict[str, dict] = {}
+    link_rows = []
+    for ref_id, row in zip(ref_ids, ref_rows):
+        if row["key_norm"] in by_key:
+            continue  # one citation per key and letter
+        cited_date = row["date"]
+        citation = {"from_document_id": document_id, "reference_id": ref_id, "obligation_id": None,
+                    "relation": row["relation"], "to_key": row["key"], "to_key_norm": row["key_norm"],
+                    "cited_date": cited_date, "cited_year": row["year"] or (cited_date.year if cited_date else None),
+                    "cited_issuer_norm": issuer_norm(row["issuer"]), "from_date": doc_date,
+                    "status": "pending", "to_document_id": None, "clause_from": None, "clause_to": None,
+                    "score": None}
+        by_key[row["key_norm"]] = citation
+        link_rows.append(citation)
+    link_ids = list(conn.execute(insert(links).returning(links.c.id, sort_by_parameter_order=True),
+                                 link_rows).scalars()) if link_rows else []
+    for link_id, row in zip(link_ids, link_rows):
+        changes.new_links[row["to_key_norm"]].append(link_id)
+
+    if not doc.obligations:
+        return
+    ob_rows = [{"document_id": document_id, "position": i, "clause": o.clause, "text": o.text,
+                "implements_key": o.implements.key if o.implements else None,
+                "implements_key_norm": key_norm(o.implements.key) if o.implements else None,
+                "needs_review": o.needs_review, "review_reasons": list(o.review_reasons),
+                "targets": [t.model_dump(exclude={"span"}) for t in o.targets]}
+               for i, o in enumerate(doc.obligations)]
+    ob_ids = list(conn.execute(insert(obligations).returning(obligations.c.id, sort_by_parameter_order=True),
+                               ob_rows).scalars())
+    assignee_rows, deadline_rows, ob_links = [], [], []
+    for ob_id, ob in zip(ob_ids, doc.obligations):
+        for i, a in enumerate(ob.assignees):
+            assignee_rows.append({"obligation_id": ob_id, "position": i, "name": a.name, "normalized": a.normalized,
+                                  "role": a.role, "search": strip_marks(f"{a.name} {a.normalized or ''}")})
+        if ob.deadline:
+            d = ob.deadline
+            deadline_rows.append({"obligation_id": ob_id, "kind": d.kind, "date": _date(d.date), "period": d.period,
+                                  "day": d.day, "days": d.days, "working_days": d.working_days,
+                                  "counted_from": d.counted_from, "raw": d.raw})
+        if ob.implements and key_norm(ob.implements.key) in by_key:
+            citation = by_key[key_norm(ob.implements.key)]
+            ob_links.append({**citation, "obligation_id": ob_id, "relation": "implements",
+                             "to_key": ob.implements.key, "clause_from": ob.clause})
+    if assignee_rows:
+        conn.execute(insert(assignees), assignee_rows)
+    if deadline_rows:
+        conn.execute(insert(deadlines), deadline_rows)
+    if ob_links:
+        conn.execute(insert(links), ob_links)
