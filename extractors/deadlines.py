@@ -460,6 +460,7 @@ def _plain(rules: _Rules, sub: str, pattern: re.Pattern[str], kind: str) -> list
 
 # --- API -----------------------------------------------------------------------------
 
+_DIGIT = re.compile(r"\d")
 _RECURRENCE_WORDS = ("hằng", "hàng", "định kỳ", "mỗi", "lần")
 _PERIOD_WORDS = ("năm", "quý", "tháng", "tuần")
 
@@ -473,7 +474,7 @@ def find_deadlines(text: str, start: int = 0, end: int | None = None, *,
     folded = sub.casefold()
     # Cheap literal checks first (as eyecite does): most clauses hold no deadline at all, and
     # every phrase in deadline_phrases.toml contains one of these (its examples test that).
-    has_digit = any(c.isdigit() for c in sub)
+    has_digit = bool(_DIGIT.search(sub))
     timed = has_digit or any(w in folded for w in _PERIOD_WORDS)
     candidates = (
         (_recurring(rules, sub) if any(w in folded for w in _RECURRENCE_WORDS) else [])

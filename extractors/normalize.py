@@ -48,9 +48,7 @@ def _old_to_new_table() -> dict[str, str]:
 
 
 _OLD_TONES = _old_to_new_table()
-_OLD_TONE_RE = re.compile(
-    r"(?<![qQ])(?:[oO][àáảãạèéẻẽẹÀÁẢÃẠÈÉẺẼẸ]|[uU][ỳýỷỹỵỲÝỶỸỴ])(?![^\W\d_])"
-)
+_OLD_TONE_RE = re.compile(r"[oOuU][àáảãạèéẻẽẹỳýỷỹỵÀÁẢÃẠÈÉẺẼẸỲÝỶỸỴ](?![^\W\d_])")
 
 _CRLF = re.compile(r"\r\n")
 _MD_EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
@@ -61,17 +59,23 @@ _HTML_BREAK = re.compile(r"<br\s*/?>", re.I)
 _HTML_TAG = re.compile(r"</?(?:p|b|strong|i|em|u|span|div|font|sup|sub)(?:\s[^>]*)?>", re.I)
 _TRAILING_SPACE = re.compile(r"[ ]+$", re.MULTILINE)
 _LEADING_SPACE = re.compile(r"^[ ]+", re.MULTILINE)
-_INNER_SPACES = re.compile(r"(?<=\S)[ ]{2,}(?=\S)")
+_INNER_SPACES = re.compile(r"[ ]{2,}")  # runs after lines lost their leading and trailing spaces
 _MANY_BLANKS = re.compile(r"\n{3,}")
 
 _LOWER_START = r"[a-zàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]"
 _LABEL_START = r"(?:[a-zđ][).]\s|[ivx]+[.)]\s)"
 # A paragraph that stops without closing punctuation and goes on, in lower case, after a
 # line or page break is one paragraph: join it with a space.
-# (Runs after tidy_spaces, so no line ends or starts with a space.)
-_BROKEN_PARAGRAPH = re.compile(
-    r"(?<=[^\s.;:!?])\n+(?:-[ ]+)?(?=" + _LOWER_START + r")(?!" + _LABEL_START + r")"
-)
+# (Runs after tidy_spaces, so no line ends or starts with a space.) The character before the
+# break is checked by _join_broken: a regex that starts at "\n" scans fastest.
+_BROKEN_PARAGRAPH = re.compile(r"\n+(?:-[ ]+)?(?=" + _LOWER_START + r")(?!" + _LABEL_START + r")")
+_CLOSING_MARKS = frozenset(" \n.;:!?")
+
+
+def _join_broken(m: re.Match[str]) -> str:
+    if m.start() == 0 or m.string[m.start() - 1] in _CLOSING_MARKS:
+        return m.group(0)
+    return " "
 
 
 def compose_nfc(t: TrackedText) -> TrackedText:
@@ -80,13 +84,25 @@ def compose_nfc(t: TrackedText) -> TrackedText:
     return t.sub(_COMBINING, lambda m: unicodedata.normalize("NFC", m.group(0)))
 
 
+_MAPPED = re.compile("[" + re.escape("".join(chr(c) for c in _CHAR_MAP)) + "]")
+
+
 def map_characters(t: TrackedText) -> TrackedText:
-    t = t.sub(_CRLF, "\n")
-    return t.translate(_CHAR_MAP).sub(_INVISIBLE, "")
+    if "\r" in t.text:
+        t = t.sub(_CRLF, "\n")
+    if _MAPPED.search(t.text):
+        t = t.translate(_CHAR_MAP)
+    return t.sub(_INVISIBLE, "")
+
+
+def _new_tone(m: re.Match[str]) -> str:
+    if m.start() and m.string[m.start() - 1] in "qQ":
+        return m.group(0)  # quý, quỹ: the mark stays on the vowel after qu
+    return _OLD_TONES.get(m.group(0), m.group(0))
 
 
 def fold_tone_marks(t: TrackedText) -> TrackedText:
-    return t.sub(_OLD_TONE_RE, lambda m: _OLD_TONES.get(m.group(0), m.group(0)))
+    return t.sub(_OLD_TONE_RE, _new_tone)
 
 
 def strip_markup(t: TrackedText) -> TrackedText:
@@ -113,12 +129,13 @@ def tidy_spaces(t: TrackedText) -> TrackedText:
 
 # "Tuyên Quang, ngày\n27 tháng 11 năm 2021", "Số\n123/UBND": a number cut from its word.
 _BROKEN_NUMBER = re.compile(r"\b(ngày|tháng|năm|[sS]ố)\n(?=\d)")
+_NEWLINE_DIGIT = re.compile(r"\n\d")
 
 
 # OCR residue at the edges of a line: specks read as "_", "|", "'", "¬", " ." or " -"; Vietnamese
 # typesetting never puts these there (a space before ":" or ";" is common, so those stay).
 _EDGE_JUNK_START = re.compile(r"^(?:[_“”\"'`~|¬^:.,]+[ ]*)+(?=\S)", re.MULTILINE)
-_EDGE_JUNK_END = re.compile(r"(?:[ ]+[_“”\"'`~|¬^.,\-]{1,3})+$", re.MULTILINE)
+_EDGE_JUNK_END = re.compile(r"(?<= )[_“”\"'`~|¬^.,\-]{1,3}$", re.MULTILINE)
 _DASH_JUNK = re.compile(r"^[-_]{2,}[ ]*|^-(?=[_“”\"'`~|¬]+)[_“”\"'`~|¬]+[ ]*", re.MULTILINE)
 _SPECK_LINE = re.compile(r"^[^\w\n(]{1,3}$", re.MULTILINE)
 _NUMBER_LABEL_COMMA = re.compile(r"^(\d{1,2}),[ ]+(?=[A-ZĐÀ-Ỹ])", re.MULTILINE)
@@ -132,15 +149,20 @@ def clean_ocr_residue(t: TrackedText) -> TrackedText:
     t = t.sub(_SPECK_LINE, "")
     t = t.sub(_DASH_JUNK, "- ")
     t = t.sub(_EDGE_JUNK_START, "")
-    t = t.sub(_EDGE_JUNK_END, "")
+    for _ in range(2):  # "... trên . -": a speck or two after the last word
+        cleaned = t.sub(_EDGE_JUNK_END, "")
+        if cleaned is t:
+            break
+        t = cleaned.sub(_TRAILING_SPACE, "")
     t = t.sub(_NUMBER_LABEL_COMMA, r"\1. ")
     t = t.sub(_SPECK_BEFORE_NUMBER, "")
-    return t.sub(_DOUBLED_HYPHEN, "-")
+    return t.sub(_DOUBLED_HYPHEN, "-") if "- " in t.text else t
 
 
 def join_broken_paragraphs(t: TrackedText) -> TrackedText:
-    t = t.sub(_BROKEN_NUMBER, r"\1 ")
-    t = t.sub(_BROKEN_PARAGRAPH, " ")
+    if _NEWLINE_DIGIT.search(t.text):
+        t = t.sub(_BROKEN_NUMBER, r"\1 ")
+    t = t.sub(_BROKEN_PARAGRAPH, _join_broken)
     return t.sub(_MANY_BLANKS, "\n\n")
 
 

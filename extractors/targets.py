@@ -26,6 +26,7 @@ from schemas import Span, Target
 _NUM = r"\d{1,3}(?:\.\d{3})+|\d+(?:[.,]\d+)?"
 _AT_LEAST = ["tối thiểu", "ít nhất", "không dưới", "không thấp hơn", "không ít hơn", "trên", "từ", "hơn"]
 _AT_MOST = ["không quá", "không vượt quá", "tối đa", "không lớn hơn", "không cao hơn", "dưới"]
+_DIGIT = re.compile(r"\d")
 _UNITS = ["hồ sơ", "thủ tục", "thủ tục hành chính", "văn bản", "lượt", "người", "lớp", "cuộc", "buổi",
           "đợt", "sáng kiến", "giải pháp", "doanh nghiệp", "đơn vị", "tin", "bài"]
 _FINDING = ["chưa đạt", "chỉ đạt", "mới đạt", "đã đạt", "đạt được", "so với", "chậm tiến độ", "còn thấp",
@@ -116,6 +117,8 @@ def find_targets(text: str, start: int = 0, end: int | None = None) -> list[Targ
     """The figures in text[start:end] an obligation must reach, in order."""
     end = len(text) if end is None else end
     out: list[Target] = []
+    if not _DIGIT.search(text, start, end):
+        return out  # every figure is written in digits
     prev_end = -1
     for m in _FIGURE.finditer(text, start, end):
         word = m.group("bound") or m.group("bound2")
