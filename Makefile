@@ -10,8 +10,10 @@ export VENV
 setup:
 	@bash scripts/setup.sh
 
+# the main job: bulk ingestion (a Prefect flow on a temporary local server) of the sample letters
 run: setup
-	$(VENV)/bin/congvan extract $(SAMPLES) --out $(OUT)
+	PREFECT_HOME=$(CURDIR)/var/prefect PREFECT_SERVER_ANALYTICS_ENABLED=false \
+	  $(VENV)/bin/python -m flows.bulk '$(SAMPLES)/*.txt' --out $(OUT)
 
 test: setup
 	$(VENV)/bin/pytest

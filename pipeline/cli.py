@@ -51,7 +51,79 @@ def _parser() -> argparse.ArgumentParser:
     from pipeline.store.cli import add_store_commands
 
     add_store_commands(commands)
+    _add_inbox_commands(commands)
     return parser
+
+
+_DB_HELP = "database URL or SQLite file (default: $CONGVAN_DATABASE_URL, else var/congvan.db in the repo)"
+
+
+def _add_inbox_commands(commands: argparse._SubParsersAction) -> None:
+    inbox = commands.add_parser(
+        "inbox", help="one pass over an inbox folder: store its letters, move each file on",
+        description="Claim every file in INBOX that has not changed for --min-age seconds, extract and "
+        "store it, write its JSON to --out, and move it to INBOX/processed/YYYY-MM-DD/ or to "
+        "INBOX/failed/ (with <name>.error.json). Nothing is deleted. No Prefect server is needed.")
+    inbox.add_argument("inbox", type=Path, metavar="INBOX")
+    inbox.add_argument("--once", action="store_true", required=True,
+                       help="one pass, then exit (scheduled passes: congvan serve)")
+    _inbox_options(inbox)
+    inbox.set_defaults(command=_inbox)
+
+    serve = commands.add_parser(
+        "serve", help="serve the nightly inbox pass as a Prefect deployment on a cron schedule",
+        description="Serve the nightly_inbox flow (flows/) on a schedule until stopped. Needs a Prefect "
+        "server (prefect server start; PREFECT_API_URL=http://127.0.0.1:4200/api).")
+    serve.add_argument("inbox", type=Path, metavar="INBOX")
+    serve.add_argument("--cron", default="0 2 * * *", help="when to run (default: %(default)r)")
+    serve.add_argument("--timezone", default="Asia/Ho_Chi_Minh", help="of the schedule (default: %(default)s)")
+    serve.add_argument("--name", default="nightly-inbox", help="deployment name (default: %(default)s)")
+    _inbox_options(serve)
+    serve.set_defaults(command=_serve)
+
+
+def _inbox_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder for the JSON files")
+    parser.add_argument("--db", metavar="URL", help=_DB_HELP)
+    parser.add_argument("--min-age", type=float, default=60, metavar="SECONDS",
+                        help="leave files changed in the last SECONDS for the next pass (default: %(default)g)")
+    parser.add_argument("--workers", type=int, default=None, metavar="N",
+                        help="processes extracting at once (default: one per core)")
+    parser.add_argument("--max-size", type=float, default=DEFAULT_MAX_BYTES / _MIB, metavar="MIB",
+                        help="refuse input files larger than this many MiB (default: %(default)g)")
+
+
+def _inbox(args: argparse.Namespace) -> int:
+    from pipeline.inbox import FAILED, InboxOptions, run_once
+    from pipeline.store import Store
+
+    if not args.inbox.is_dir():
+        _say(f"error: {args.inbox.as_posix()} is not a folder")
+        return USAGE_ERROR
+    options = InboxOptions(min_age=args.min_age, workers=args.workers, max_bytes=int(args.max_size * _MIB))
+
+    def show(file) -> None:  # noqa: ANN001
+        detail = f" ({file.error['status']}: {file.error['message']})" if file.error else ""
+        print(f"{file.status:9}  {file.name}{detail}", flush=True)
+
+    with Store(args.db) as store:
+        report = run_once(args.inbox, args.out, store, options, on_file=show)
+    for name in report.waiting:
+        print(f"{'waiting':9}  {name} (changed recently: next pass)")
+    print(report.summary())
+    if report.count("failed"):
+        _say(f"{report.count('failed')} file(s) moved to {(args.inbox / FAILED).as_posix()}/ "
+             "with <name>.error.json")
+        return 1
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from flows.serve import serve_inbox
+
+    serve_inbox(args.inbox, args.out, db=args.db, cron=args.cron, timezone=args.timezone, name=args.name,
+                min_age=args.min_age, workers=args.workers, max_bytes=int(args.max_size * _MIB))
+    return 0
 
 
 def _schema(_: argparse.Namespace) -> int:

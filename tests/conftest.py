@@ -1,12 +1,35 @@
 """Shared fixtures: a small real-looking letter, and writers for the kinds of file congvan reads."""
 from __future__ import annotations
 
+import atexit
 import hashlib
+import os
+import shutil
+import tempfile
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+# Prefect (tests/test_flows.py): a home of this session's own, so no database or task cache is
+# shared with another session; no telemetry on a closed network.
+_PREFECT_HOME = tempfile.mkdtemp(prefix="congvan-prefect-")
+atexit.register(shutil.rmtree, _PREFECT_HOME, ignore_errors=True)
+os.environ["PREFECT_HOME"] = _PREFECT_HOME
+os.environ["PREFECT_LOCAL_STORAGE_PATH"] = os.path.join(_PREFECT_HOME, "storage")
+os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """One temporary Prefect API for the whole session (it takes about 13 s to start)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=60):
+        yield
+
 
 LETTER = """\
 ỦY BAN NHÂN DÂN

@@ -118,9 +118,16 @@ class Store:
         return IngestOutcome(source.path, "stored", documents=len(seen), replaced=replaced)
 
     def _known(self, sha: str) -> bool:
+        return self.file_status(sha) in ("ok", "failed")
+
+    def file_status(self, sha: str) -> str | None:
+        """What the store holds for a file of this SHA-256: "ok", "failed", "replaced", or None."""
         with self.engine.connect() as conn:
-            status = conn.execute(select(files.c.status).where(files.c.sha256 == sha)).scalar()
-        return status in ("ok", "failed")
+            return conn.execute(select(files.c.status).where(files.c.sha256 == sha)).scalar()
+
+    def record_failure(self, sha: str, name: str, error: CongvanError) -> None:
+        """Note that the file of this SHA-256 failed (it is then skipped, like a stored one)."""
+        self._record_failure(sha, name, error)
 
     def _record_failure(self, sha: str, name: str, error: CongvanError) -> None:
         with self.engine.begin() as conn:
