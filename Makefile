@@ -12,6 +12,7 @@ setup:
 
 # the main job: bulk ingestion (a Prefect flow on a temporary local server) of the sample letters
 run: setup
+	@mkdir -p var/prefect
 	PREFECT_HOME=$(CURDIR)/var/prefect PREFECT_SERVER_ANALYTICS_ENABLED=false \
 	  $(VENV)/bin/python -m flows.bulk '$(SAMPLES)/*.txt' --out $(OUT)
 
