@@ -6,7 +6,6 @@ Every span is made relative to the letter's own text, then given its page.
 """
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterator
 
 from pydantic import BaseModel
@@ -31,6 +30,7 @@ from extractors.clauses import parse_clauses
 from extractors.closing import Closing, authority_meaning, body_end, cased_title, read_closing
 from extractors.header import Found, Header, read_header
 from extractors.implements import find_implements
+from extractors.keys import match_key
 from extractors.lines import Line, lines_of
 from extractors.normalize import normalize
 from extractors.obligations import find_obligations
@@ -239,10 +239,7 @@ def _with_relation(ref: Reference, implemented: list[Reference]) -> Reference:
 
 
 def _same_key(a: str | None, b: str | None) -> bool:
-    def fold(k: str) -> str:
-        return unicodedata.normalize("NFC", k).casefold().replace("đ", "d").lstrip("0")
-
-    return bool(a and b) and fold(a) == fold(b)
+    return bool(a and b) and match_key(a) == match_key(b)
 
 
 def _in_stamp(ref: Reference, h: Header) -> bool:

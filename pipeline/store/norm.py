@@ -5,6 +5,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from extractors.bodies import titles
+
 _WORD = re.compile(r"\w+")
 _LEADING_ZEROS = re.compile(r"^0+(?=\d)")
 
@@ -25,17 +27,18 @@ def key_norm(key: str) -> str:
     return _LEADING_ZEROS.sub("", fold(re.sub(r"\s+", "", key)))
 
 
-# Titles that head a cited issuer without changing which body it is: 'Chủ tịch Ủy ban nhân dân
-# tỉnh' issues as the provincial People's Committee.
-_TITLES = ("chủ tịch", "phó chủ tịch", "giám đốc", "phó giám đốc", "bộ trưởng", "thứ trưởng",
-           "chánh văn phòng", "tổng giám đốc", "trưởng ban", "bí thư")
+@lru_cache(maxsize=1)
+def _titles() -> tuple[str, ...]:
+    """Titles that head a cited issuer without changing which body it is ('Chủ tịch Ủy ban nhân
+    dân tỉnh' issues as the provincial People's Committee): the gazetteer's, longest first."""
+    return tuple(fold(t) for t in titles())
 
 
 def issuer_norm(name: str | None) -> str | None:
     if not name:
         return None
     words = " ".join(_WORD.findall(fold(name)))
-    for title in _TITLES:
+    for title in _titles():
         if words.startswith(title + " "):
             words = words[len(title) + 1:]
             break
