@@ -118,7 +118,7 @@ def _cell(text: str) -> str:
 @flow(name="bulk-ingest", task_runner=ThreadPoolTaskRunner(max_workers=max(2, cores())), log_prints=False)
 def bulk_ingest(paths: list[str], out: str, db: str | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES,
                 workers: int | None = None, scheduler: str | None = None, progress: bool = True,
-                batch_cost: float = 20.0) -> dict:
+                batch_cost: float = 50.0) -> dict:
     """Extract and store every file under `paths` (files, folders searched recursively, globs),
     writing OUT/<stem>.json; files already stored (by SHA-256) are skipped. Returns the counts."""
     global _POOL

@@ -194,7 +194,7 @@ def cost(item: Item) -> float:
     return 20.0 + item.size / 200_000  # PDFs may be scans; bigger images take longer
 
 
-def make_batches(items: list[Item], *, target: float = 20.0, max_items: int = 50) -> list[list[Item]]:
+def make_batches(items: list[Item], *, target: float = 50.0, max_items: int = 100) -> list[list[Item]]:
     """Items in groups of about `target` cost: many small text files together, scans one or two a batch."""
     batches: list[list[Item]] = []
     current: list[Item] = []
