@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Generic, TypeVar
 
+from extractors.assignees import split_names
 from extractors.bodies import starts_body
 from extractors.dates import find_date
 from extractors.keys import DocumentKey, parse_key
@@ -303,7 +304,9 @@ def _read_recipients(h: Header, text: str, lines: list[Line], i: int, rest_start
         for part in re.split(r"(;)", text[rest_start : ln.end]):
             if part != ";" and (name := _clean_item(part)):
                 s = text.index(name, pos)
-                h.recipients.append(Found(name, s, s + len(name)))
+                # "Kính gửi: Sở Nội vụ, Sở Tài chính.": bodies side by side on one line
+                for body in split_names(text, s, s + len(name)):
+                    h.recipients.append(Found(body.text.strip(), body.start, body.end))
             pos += len(part)
     i += 1
     while i < len(lines) and (_LIST_ITEM.match(lines[i].text) or _undashed_item(h, lines[i].text, rest)):

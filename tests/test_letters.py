@@ -340,3 +340,18 @@ def test_header_as_tesseract_reads_a_degraded_scan():
     assert doc.incoming_stamp.date == "2023-01-14"
     assert doc.subject == "chấn chỉnh, tăng cường kỷ luật kỷ cương trong các cơ quan hành chính, đơn vị sự nghiệp"
     assert [i.key for i in doc.implements] == ["3328/UBND-NC"]
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("Kính gửi: Sở Nội vụ, Sở Tài chính.", ["Sở Nội vụ", "Sở Tài chính"]),
+        ("Kính gửi: Các cơ quan, đơn vị thuộc và trực thuộc Sở Y tế.", ["Các cơ quan, đơn vị thuộc và trực thuộc Sở Y tế"]),
+        ("Kính gửi: Giám đốc các Sở, ban, ngành; Chủ tịch UBND các huyện, thị xã.",
+         ["Giám đốc các Sở, ban, ngành", "Chủ tịch UBND các huyện, thị xã"]),
+    ],
+)
+def test_recipients_on_one_line(line, expected):
+    doc, _ = one(CONG_VAN.replace(
+        "Kính gửi:\n- Giám đốc các Sở, ban, ngành tỉnh;\n- Chủ tịch UBND các huyện, thành phố Long Khánh, thành phố Biên Hòa.", line))
+    assert [r.name for r in doc.recipients] == expected
