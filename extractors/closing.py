@@ -15,7 +15,8 @@ from extractors.bodies import case_body_name, titles
 from extractors.lines import Line, is_upper, lines_of, looks_like_person_name
 from extractors.tables import entries
 
-_CC = re.compile(r"^Nơi\s+nhận\b\s*:?\s*")
+# "Nơi nhận", also as OCR misreads it ("Noi nhận", "Nơi nhân").
+_CC = re.compile(r"^N[ơo]i\s+nh[ậâaạ]n\b\s*:?\s*")
 # Prefixes as ND 30 writes them, and the older slashed forms (T/M, K/T, T/L) of party documents.
 _AUTHORITY = re.compile(r"^(?P<prefix>TM|T/M|KT|K/T|TL|T/L|TUQ|Q)\s*[.:]?\s+(?P<rest>[^\W\d_].*)$")
 _LIST_ITEM = re.compile(r"^[-+•]\s*")

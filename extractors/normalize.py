@@ -138,15 +138,15 @@ _EDGE_JUNK_START = re.compile(r"^(?:[_“”\"'`~|¬^:.,]+[ ]*)+(?=\S)", re.MULT
 _EDGE_JUNK_END = re.compile(r"(?<= )[_“”\"'`~|¬^.,\-]{1,3}$", re.MULTILINE)
 _DASH_JUNK = re.compile(r"^[-_]{2,}[ ]*|^-(?=[_“”\"'`~|¬]+)[_“”\"'`~|¬]+[ ]*", re.MULTILINE)
 _SPECK_LINE = re.compile(r"^[^\w\n(]{1,3}$", re.MULTILINE)
+_PAGE_NUMBER = re.compile(r"^-?[ ]?\d{1,3}[ ]?-?$", re.MULTILINE)  # "2", "- 2 -" between pages
 _NUMBER_LABEL_COMMA = re.compile(r"^(\d{1,2}),[ ]+(?=[A-ZĐÀ-Ỹ])", re.MULTILINE)
 _SPECK_BEFORE_NUMBER = re.compile(r"^-[ ]?(?=\d{1,2}\.[ ]+[A-ZĐÀ-Ỹ])", re.MULTILINE)
 _DOUBLED_HYPHEN = re.compile(r"(?<=[A-Za-zĐđ])-[ ]+-(?=[A-Za-zĐđ])")
 
 
 def clean_ocr_residue(t: TrackedText) -> TrackedText:
-    if "\n" not in t.text:
-        return t
     t = t.sub(_SPECK_LINE, "")
+    t = t.sub(_PAGE_NUMBER, "")
     t = t.sub(_DASH_JUNK, "- ")
     t = t.sub(_EDGE_JUNK_START, "")
     for _ in range(2):  # "... trên . -": a speck or two after the last word

@@ -355,3 +355,8 @@ def test_recipients_on_one_line(line, expected):
     doc, _ = one(CONG_VAN.replace(
         "Kính gửi:\n- Giám đốc các Sở, ban, ngành tỉnh;\n- Chủ tịch UBND các huyện, thành phố Long Khánh, thành phố Biên Hòa.", line))
     assert [r.name for r in doc.recipients] == expected
+
+
+def test_nơi_nhận_as_ocr_misreads_it_still_ends_the_body():
+    doc, _ = one(CONG_VAN.replace("Nơi nhận:", "Noi nhân:"))
+    assert ids(doc.clauses) == ["1", "2"] and [c.name for c in doc.cc][0] == "Như trên"

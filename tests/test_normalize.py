@@ -31,6 +31,11 @@ from extractors.tracked import PageMap, TrackedText
         ("các nhiệm vụ sau:\n\nđ) Quán triệt", "các nhiệm vụ sau:\n\nđ) Quán triệt"),
         ("Kính gửi:\n\n- Sở Nội vụ;", "Kính gửi:\n\n- Sở Nội vụ;"),
         ("a\u00a0b\u200bc  d\r\nE", "a bc d\nE"),
+        ("cán bộ, công chức\n\n- 2 -\n\nviên chức thực hiện.", "cán bộ, công chức viên chức thực hiện."),
+        ("Thực hiện.\n\n3\n\n2. Giao Sở Nội vụ", "Thực hiện.\n\n2. Giao Sở Nội vụ"),
+        ("xử lý nghiêm . -\n_- Chủ trì, phối hợp", "xử lý nghiêm\n- Chủ trì, phối hợp"),
+        ("1, Tiếp tục làm tốt", "1. Tiếp tục làm tốt"),
+        ("Công điện số 968/CD- -TTg ngày", "Công điện số 968/CD-TTg ngày"),
     ],
 )
 def test_normalize(raw, clean):
