@@ -36,7 +36,8 @@ def _heads() -> tuple[re.Pattern[str], re.Pattern[str]]:
         parts = []
         for e in sorted(items, key=lambda e: -len(e["words"])):
             p = _words_pattern(e["words"])
-            parts.append(p if e.get("case") == "exact" else f"(?i:{p})")
+            # after "các" a kind is often in lower case: "các sở, ban, ngành", "Các phòng, ban"
+            parts.append(f"(?:{p}|(?<=ác )(?i:{p}))" if e.get("case") == "exact" else f"(?i:{p})")
         return "|".join(parts)
 
     heads = entries("assignees", "head")

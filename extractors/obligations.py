@@ -23,7 +23,9 @@ from extractors.lines import is_upper, lines_of
 from extractors.tables import entries
 from extractors.targets import find_targets
 
-_DIRECTIVE_PREFIX = re.compile(r"(?:Giao\s+(?:cho\s+)?|Đề\s+nghị\s+|Yêu\s+cầu\s+)", re.I)
+_DIRECTIVE_PREFIX = re.compile(r"(?:Giao\s+(?:nhiệm\s+vụ\s+)?(?:cho\s+)?|Đề\s+nghị\s+|Yêu\s+cầu\s+)", re.I)
+# "Đối với Sở Nội vụ:" names who the item is for only as a label; "Đối với cán bộ vi phạm thì ..." does not.
+_LABEL_PREFIX = re.compile(r"(?:Đối\s+với|Về\s+phía)\s+", re.I)
 _LEAD_IN_VERB = re.compile(r"\b(?:yêu\s+cầu|đề\s+nghị|giao(?:\s+cho)?|chỉ\s+đạo)\s+", re.I)
 # A lead-in that asks for action, whether or not it names who.
 _DIRECTIVE_INTRO = re.compile(
@@ -151,7 +153,7 @@ def _heading(text: str, start: int, end: int) -> tuple[list[Name], int]:
     nl = text.find("\n", start, end)
     line_end = end if nl < 0 else nl
     pos = start
-    if m := _DIRECTIVE_PREFIX.match(text, pos, line_end):
+    if m := _DIRECTIVE_PREFIX.match(text, pos, line_end) or _LABEL_PREFIX.match(text, pos, line_end):
         pos = m.end()
     names = read_names(text, pos, line_end)
     if names:
@@ -166,6 +168,9 @@ def _subject(text: str, start: int, end: int) -> list[Name]:
     pos = start
     if m := _DIRECTIVE_PREFIX.match(text, pos, end):
         pos = m.end()
+    elif m := _LABEL_PREFIX.match(text, pos, end):
+        names = read_names(text, m.end(), end)
+        return names if names and text[names[-1].end : names[-1].end + 2].lstrip().startswith(":") else []
     if not starts_name(text, pos):
         return []
     return read_names(text, pos, end)

@@ -166,6 +166,11 @@ def test_targets_are_kept():
         ("1. Thành viên Ban chỉ đạo cải cách hành chính huyện chịu trách nhiệm theo dõi.", "Thành viên Ban chỉ đạo cải cách hành chính huyện"),
         ("1. Yêu cầu Chánh Thanh tra huyện kiểm tra việc thực hiện.", "Chánh Thanh tra huyện"),
         ("1. Phòng Nội vụ theo dõi, tổng hợp", "Phòng Nội vụ"),
+        ("1. Các sở, ban, ngành tỉnh khẩn trương rà soát.", "Các sở, ban, ngành tỉnh"),
+        ("1. Các phòng, ban chuyên môn thuộc UBND huyện rà soát thủ tục.", "Các phòng, ban chuyên môn thuộc UBND huyện"),
+        ("1. Đối với Sở Nội vụ: Tham mưu kiểm tra công vụ.", "Sở Nội vụ"),
+        ("1. Giao nhiệm vụ cho Phòng Tư pháp rà soát văn bản.", "Phòng Tư pháp"),
+        ("1. Đối với cán bộ, công chức vi phạm thì Phòng Nội vụ tham mưu xử lý.", "Thủ trưởng các cơ quan, đơn vị thuộc huyện"),
     ],
 )
 def test_subject_forms(item, lead):
