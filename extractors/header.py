@@ -76,6 +76,7 @@ _PLACE_DATE = re.compile(
 _STAMP_WORD = re.compile(r"^Đ[ẾEÊ]N\b")
 _STAMP_NUMBER = re.compile(r"Số\s*:\s*(\d+)\b[^/]*$")
 _STAMP_LABEL = re.compile(r"^Chuy[ểêỂÊe]n\s*[:;]?\s+", re.I)
+_BARE_DATE = re.compile(r"^[,\s]*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}\s*$", re.I)
 _BLANK_NUMBER = re.compile(r"^S[ốôổo]\s*[:.]\s*[/.…]*\s*/")
 _LEGAL_BASIS = re.compile(r"^Căn\s+cứ\b")
 _KEY_VALUE = re.compile(r"\d+(?:\s*[/-]\s*[0-9A-Za-zĐđÐ&]+)+")
@@ -232,6 +233,10 @@ def read_header(text: str, start: int, end: int) -> Header:
             continue
         if h.date is None and (pd := _place_date_line(t)):
             _take_place_date(h, ln, pd)
+            i += 1
+            continue
+        if h.date is None and (bare := _BARE_DATE.match(t)) and (found := find_date(t)):
+            h.date = Found(found.iso, ln.start + bare.start(), ln.start + bare.end())  # place lost by OCR
             i += 1
             continue
         if h.subject is None and (m := _SUBJECT.match(t)):

@@ -360,3 +360,8 @@ def test_recipients_on_one_line(line, expected):
 def test_nơi_nhận_as_ocr_misreads_it_still_ends_the_body():
     doc, _ = one(CONG_VAN.replace("Nơi nhận:", "Noi nhân:"))
     assert ids(doc.clauses) == ["1", "2"] and [c.name for c in doc.cc][0] == "Như trên"
+
+
+def test_a_date_line_whose_place_was_lost():
+    doc, _ = one(CONG_VAN.replace("Đồng Nai, ngày 05 tháng 3 năm 2024", "ngày 05 tháng 3 năm 2024"))
+    assert (doc.date, doc.place) == ("2024-03-05", None)
