@@ -226,9 +226,11 @@ def read_header(text: str, start: int, end: int) -> Header:
                 h.key = Found(key, ln.start + value.start(), ln.start + value.end())
             # OCR puts the right-hand column on the same line: "Số: 8731/UBND Cần Giờ, ngày ..."
             after = t[value.end() :]
+            offset = ln.start + value.end() + (len(after) - len(after.lstrip(" .,;:-_")))
             if h.date is None and (pd := _place_date_line(after.strip(" .,;:-_"))):
-                offset = ln.start + value.end() + (len(after) - len(after.lstrip(" .,;:-_")))
                 _take_place_date(h, Line(offset, ln.end, ""), pd)
+            elif h.date is None and _BARE_DATE.match(after) and (found := find_date(after)):
+                h.date = Found(found.iso, offset, ln.end)  # the date line, its place lost, joined on
             i += 1
             continue
         if h.date is None and (pd := _place_date_line(t)):
