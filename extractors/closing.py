@@ -60,14 +60,14 @@ def body_end(text: str, body_start: int, end: int, news: bool) -> int:
     lines = lines_of(text, body_start, end)
     if news:
         stop = next((i for i, ln in enumerate(lines) if is_chrome(ln.text)), len(lines))
-        while stop > 0 and looks_like_person_name(lines[stop - 1].text):
+        while stop > 0 and looks_like_person_name(_bare(lines[stop - 1].text)):
             stop -= 1  # the reporter's byline
         return lines[stop].start if stop < len(lines) else end
     for i, ln in enumerate(lines):
         t = ln.text
         if _CC.match(t) or _AUTHORITY.match(t) or _is_title_line(t):
             return ln.start
-        if i == len(lines) - 1 and looks_like_person_name(t):
+        if i == len(lines) - 1 and looks_like_person_name(_bare(t)):
             return ln.start
     return end
 
@@ -97,16 +97,27 @@ def read_closing(text: str, start: int, end: int) -> Closing:
                 titles_seen.append(Line(ln.end - len(title), ln.end, title))
         elif _is_title_line(t):
             titles_seen.append(ln)
-        elif looks_like_person_name(t) or (titles_seen and is_upper(t) and looks_like_person_name(t.title())):
+        elif looks_like_person_name(_bare(t)) or (
+            titles_seen and is_upper(t) and looks_like_person_name(_bare(t).title())
+        ):
             names.append(ln)
     if names:
         n = names[-1]
-        name = n.text.strip()
-        c.signer_name = (name.title() if is_upper(name) else name, n.start, n.end)
+        name = _bare(n.text)
+        start = n.start + n.text.index(name)
+        c.signer_name = (name.title() if is_upper(name) else name, start, start + len(name))
     if titles_seen:
         tl = titles_seen[-1]
         c.title = (cased_title(tl.text), tl.start, tl.end)
     return c
+
+
+_NAME_EDGE = " .,:;_-'\"`~|"
+
+
+def _bare(line: str) -> str:
+    """A name line without the specks a seal leaves around it ('Nguyễn Ngọc Xuân:')."""
+    return line.strip(_NAME_EDGE)
 
 
 def _split_title(rest: str) -> tuple[str, str | None]:

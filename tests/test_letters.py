@@ -365,3 +365,9 @@ def test_nơi_nhận_as_ocr_misreads_it_still_ends_the_body():
 def test_a_date_line_whose_place_was_lost():
     doc, _ = one(CONG_VAN.replace("Đồng Nai, ngày 05 tháng 3 năm 2024", "ngày 05 tháng 3 năm 2024"))
     assert (doc.date, doc.place) == ("2024-03-05", None)
+
+
+def test_a_signer_name_with_specks_from_the_seal():
+    doc, _ = one(CONG_VAN.replace("TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nNguyễn Sơn Hùng", "Nguyễn Sơn Hùng:"))
+    assert doc.signer.name == "Nguyễn Sơn Hùng"
+    assert doc.text[doc.signer.span.start : doc.signer.span.end] == "Nguyễn Sơn Hùng"
