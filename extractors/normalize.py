@@ -68,7 +68,10 @@ _LABEL_START = r"(?:[a-zđ][).]\s|[ivx]+[.)]\s)"
 # line or page break is one paragraph: join it with a space.
 # (Runs after tidy_spaces, so no line ends or starts with a space.) The character before the
 # break is checked by _join_broken: a regex that starts at "\n" scans fastest.
-_BROKEN_PARAGRAPH = re.compile(r"\n+(?:-[ ]+)?(?=" + _LOWER_START + r")(?!" + _LABEL_START + r")")
+_BROKEN_PARAGRAPH = re.compile(
+    r"\n+(?:-[ ]+(?=" + _LOWER_START + r")(?!" + _LABEL_START + r")|-(?=[^\W\d_])|(?=" + _LOWER_START + r")(?!"
+    + _LABEL_START + r"))"
+)
 _CLOSING_MARKS = frozenset(" \n.;:!?")
 
 
@@ -140,6 +143,7 @@ _DASH_JUNK = re.compile(r"^[-_]{2,}[ ]*|^-(?=[_“”\"'`~|¬]+)[_“”\"'`~|¬
 _SPECK_LINE = re.compile(r"^[^\w\n(]{1,3}$", re.MULTILINE)
 _PAGE_NUMBER = re.compile(r"^-?[ ]?\d{1,3}[ ]?-?$", re.MULTILINE)  # "2", "- 2 -" between pages
 _NUMBER_LABEL_COMMA = re.compile(r"^(\d{1,2}),[ ]+(?=[A-ZĐÀ-Ỹ])", re.MULTILINE)
+_MISREAD_G_LABEL = re.compile(r"^ø(?=[.)][ ])", re.MULTILINE)  # Tesseract's ø for the point label g
 _SPECK_BEFORE_NUMBER = re.compile(r"^-[ ]?(?=\d{1,2}\.[ ]+[A-ZĐÀ-Ỹ])", re.MULTILINE)
 _DOUBLED_HYPHEN = re.compile(r"(?<=[A-Za-zĐđ])-[ ]+-(?=[A-Za-zĐđ])")
 
@@ -156,6 +160,8 @@ def clean_ocr_residue(t: TrackedText) -> TrackedText:
         t = cleaned.sub(_TRAILING_SPACE, "")
     t = t.sub(_NUMBER_LABEL_COMMA, r"\1. ")
     t = t.sub(_SPECK_BEFORE_NUMBER, "")
+    if "ø" in t.text:
+        t = t.sub(_MISREAD_G_LABEL, "g")
     return t.sub(_DOUBLED_HYPHEN, "-") if "- " in t.text else t
 
 

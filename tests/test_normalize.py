@@ -35,6 +35,10 @@ from extractors.tracked import PageMap, TrackedText
         ("Thực hiện.\n\n3\n\n2. Giao Sở Nội vụ", "Thực hiện.\n\n2. Giao Sở Nội vụ"),
         ("xử lý nghiêm . -\n_- Chủ trì, phối hợp", "xử lý nghiêm\n- Chủ trì, phối hợp"),
         ("1, Tiếp tục làm tốt", "1. Tiếp tục làm tốt"),
+        ("ø. Triển khai các nội dung", "g. Triển khai các nội dung"),
+        ("tổ kiểm tra (xã Thừa\n-Đức, xã Xuân Bảo)", "tổ kiểm tra (xã Thừa Đức, xã Xuân Bảo)"),
+        ("trang bị máy móc (màn hình tivi hiển thị tên\n-lnh vực, máy in)", "trang bị máy móc (màn hình tivi hiển thị tên lnh vực, máy in)"),
+        ("các nội dung sau;\n-Thường trực Huyện ủy;", "các nội dung sau;\n-Thường trực Huyện ủy;"),
         ("Công điện số 968/CD- -TTg ngày", "Công điện số 968/CD-TTg ngày"),
     ],
 )
