@@ -12,14 +12,13 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from extractors.bodies import case_body_name, titles
-from extractors.lines import Line, is_upper, lines_of, looks_like_person_name
+from extractors.lines import LIST_ITEM, Line, is_upper, lines_of, list_item_text, looks_like_person_name
 from extractors.tables import entries
 
 # "Nơi nhận", also as OCR misreads it ("Noi nhận", "Nơi nhân").
 _CC = re.compile(r"^N[ơo]i\s+nh[ậâaạ]n\b\s*:?\s*")
 # Prefixes as ND 30 writes them, and the older slashed forms (T/M, K/T, T/L) of party documents.
 _AUTHORITY = re.compile(r"^(?P<prefix>TM|T/M|KT|K/T|TL|T/L|TUQ|Q)\s*[.:]?\s+(?P<rest>[^\W\d_].*)$")
-_LIST_ITEM = re.compile(r"^[-+•]\s*")
 _FILE = re.compile(r"^Lưu\b", re.I)
 _AS_ABOVE = re.compile(r"^Như\s+trên\b", re.I)
 _TO_ACT = re.compile(r"\b(?:thực\s+hiện|t/h)\b", re.I)
@@ -86,7 +85,7 @@ def read_closing(text: str, start: int, end: int) -> Closing:
             if rest.strip():
                 _add_cc(c, Line(ln.start + m.end(), ln.end, rest))
             continue
-        if in_cc and _LIST_ITEM.match(t):
+        if in_cc and LIST_ITEM.match(t):
             _add_cc(c, ln)
             continue
         in_cc = False
@@ -144,8 +143,7 @@ def cased_title(t: str) -> str:
 
 
 def _add_cc(c: Closing, ln: Line) -> None:
-    raw = _LIST_ITEM.sub("", ln.text).strip()
-    name = raw.rstrip(";.,").strip()
+    name = list_item_text(ln.text)
     if not name:
         return
     if _FILE.match(name):

@@ -18,7 +18,7 @@ from extractors.assignees import split_names
 from extractors.bodies import starts_body
 from extractors.dates import find_date
 from extractors.keys import DocumentKey, parse_key
-from extractors.lines import Line, is_upper, lines_of, looks_like_paragraph
+from extractors.lines import LIST_ITEM, Line, is_upper, lines_of, list_item_text, looks_like_paragraph
 from extractors.split import NATIONAL_MOTTO, NUMBER_LINE, STAMP_LINE
 from extractors.tables import entries
 
@@ -83,7 +83,6 @@ _KEY_VALUE = re.compile(r"\d+(?:\s*[/-]\s*[0-9A-Za-zĐđÐ&]+)+")
 _SUBJECT = re.compile(r"^(?:V/v|Về\s+việc|Về\s*:)\s*[:.]?\s*", re.I)
 _DEAR = re.compile(r"^Kính\s+gửi\s*[:.]?\s*")
 _TELEGRAM_TO = re.compile(r"^(?P<who>[^\n]{3,80}?)\s+điện\s*:\s*$", re.I)
-_LIST_ITEM = re.compile(r"^[-+•]\s*")
 _OPENING = re.compile(r"^(?:Căn\s+cứ|Thực\s+hiện|Triển\s+khai|Tiếp\s+theo|Theo|Để|Nhằm|Ngày\s+\d|Qua|Trong|Trên)\b")
 _CLAUSE_LABEL = re.compile(r"^(?:[IVX]+\.|\d+\.|[a-zđ]\)|Điều\s+\d)")
 
@@ -96,10 +95,6 @@ def _type_titles() -> dict[str, tuple[str, str]]:
 @cache
 def _marks() -> dict[str, tuple[str, str]]:
     return {e["text"]: (e["field"], e["value"]) for e in entries("signature", "mark")}
-
-
-def _clean_item(s: str) -> str:
-    return _LIST_ITEM.sub("", s).strip().rstrip(";.,").strip()
 
 
 def _read_stamp(lines: list[Line], i: int) -> tuple[Stamp, int]:
@@ -136,7 +131,7 @@ def _subject_end(text: str, lines: list[Line], i: int, first: str) -> int:
     while j < len(lines) and "\n\n" not in text[lines[j - 1].end : lines[j].start + 1]:
         t = lines[j].text
         if (
-            _DEAR.match(t) or _LIST_ITEM.match(t) or _OPENING.match(t) or _CLAUSE_LABEL.match(t)
+            _DEAR.match(t) or LIST_ITEM.match(t) or _OPENING.match(t) or _CLAUSE_LABEL.match(t)
             or NUMBER_LINE.match(t) or _place_date_line(t) or _starts_with_title(t)
             or (is_upper(t) != upper and (len(t.split()) > 3 or upper))
         ):
@@ -309,24 +304,24 @@ def _read_recipients(h: Header, text: str, lines: list[Line], i: int, rest_start
     if rest:
         pos = rest_start
         for part in re.split(r"(;)", text[rest_start : ln.end]):
-            if part != ";" and (name := _clean_item(part)):
+            if part != ";" and (name := list_item_text(part)):
                 s = text.index(name, pos)
                 # "Kính gửi: Sở Nội vụ, Sở Tài chính.": bodies side by side on one line
                 for body in split_names(text, s, s + len(name)):
                     h.recipients.append(Found(body.text.strip(), body.start, body.end))
             pos += len(part)
     i += 1
-    while i < len(lines) and (_LIST_ITEM.match(lines[i].text) or _undashed_item(h, lines[i].text, rest)):
+    while i < len(lines) and (LIST_ITEM.match(lines[i].text) or _undashed_item(h, lines[i].text, rest)):
         item = lines[i]
-        name = _clean_item(item.text)
+        name = list_item_text(item.text)
         i += 1
         # a name wrapped onto the next line ("... thị xã, thành phố\nHuế."), as OCR keeps lines
         while (
-            i < len(lines) and not item.text.rstrip().endswith((";", ".")) and not _LIST_ITEM.match(lines[i].text)
+            i < len(lines) and not item.text.rstrip().endswith((";", ".")) and not LIST_ITEM.match(lines[i].text)
             and len(lines[i].text.split()) <= 6 and "\n\n" not in text[item.end : lines[i].start + 1]
         ):
             item = Line(item.start, lines[i].end, text[item.start : lines[i].end])
-            name = _clean_item(item.text.replace("\n", " "))
+            name = list_item_text(item.text.replace("\n", " "))
             i += 1
         if name:
             s = item.start + len(item.text) - len(item.text.lstrip("-+• "))

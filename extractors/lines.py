@@ -64,6 +64,14 @@ def looks_like_person_name(s: str) -> bool:
     )
 
 
+LIST_ITEM = re.compile(r"^[-+•]\s*")  # "- Như trên;", "+ ...", "• ..." in Kính gửi and Nơi nhận
+
+
+def list_item_text(s: str) -> str:
+    """An item of a Kính gửi or Nơi nhận list without its dash and closing ';' or '.'."""
+    return LIST_ITEM.sub("", s).strip().rstrip(";.,").strip()
+
+
 _TERMINAL = (".", ";", ":", "!", "?", "./.")
 
 

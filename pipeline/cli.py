@@ -9,7 +9,8 @@ import traceback
 from importlib.metadata import version
 from pathlib import Path
 
-from schemas import Clause, ExtractionResult, json_schema
+from extractors.clauses import flatten
+from schemas import ExtractionResult, json_schema
 
 from pipeline.batch import Job, Outcome, expand_inputs, plan_outputs, run_job
 from pipeline.errors import USAGE_ERROR, InternalError
@@ -186,14 +187,10 @@ def _counts(result: ExtractionResult) -> tuple[int, int, int, int]:
     documents = result.documents
     return (
         len(documents),
-        sum(_clause_count(doc.clauses) for doc in documents),
+        sum(len(flatten(doc.clauses)) for doc in documents),
         sum(len(doc.references) for doc in documents),
         len(result.warnings),
     )
-
-
-def _clause_count(clauses: list[Clause]) -> int:
-    return sum(1 + _clause_count(clause.children) for clause in clauses)
 
 
 def _say(message: str) -> None:
