@@ -10,11 +10,10 @@ export VENV
 setup:
 	@bash scripts/setup.sh
 
-# the main job: bulk ingestion (a Prefect flow on a temporary local server) of the sample letters
+# the main job: bulk ingestion (a Prefect flow on a temporary local server) of the sample letters;
+# Prefect's settings (PREFECT_HOME=var/prefect, start-up limit, no telemetry) come from flows/prefect_env.py
 run: setup
-	@mkdir -p var/prefect
-	PREFECT_HOME=$(CURDIR)/var/prefect PREFECT_SERVER_ANALYTICS_ENABLED=false \
-	  $(VENV)/bin/python -m flows.bulk '$(SAMPLES)/*.txt' --out $(OUT)
+	$(VENV)/bin/python -m flows.bulk '$(SAMPLES)/*.txt' --out $(OUT)
 
 test: setup
 	$(VENV)/bin/pytest

@@ -24,6 +24,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from flows.prefect_env import SERVER_UNAVAILABLE_EXIT, server_unavailable_message, start_failure
 from pipeline.extract import DEFAULT_MAX_BYTES
 from pipeline.work import Done, Item, cores, expand_paths, extract_batch, is_transient, known, make_batches, \
     plan_items, record
@@ -208,7 +209,13 @@ if __name__ == "__main__":
     parser.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")
     parser.add_argument("--workers", type=int)
     args = parser.parse_args()
-    counts = run_bulk_ingest(args.paths, args.out, args.db, scheduler=args.scheduler, workers=args.workers)
+    try:
+        counts = run_bulk_ingest(args.paths, args.out, args.db, scheduler=args.scheduler, workers=args.workers)
+    except Exception as error:
+        if not start_failure(error):
+            raise
+        print(f"congvan: error: {server_unavailable_message(error)}", file=sys.stderr)
+        sys.exit(SERVER_UNAVAILABLE_EXIT)
     print(
         f"{counts['stored']} stored, {counts['unchanged']} already stored, {counts['failed']} failed; "
         f"JSON written to {args.out}/; store: {args.db or 'CONGVAN_DATABASE_URL or var/congvan.db'}"

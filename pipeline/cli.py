@@ -120,10 +120,17 @@ def _inbox(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from flows.prefect_env import SERVER_UNAVAILABLE_EXIT, server_unavailable_message, start_failure
     from flows.serve import serve_inbox
 
-    serve_inbox(args.inbox, args.out, db=args.db, cron=args.cron, timezone=args.timezone, name=args.name,
-                min_age=args.min_age, workers=args.workers, max_bytes=int(args.max_size * _MIB))
+    try:
+        serve_inbox(args.inbox, args.out, db=args.db, cron=args.cron, timezone=args.timezone, name=args.name,
+                    min_age=args.min_age, workers=args.workers, max_bytes=int(args.max_size * _MIB))
+    except Exception as error:
+        if not start_failure(error):
+            raise
+        _say(f"error: {server_unavailable_message(error)}")
+        return SERVER_UNAVAILABLE_EXIT
     return 0
 
 

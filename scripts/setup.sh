@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Make this checkout ready to run and test: a virtualenv with congvan installed editable (with
-# its test tools), and Debian's Tesseract with Vietnamese for OCR. Safe to run again: work
+# its test tools), Debian's Tesseract with Vietnamese for OCR, and the database of the temporary
+# Prefect server the flows start (under PREFECT_HOME, default var/prefect). Safe to run again: work
 # already done is skipped, so a second run takes about a second.
 #
 # VENV=path puts the virtualenv elsewhere (default: .venv in the repo).
@@ -52,4 +53,16 @@ elif [[ "$(id -u)" == 0 ]]; then
 else
     echo "setup: Tesseract with Vietnamese (OCR of scans) or Liberation Serif 2 is missing. Install with:" >&2
     echo "         sudo apt-get install tesseract-ocr tesseract-ocr-vie fonts-liberation2" >&2
+fi
+
+# The temporary Prefect server migrates an empty database on its first start, which on a cold
+# machine took longer than Prefect waits for it: do it here (flows/prefect_env.py), once per
+# PREFECT_HOME and install; the stamp says for which install it was done.
+prefect_home="$("$venv/bin/python" -c 'import flows.prefect_env as e; print(e.configure())')"
+prefect_stamp="$prefect_home/.congvan-migrated"
+if [[ -f "$prefect_home/prefect.db" && -f "$prefect_stamp" && "$(cat "$prefect_stamp")" == "$wanted" ]]; then
+    echo "setup: Prefect database under $prefect_home is up to date"
+else
+    "$venv/bin/python" -m flows prepare
+    echo "$wanted" >"$prefect_stamp"
 fi

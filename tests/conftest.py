@@ -27,7 +27,10 @@ def prefect_harness():
     """One temporary Prefect API for the whole session (it takes about 13 s to start)."""
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=60):
+    # None: the start-up limit of flows/prefect_env.py, the one the main job uses
+    import flows  # noqa: F401 - sets congvan's Prefect settings
+
+    with prefect_test_harness(server_startup_timeout=None):
         yield
 
 
