@@ -33,6 +33,7 @@ from extractors.implements import find_implements
 from extractors.keys import match_key
 from extractors.lines import Line, lines_of
 from extractors.normalize import normalize
+from extractors.ocr_repair import repair_ocr
 from extractors.obligations import find_obligations
 from extractors.references import find_references
 from extractors.report import read_report
@@ -55,7 +56,7 @@ def extract_documents(
     """
     source = PAGE_SEPARATOR.join(pages)
     page_map = PageMap.of(pages, PAGE_SEPARATOR)
-    norm = normalize(source)
+    norm = repair_ocr(normalize(source))  # OCR's misreadings of the header's anchor words
     documents: list[Document] = []
     warnings: list[ExtractionWarning] = []
     for letter in split_letters(norm.text):

@@ -38,19 +38,26 @@ class TrackedText:
         return cls(source, _identity(len(source) + 1))
 
     def sub(self, pattern: re.Pattern[str], repl: Replacement) -> TrackedText:
-        """re.sub that keeps the origin of every character.
+        """re.sub that keeps the origin of every character (see `replace`)."""
+        edits = []
+        for m in pattern.finditer(self.text):
+            new = repl(m) if callable(repl) else m.expand(repl)
+            if new != m.group(0):
+                edits.append((m.start(), m.end(), new))
+        return self.replace(edits)
 
-        Replaced characters map position by position onto the match; a replacement longer
-        than its match maps its surplus onto the match's last character.
+    def replace(self, edits: list[tuple[int, int, str]]) -> TrackedText:
+        """Each [start, end) of `edits` (in order, not overlapping) replaced by its new text.
+
+        Replaced characters map position by position onto the range; a replacement longer
+        than its range maps its surplus onto the range's last character.
         """
+        if not edits:
+            return self
         pieces: list[str] = []
         origin = array("q")
         last = 0
-        for m in pattern.finditer(self.text):
-            new = repl(m) if callable(repl) else m.expand(repl)
-            if new == m.group(0):
-                continue
-            start, end = m.span()
+        for start, end, new in edits:
             pieces.append(self.text[last:start])
             origin.extend(self.origin[last:start])
             pieces.append(new)
@@ -61,8 +68,6 @@ class TrackedText:
                 origin.extend(self.origin[start:end])
                 origin.extend(array("q", [self.origin[max(end - 1, start)]]) * (n - width))
             last = end
-        if not pieces:
-            return self
         pieces.append(self.text[last:])
         origin.extend(self.origin[last:])
         return TrackedText("".join(pieces), origin)

@@ -17,7 +17,10 @@ _PDFIUM = threading.Lock()
 
 def page_sources(name: str, data: bytes, numbers: list[int], *, dpi: int = OCR_DPI,
                  max_pixels: int = MAX_PAGE_PIXELS) -> list[PageSource]:
-    """A source per listed page (1-based) that renders it in grayscale at `dpi`.
+    """A source per listed page (1-based) that renders it in colour at `dpi`.
+
+    Colour, not gray: the red seal and the blue signature over a signer's name are taken out
+    by their colour before OCR (pipeline/preprocess.py).
 
     A page so large that `dpi` would give more than `max_pixels` is rendered at the highest
     resolution that fits (its PageImage says which).
@@ -37,7 +40,7 @@ def page_sources(name: str, data: bytes, numbers: list[int], *, dpi: int = OCR_D
                     resolution = dpi
                     if width * height * (resolution / 72) ** 2 > max_pixels:
                         resolution = int(72 * (max_pixels / (width * height)) ** 0.5)
-                    bitmap = page.render(scale=resolution / 72, grayscale=True)
+                    bitmap = page.render(scale=resolution / 72)
                     image = bitmap.to_pil().copy()
                     bitmap.close()
                 except pdfium.PdfiumError as error:

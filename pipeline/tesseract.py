@@ -21,6 +21,7 @@ from PIL import Image
 from pytesseract import Output, TesseractError, TesseractNotFoundError
 
 from pipeline.errors import OcrPageError, OcrTimeoutError, TesseractUnavailableError
+from pipeline.layout import LaidWord, reading_order
 
 LANG = "vie"  # vie+eng strips diacritics; the English words of letters come out fine with vie
 # Page segmentation, measured on 18 degraded rendered letters with a two-column header (after
@@ -135,79 +136,39 @@ def _run(function, image: Image.Image, config: str, timeout: float, **kwargs) ->
     return result, messages
 
 
-# A gap this wide (share of the page width) between two words of one line is the space between
-# the two columns of a letter's header, not a space between words.
-COLUMN_GAP = 0.05
-
-
 def _assemble(data: dict, messages: list[str], width: int) -> OcrText:
-    """Text and words from Tesseract's word table, the two-column header read column by column.
+    """Text and words from Tesseract's word table, in the reading order of pipeline/layout.py.
 
-    Tesseract reads "ỦY BAN NHÂN DÂN    CỘNG HÒA XÃ HỘI ..." as one line. Consecutive lines
-    with a column-wide gap are split at it, and the run is given left column first, then the
-    right one, the way the letter is read (and its text is written).
+    Words of a line are joined by a space, lines by a newline, paragraphs by a blank line; the
+    two-column header and closing come column by column.
     """
-    lines: list[tuple[tuple[int, int], list[tuple[str, tuple[int, int, int, int], float]]]] = []
-    current = None
+    words = []
     for i, level in enumerate(data["level"]):
         text = str(data["text"][i]).strip()
         if level != 5 or not text:
             continue
-        key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
         left, top = int(data["left"][i]), int(data["top"][i])
         box = (left, top, left + int(data["width"][i]), top + int(data["height"][i]))
-        if key != current:
-            lines.append((key[:2], []))
-            current = key
-        lines[-1][1].append((text, box, max(0.0, float(data["conf"][i]))))
-
-    def split(words):
-        gaps = [(words[k + 1][1][0] - words[k][1][2], k) for k in range(len(words) - 1)]
-        widest = max(gaps, default=(0, -1))
-        return (words[: widest[1] + 1], words[widest[1] + 1 :]) if widest[0] > COLUMN_GAP * width else None
-
-    # (paragraph key, words): the reading order, with each header run's columns one after the other
-    ordered: list[tuple[tuple, list]] = []
-    run: list[tuple] = []
-
-    def flush():
-        left_key, right_key = ("left", len(ordered)), ("right", len(ordered))
-        ordered.extend((left_key, left) for left, _ in run)
-        ordered.extend((right_key, right) for _, right in run)
-        run.clear()
-
-    run_block = None
-    for para, words in lines:
-        halves = split(words)
-        if halves:
-            if run and para[0] != run_block:
-                flush()  # a new block of the header (the "Số:" / date row): its own pair of columns
-            run.append(halves)
-            run_block = para[0]
-            continue
-        if run:
-            flush()
-        ordered.append((para, words))
-    if run:
-        flush()
+        line = (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))
+        words.append(LaidWord(text, box, max(0.0, float(data["conf"][i])), line))
 
     parts: list[str] = []
     out: list[OcrWord] = []
     length = 0
     previous = None
-    for para, words in ordered:
+    for para, line_words in reading_order(words, width):
         if previous is not None:
             separator = "\n" if para == previous else "\n\n"
             parts.append(separator)
             length += len(separator)
         previous = para
-        for k, (text, box, conf) in enumerate(words):
+        for k, w in enumerate(line_words):
             if k:
                 parts.append(" ")
                 length += 1
-            out.append(OcrWord(text, box, conf, length, length + len(text)))
-            parts.append(text)
-            length += len(text)
+            out.append(OcrWord(w.text, w.box, w.confidence, length, length + len(w.text)))
+            parts.append(w.text)
+            length += len(w.text)
     return OcrText("".join(parts), out, messages)
 
 
