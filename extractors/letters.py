@@ -40,6 +40,7 @@ from extractors.report import read_report
 from extractors.split import LetterSpan, split_letters
 from extractors.tables import entries
 from extractors.tracked import PageMap, TrackedText
+from extractors.unread import complete_header
 
 PAGE_SEPARATOR = "\f"
 _LOCAL_BODIES = ("Ủy ban nhân dân", "Hội đồng nhân dân")
@@ -101,7 +102,10 @@ def _extract_letter(text: str, letter: LetterSpan) -> tuple[Document | None, lis
     implemented = find_implements(text, opening, subject, refs)
     refs = [_with_relation(r, implemented) for r in refs]
 
+    unread = [] if news else complete_header(h, text, refs)  # handwritten numbers and days
     doc = Document(text=text, form=letter.form, clauses=clauses, references=refs)
+    doc.needs_review, doc.review_reasons = bool(unread), unread
+    notes += [("needs_review", reason, None) for reason in unread]
     doc.implements = [DocumentLink(key=r.key, span=r.span) for r in implemented]
     _fill_header(doc, h, text, end, closing, notes)
     if closing:
@@ -120,7 +124,7 @@ def _fill_header(doc: Document, h: Header, text: str, end: int, closing: Closing
     ev = doc.evidence
     if h.key:
         k = h.key.value
-        doc.key, doc.number, doc.symbol, doc.year = k.key, k.number, k.symbol, k.year
+        doc.key, doc.number, doc.symbol, doc.year = k.key, k.number or None, k.symbol, k.year
         ev["key"] = _span(h.key)
     if h.doc_type:
         doc.doc_type, doc.doc_type_label = h.doc_type.value

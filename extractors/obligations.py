@@ -105,7 +105,7 @@ def _letter(doc: Document, body_start: int, body_end: int) -> Letter:
     return Letter(
         text=doc.text,
         doc_type=doc.doc_type,
-        date=dt.date.fromisoformat(doc.date) if doc.date else None,
+        date=dt.date.fromisoformat(doc.date) if doc.date and len(doc.date) == 10 else None,  # not a bare month
         received=dt.date.fromisoformat(stamp) if stamp else None,
         implements=doc.implements[0].key if doc.implements else None,
         level=level,

@@ -28,6 +28,7 @@ class _Repair:
     pattern: re.Pattern[str]
     replace: str
     upper: bool
+    digits: frozenset[str]
 
 
 def bare(text: str) -> str:
@@ -70,7 +71,8 @@ def _repairs() -> tuple[_Repair, ...]:
     out = []
     for e in entries("ocr_confusions", "repair"):
         source = e["pattern"].replace(_DIGIT_SLOT, digit).replace(_TITLE_SLOT, f"(?:{title})")
-        out.append(_Repair(e["name"], re.compile(source, re.M), e["replace"], e.get("upper", False)))
+        out.append(_Repair(e["name"], re.compile(source, re.M), e["replace"], e.get("upper", False),
+                           frozenset(e.get("digits", ()))))
     return tuple(out)
 
 
@@ -80,7 +82,7 @@ def repair_ocr(t: TrackedText) -> TrackedText:
     for repair in _repairs():
         edits = []
         for m in repair.pattern.finditer(flat):
-            if repair.upper and not _upper(t.text[m.start() : m.end()]):
+            if repair.upper and not _upper(_line_at(t.text, m.start())):
                 continue
             new = _printed(repair, m, t.text)
             if new != t.text[m.start() : m.end()]:
@@ -97,11 +99,18 @@ def _printed(repair: _Repair, m: re.Match[str], text: str) -> str:
         read = text[start:end] if start >= 0 else ""
         if name == "title":
             slots[name] = _titles().get(re.sub(r"\s+", "", m.group(name)), read)
-        else:
+        elif name in repair.digits:
             slots[name] = "".join(_digits().get(bare(c), c) for c in read)
+        else:
+            slots[name] = read
     return _SPACES.sub(" ", repair.replace.format(**slots))  # an empty slot leaves no double space
 
 
+def _line_at(text: str, pos: int) -> str:
+    end = text.find("\n", pos)
+    return text[text.rfind("\n", 0, pos) + 1 : len(text) if end < 0 else end]
+
+
 def _upper(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and all(c.isupper() for c in letters)
+    cased = [c for c in text if c.isupper() or c.islower()]  # "ˆ" is a letter of no case
+    return bool(cased) and all(c.isupper() for c in cased)

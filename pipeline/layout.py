@@ -23,6 +23,8 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from extractors.ocr_repair import bare
+
 Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels
 
 # A horizontal gap this wide (share of the text width) between two words of one line is the
@@ -166,20 +168,22 @@ def _header_band(pieces: list[_Piece], area: tuple[int, int]) -> list[_Piece]:
 
 
 def _paired_gutter(band: list[_Piece]) -> float | None:
-    """The x between the columns, from the rows that have a piece on each side; None without such rows."""
-    gaps = []
-    for piece in band:
-        for other in band:
-            if other.box[0] > piece.box[2] and _same_row(piece, other):
-                gaps.append((piece.box[2], other.box[0]))
+    """The x between the columns, from the rows that have pieces side by side; None without such rows.
+
+    Each gap between two pieces of a row is a candidate; the gutter is the one that the fewest
+    pieces of the band run across (a right column's own gap, "ngày 24 | tháng 01", is crossed by
+    the motto above it), then the one most rows agree on.
+    """
+    gaps = [(a.box[2], b.box[0]) for a in band for b in band if b.box[0] > a.box[2] and _same_row(a, b)]
     if not gaps:
         return None
-    left_end = max(a for a, _ in gaps)
-    right_start = min(b for _, b in gaps)
-    if left_end < right_start:
-        return (left_end + right_start) / 2
-    middles = sorted((a + b) / 2 for a, b in gaps)
-    return middles[len(middles) // 2]
+
+    def score(x: float) -> tuple[int, int]:
+        crossing = sum(1 for p in band if p.box[0] < x < p.box[2])
+        agreeing = sum(1 for lo, hi in gaps if lo < x < hi)
+        return crossing, -agreeing
+
+    return min(((lo + hi) / 2 for lo, hi in gaps), key=lambda x: (score(x), x))
 
 
 def _closing_band(pieces: list[_Piece], area: tuple[int, int], exclude: list[_Piece]) -> list[_Piece]:
@@ -188,7 +192,7 @@ def _closing_band(pieces: list[_Piece], area: tuple[int, int], exclude: list[_Pi
     centre = left + text_width / 2
     skip = {id(p) for p in exclude}
     ordered = [p for p in sorted(pieces, key=lambda p: p.box[1]) if id(p) not in skip]
-    start = next((i for i, p in enumerate(ordered) if _RECIPIENTS_LIST.match(_bare(p.text))
+    start = next((i for i, p in enumerate(ordered) if _RECIPIENTS_LIST.match(bare(p.text))
                   and (p.box[0] + p.box[2]) / 2 < centre), None)
     if start is None:
         return []
@@ -276,9 +280,3 @@ def _union(boxes: Iterable[Box]) -> Box:
 
 def _height(box: Box) -> int:
     return box[3] - box[1]
-
-
-def _bare(text: str) -> str:
-    """Lower case without marks, đ as d: how anchors are compared with what OCR read."""
-    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
-    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")

@@ -177,7 +177,10 @@ class Obligation(Model):
 class Document(Model):
     """One letter. `text` is its normalized text; every span points into it."""
 
-    key: str | None = Field(default=None, description="Number/symbol from the 'Số:' line, spaces removed")
+    key: str | None = Field(
+        default=None, description="Number/symbol from the 'Số:' line, spaces removed; '/TB-UBND' when the number "
+        "could not be read (number null, needs_review says why)"
+    )
     number: str | None = None
     symbol: str | None = None
     year: int | None = Field(default=None, description="Year of issue: from the number, else from the date")
@@ -188,7 +191,9 @@ class Document(Model):
     )
     issuer: Issuer | None = None
     place: str | None = None
-    date: str | None = Field(default=None, description="ISO date of issue")
+    date: str | None = Field(
+        default=None, description="ISO date of issue; 'YYYY-MM' when the day could not be read (needs_review says why)"
+    )
     subject: str | None = Field(default=None, description="Trích yếu, without 'V/v'")
     urgency: Literal["khan", "thuong_khan", "hoa_toc"] | None = None
     secrecy: Literal["mat", "toi_mat", "tuyet_mat"] | None = None
@@ -204,6 +209,10 @@ class Document(Model):
         default_factory=dict, description="Spans of the scalar fields above, by field name"
     )
     pages: list[int] = Field(default_factory=list, description="Pages of the input the letter is on")
+    needs_review: bool = Field(
+        default=False, description="A part of the header could not be read (a handwritten number or day)"
+    )
+    review_reasons: list[str] = Field(default_factory=list)
     text: str
 
 

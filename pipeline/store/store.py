@@ -148,7 +148,7 @@ def _now() -> datetime:
 
 
 def _identity(document: Document, sha: str, position: int) -> str:
-    if not document.key:
+    if not document.key or not document.number:  # no number read ("/TB-UBND"): the file is all it has
         return f"file:{sha}:{position}"
     year = document.year or (_date(document.date).year if _date(document.date) else "")
     issuer = issuer_norm(document.issuer.name if document.issuer else None) or ""
