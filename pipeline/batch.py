@@ -7,7 +7,7 @@ from pathlib import Path
 
 from schemas import ExtractionResult
 
-from pipeline.errors import CongvanError, OutputWriteError
+from pipeline.errors import CongvanError, NotALetterError, OutputWriteError
 from pipeline.extract import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, extract_file
 from pipeline.output import render_json, write_atomic
 
@@ -80,13 +80,23 @@ def plan_outputs(inputs: list[tuple[Path, str]], out_dir: Path) -> tuple[list[Jo
 
 
 def run_job(job: Job, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Outcome:
-    """Extract one input and write its JSON; a failed input writes nothing."""
+    """Extract one input and write its JSON; a failed input writes nothing, except a file with no
+    letter in it: its JSON keeps what was read (pages, text, boxes), and it still fails."""
     try:
-        result = extract_file(job.source, name=job.name, max_bytes=max_bytes)
         try:
-            write_atomic(job.output, render_json(result))
-        except OSError as error:
-            raise OutputWriteError(job.name, f"cannot write {job.output.as_posix()}: {error.strerror}") from None
+            result = extract_file(job.source, name=job.name, max_bytes=max_bytes)
+        except NotALetterError as error:
+            if error.result is not None:
+                _write(job, error.result)
+            raise
+        _write(job, result)
     except CongvanError as error:
         return Outcome(job=job, error=error)
     return Outcome(job=job, result=result)
+
+
+def _write(job: Job, result: ExtractionResult) -> None:
+    try:
+        write_atomic(job.output, render_json(result))
+    except OSError as error:
+        raise OutputWriteError(job.name, f"cannot write {job.output.as_posix()}: {error.strerror}") from None

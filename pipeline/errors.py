@@ -43,8 +43,18 @@ class UndecodableTextError(CongvanError):
 
 
 class NotALetterError(CongvanError):
+    """No letter in the file. `result` keeps what was read of it (its pages, OCR text, boxes, no
+    documents, a `no_letter` warning): the JSON is still written, the exit code is still 7."""
+
     code = 7
     status = "not a letter"
+
+    def __init__(self, path: str, reason: str, result: object = None) -> None:
+        super().__init__(path, reason)
+        self.result = result  # schemas.ExtractionResult, or None
+
+    def __reduce__(self):  # noqa: ANN204
+        return type(self), (self.path, self.reason, self.result)
 
 
 class UnsupportedInputError(CongvanError):

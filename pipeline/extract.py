@@ -9,7 +9,7 @@ import hashlib
 from pathlib import Path
 
 from extractors import extract_documents
-from schemas import ExtractionResult, Source
+from schemas import ExtractionResult, ExtractionWarning, Source
 
 from pipeline.errors import (
     CorruptPdfError,
@@ -55,16 +55,18 @@ def extract_file(path: Path, *, name: str | None = None, max_bytes: int = DEFAUL
     else:
         pages, warnings = read_text_pages(name, data)
     documents, extraction_warnings = extract_documents([page.text for page in pages], [page.words for page in pages])
-    if not documents:
-        raise NotALetterError(name, f"no official letter found in its {_count(len(pages), 'page')}"
-                              + _blank_note(pages))
-    return ExtractionResult(
+    result = ExtractionResult(
         source=Source(path=name, sha256=hashlib.sha256(data).hexdigest(), media_type=media_type,
                       size_bytes=len(data)),
         pages=pages,
         documents=documents,
         warnings=[*warnings, *extraction_warnings],
     )
+    if not documents:
+        reason = f"no official letter found in its {_count(len(pages), 'page')}" + _blank_note(pages)
+        result.warnings.append(ExtractionWarning(code="no_letter", message=reason))
+        raise NotALetterError(name, reason, result=result)
+    return result
 
 
 def detect_media_type(path: Path, data: bytes, name: str) -> str:

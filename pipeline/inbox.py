@@ -3,7 +3,8 @@
     INBOX/                      files dropped here wait for the next pass
     INBOX/processing/<run>/     files a pass has claimed (os.rename: two passes never take the same file)
     INBOX/processed/YYYY-MM-DD/ files done (stored, JSON written), or already in the store
-    INBOX/failed/               files that failed, each with <name>.error.json beside it
+    INBOX/failed/               files that failed, each with <name>.error.json beside it (and, for a
+                                file with no letter in it, <name>.json: what was read of it)
 
 A pass claims every file that is ready (not modified for `min_age` seconds, and the same size
 twice `settle` seconds apart: a file still being copied waits for the next pass), extracts them
@@ -29,7 +30,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pipeline.extract import DEFAULT_MAX_BYTES
-from pipeline.output import write_atomic
+from pipeline.output import render_json, write_atomic
 from pipeline.work import (
     Done,
     ErrorInfo,
@@ -328,6 +329,8 @@ def settle_one(done: Done, inbox: Path, store, options: InboxOptions, tz: ZoneIn
         return FileReport(name, "failed", moved_to=moved.as_posix(), error=info.as_json(), seconds=done.seconds)
     if done.error is not None:
         moved = move_failed(claimed, inbox, done.error, sha256=done.sha256)
+        if done.unread is not None:  # no letter found: what was read goes beside the error file
+            write_atomic(moved.parent / fit_name(moved.name, ".json"), render_json(done.unread))
         return FileReport(name, "failed", moved_to=moved.as_posix(), error=done.error.as_json(),
                           seconds=done.seconds)
     moved = move_processed(claimed, inbox, datetime.now(tz).date())

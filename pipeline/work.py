@@ -26,7 +26,7 @@ from schemas import ExtractionResult
 
 from pipeline import errors
 from pipeline.batch import plan_outputs
-from pipeline.errors import CongvanError, InternalError, OutputWriteError
+from pipeline.errors import CongvanError, InternalError, NotALetterError, OutputWriteError
 from pipeline.extract import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, extract_file
 from pipeline.ocr import OcrOptions
 from pipeline.output import render_json, write_atomic
@@ -97,6 +97,7 @@ class Done:
     error: ErrorInfo | None
     seconds: float
     pages: int = 0
+    unread: ExtractionResult | None = None  # what was read of a file with no letter in it
 
 
 # --- choosing the files --------------------------------------------------------------------
@@ -214,17 +215,23 @@ def make_batches(items: list[Item], *, target: float = 50.0, max_items: int = 10
 
 
 def extract_one(item: Item, *, max_bytes: int = DEFAULT_MAX_BYTES, ocr_workers: int | None = None) -> Done:
-    """Extract one file and write its JSON (atomically; nothing when it fails). Never raises."""
+    """Extract one file and write its JSON (atomically). Never raises.
+
+    A failed file writes nothing, except one with no letter in it: its JSON keeps what was read,
+    and `Done.unread` carries it (the inbox puts it beside the error file in failed/).
+    """
     start = time.perf_counter()
     ocr = OcrOptions(workers=ocr_workers) if ocr_workers else None
-    result = error = None
+    result = error = unread = None
     try:
-        result = extract_file(Path(item.source), name=item.name, max_bytes=max_bytes, ocr=ocr)
-        if item.output is not None:
-            try:
-                write_atomic(Path(item.output), render_json(result))
-            except OSError as failure:
-                raise OutputWriteError(item.name, f"cannot write {item.output}: {failure.strerror}") from None
+        try:
+            result = extract_file(Path(item.source), name=item.name, max_bytes=max_bytes, ocr=ocr)
+        except NotALetterError as failure:
+            unread = failure.result
+            if unread is not None:
+                _write(item, unread)
+            raise
+        _write(item, result)
     except CongvanError as failure:
         result, error = None, ErrorInfo.from_error(failure)
     except Exception as failure:  # a bug on one file must not cost the others
@@ -232,7 +239,15 @@ def extract_one(item: Item, *, max_bytes: int = DEFAULT_MAX_BYTES, ocr_workers: 
         error = ErrorInfo.from_error(failure, detail=traceback.format_exc())
     sha = result.source.sha256 if result is not None else file_sha256(item.source)
     pages = len(result.pages) if result is not None else 0
-    return Done(item, sha, result, error, time.perf_counter() - start, pages)
+    return Done(item, sha, result, error, time.perf_counter() - start, pages, unread)
+
+
+def _write(item: Item, result: ExtractionResult) -> None:
+    if item.output is not None:
+        try:
+            write_atomic(Path(item.output), render_json(result))
+        except OSError as failure:
+            raise OutputWriteError(item.name, f"cannot write {item.output}: {failure.strerror}") from None
 
 
 def extract_batch(items: list[Item], *, max_bytes: int = DEFAULT_MAX_BYTES, ocr_workers: int | None = 1) -> list[Done]:

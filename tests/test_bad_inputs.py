@@ -3,6 +3,8 @@ import os
 
 import pytest
 
+from schemas import ExtractionResult
+
 from pipeline.cli import main
 
 # name -> (bytes or builder, exit code, words of the reason)
@@ -49,7 +51,9 @@ def test_bad_input_fails_with_its_error_and_the_good_ones_are_written(
     status = main(["extract", str(inbox / "good-1.txt"), str(bad), str(inbox / "good-2.txt"), "--out", str(out)])
 
     assert status == code
-    assert sorted(os.listdir(out)) == ["good-1.json", "good-2.json"]  # nothing for the bad file, no temp file
+    # nothing for the bad file (but what was read of one with no letter in it), no temp file
+    no_letter = [f"{bad.stem}.json"] if code == 7 else []
+    assert sorted(os.listdir(out)) == sorted(["good-1.json", "good-2.json", *no_letter])
     captured = capsys.readouterr()
     assert f"congvan: error: {bad}: " in captured.err
     assert reason in captured.err
@@ -68,7 +72,8 @@ def test_all_bad_inputs_in_one_run(tmp_path, write_pdf, letter_text, capsys):
     status = main(["extract", *paths, str(inbox / "good.txt"), str(tmp_path / "missing.txt"), "--out", str(out)])
 
     assert status == CASES["empty.txt"][1]  # the first input that failed sets the exit code
-    assert os.listdir(out) == ["good.json"]
+    no_letters = [f"{name.rsplit('.', 1)[0]}.json" for name, (_, code, _) in CASES.items() if code == 7]
+    assert sorted(os.listdir(out)) == sorted(["good.json", *no_letters])
     err = capsys.readouterr().err
     for name, (_, code, reason) in CASES.items():
         assert f"{inbox / name}: " in err and reason in err and f"(exit code {code})" in err
@@ -86,7 +91,10 @@ def test_text_that_is_no_letter(tmp_path, not_a_letter_text, capsys):
     status = main(["extract", str(tmp_path / "shopping.txt"), "--out", str(tmp_path / "out")])
     assert status == 7
     assert "shopping.txt: no official letter found in its 1 page" in capsys.readouterr().err
-    assert os.listdir(tmp_path / "out") == []
+    # what was read is kept: its pages, no documents, a no_letter warning
+    result = ExtractionResult.model_validate_json((tmp_path / "out" / "shopping.json").read_bytes())
+    assert result.documents == [] and result.pages[0].text == not_a_letter_text
+    assert [w.code for w in result.warnings][-1] == "no_letter"
 
 
 def test_too_large_input(tmp_path, letter_text, capsys):

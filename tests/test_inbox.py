@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from schemas import ExtractionResult
+
 from pipeline.cli import main
 from pipeline.inbox import PROCESSING, Claim, InboxOptions, ready_files, run_once
 from pipeline.store import Store
@@ -95,11 +97,14 @@ def test_a_night_of_good_and_bad_files(tmp_path, store, letter_text, not_a_lette
     assert errors["huge.txt"] == "InputTooLargeError"
     # nothing deleted: every file dropped is somewhere; nothing left claimed
     assert "still-copying.txt" in files
-    assert len([f for f in files if not f.endswith(".error.json")]) == len(good) + len(failed) + 2
+    assert len([f for f in files if not f.endswith(".json")]) == len(good) + len(failed) + 2
     assert not list((inbox / PROCESSING).iterdir())
-    # JSON for the good ones, none for the failures, no temporary files
+    # the file with no letter in it: what was read of it beside its error file, no documents
+    unread = ExtractionResult.model_validate_json((inbox / "failed" / "not a letter.txt.json").read_bytes())
+    assert unread.documents == [] and unread.pages[0].text and "no_letter" in [w.code for w in unread.warnings]
+    # JSON for the good ones and for the one with no letter, none for the other failures, no temporary files
     outputs = {p.name for p in out.iterdir()}
-    assert {"cv 1 có dấu cách.json", "công-văn-số-102.json", fit_name("c" * 196, ".json")} == outputs
+    assert {"cv 1 có dấu cách.json", "công-văn-số-102.json", fit_name("c" * 196, ".json"), "not a letter.json"} == outputs
     assert store.file_status(json.loads((out / "công-văn-số-102.json").read_text())["source"]["sha256"]) == "ok"
 
     # the next pass: only the file that was being written
