@@ -18,6 +18,23 @@ about a millisecond a page, no dependency.
 
 Build the scans first (`python scripts/render_scans.py --degrade`), then run
 `python benchmarks/ocr.py`. Nothing here asserts a time: it prints a table.
+
+Real scans (`--real ../shared/eval/realscans`): every input file goes through the three engines
+side by side in one run, each the way a user would run it:
+
+  pipeline    `congvan extract`'s own path (pipeline.batch.run_job: text layer or OCR, zones read
+              again, extraction), files in a pool of `--jobs` processes, one OCR thread each
+  tesseract   bare `tesseract PAGE stdout -l vie` on every page image (PDF pages rendered at 300
+              dpi beforehand, not timed), `--jobs` processes at a time
+  ocrmypdf    `ocrmypdf -l vie --jobs N --force-ocr --sidecar` on every input file (a JPEG first
+              wrapped into a PDF, not timed)
+
+and prints: the header accuracy of the pipeline's JSON by ../shared/eval/score_realscans.py, with
+the values that are wrong (a value given that is not the label's) apart from those left out
+(null, a number left blank, a date given as its month); the CER of each engine against the
+`.reference.txt` transcriptions (the pipeline's page text as its JSON keeps it); and pages per
+minute, with each engine's ratio to bare tesseract. The machine may be shared: only the ratios
+of one run mean anything.
 """
 from __future__ import annotations
 
@@ -179,7 +196,11 @@ def main() -> int:
     parser.add_argument("--engines", default="pipeline,tesseract,ocrmypdf")
     parser.add_argument("--save", type=Path, help="write each OCR text to DIR/<engine>/<variant>/<letter>-<page>.txt")
     parser.add_argument("--show", type=int, default=15, help="print the first N lines of tesseract's text of each degraded first page (0: none)")
+    parser.add_argument("--real", type=Path, help="a folder of real scans with labels (../shared/eval/realscans)")
+    parser.add_argument("--pred", type=Path, help="with --real: keep the pipeline's JSON in this folder")
     args = parser.parse_args()
+    if args.real:
+        return real_scans(args.real, args.jobs, args.engines.split(","), args.pred)
 
     pages = find_pages(args.scans)
     if not any(pages.values()):
@@ -238,6 +259,157 @@ def main() -> int:
             print(f"\n--- tesseract, degraded, {letter} page 1, first {len(lines)} lines:")
             print("\n".join(lines))
     return 0
+
+
+# --------------------------------------------------------------------------- real scans
+
+REAL_INPUTS = ("*.pdf", "*.jpg", "*.jpeg", "*.png", "*.tif", "*.tiff")
+SCORER = REPO.parent / "shared" / "eval" / "score_realscans.py"
+
+
+def real_scans(folder: Path, jobs: int, engines: list[str], pred: Path | None) -> int:
+    from concurrent.futures import ProcessPoolExecutor
+
+    from pipeline.batch import expand_inputs, plan_outputs
+
+    inputs = sorted(p for pattern in REAL_INPUTS for p in folder.glob(pattern))
+    if not inputs:
+        print(f"no scans in {folder}", file=sys.stderr)
+        return 1
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        pages = _render_pages(inputs, work / "pages")
+        print(f"{folder}: {len(inputs)} files, {sum(len(v) for v in pages.values())} pages; {jobs} jobs "
+              f"(the machine may be shared with other work: compare the ratios of this run only)")
+        out = pred or work / "pred"
+        out.mkdir(parents=True, exist_ok=True)
+        references = {p.name[: -len(".reference.txt")]: p.read_text(encoding="utf-8")
+                      for p in sorted(folder.glob("*.reference.txt"))}
+        texts: dict[str, dict[str, str]] = {}
+        timing: dict[str, float] = {}
+        for engine in engines:
+            started = time.perf_counter()
+            if engine == "pipeline":
+                jobs_, _ = plan_outputs(*[expand_inputs([str(p) for p in inputs])[0]], out)
+                with ProcessPoolExecutor(jobs) as pool:
+                    list(pool.map(_pipeline_job, jobs_))
+                timing[engine] = time.perf_counter() - started
+                texts[engine] = _json_pages(out, references)
+            elif engine == "tesseract":
+                flat = [(stem, page) for stem, its in pages.items() for page in its]
+                read = tesseract_pages([page for _, page in flat], jobs)
+                timing[engine] = time.perf_counter() - started
+                texts[engine] = {f"{stem}-{page.stem.rsplit('-', 1)[1]}": t for (stem, page), t in zip(flat, read)}
+            elif engine == "ocrmypdf":
+                if not shutil.which("ocrmypdf"):
+                    print("note: ocrmypdf not installed, skipped (pip install ocrmypdf; apt-get install ghostscript)")
+                    continue
+                texts[engine], timing[engine] = _ocrmypdf_files(inputs, work / "ocrmypdf", jobs)
+        _print_header_accuracy(folder, out)
+        _print_cer_and_speed(pages, references, texts, timing)
+    return 0
+
+
+def _pipeline_job(job):  # noqa: ANN001, ANN202 - a pipeline.batch.Job, in a pool process
+    from pipeline.batch import run_job
+    from pipeline.ocr import OcrOptions
+
+    return run_job(job, ocr=OcrOptions(workers=1)).error is None
+
+
+def _render_pages(inputs: list[Path], folder: Path) -> dict[str, list[Path]]:
+    """Every page of every input as an image file: PDF pages rendered at 300 dpi, images as they are."""
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    folder.mkdir(parents=True)
+    pages: dict[str, list[Path]] = {}
+    for path in inputs:
+        if path.suffix.lower() == ".pdf":
+            document = pdfium.PdfDocument(path)
+            pages[path.stem] = []
+            for n in range(len(document)):
+                target = folder / f"{path.stem}-{n + 1}.png"
+                document[n].render(scale=300 / 72).to_pil().save(target, dpi=(300, 300))
+                pages[path.stem].append(target)
+        else:
+            target = folder / f"{path.stem}-1{path.suffix.lower()}"
+            target.write_bytes(path.read_bytes())
+            pages[path.stem] = [target]
+            Image.open(target).verify()
+    return pages
+
+
+def _json_pages(out: Path, references: dict[str, str]) -> dict[str, str]:
+    texts = {}
+    for stem in references:
+        path = out / f"{stem}.json"
+        if path.is_file():
+            data = json.loads(path.read_text(encoding="utf-8"))
+            texts[f"{stem}-1"] = data["pages"][0]["text"] if data.get("pages") else ""
+    return texts
+
+
+def _ocrmypdf_files(inputs: list[Path], folder: Path, jobs: int) -> tuple[dict[str, str], float]:
+    from PIL import Image
+
+    folder.mkdir(parents=True)
+    texts: dict[str, str] = {}
+    seconds = 0.0
+    for path in inputs:
+        source = path
+        if path.suffix.lower() != ".pdf":
+            source = folder / f"{path.stem}.in.pdf"
+            image = Image.open(path)
+            image.convert("RGB").save(source, resolution=image.info.get("dpi", (150, 150))[0])
+        sidecar, output = folder / f"{path.stem}.txt", folder / f"{path.stem}.out.pdf"
+        started = time.perf_counter()
+        subprocess.run(["ocrmypdf", "-l", "vie", "--jobs", str(jobs), "--force-ocr", "--sidecar", str(sidecar),
+                        "--output-type", "pdf", "--quiet", str(source), str(output)], check=False,
+                       env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+        seconds += time.perf_counter() - started
+        page_texts = sidecar.read_text(encoding="utf-8").split("\f") if sidecar.is_file() else [""]
+        for n, text in enumerate(page_texts, 1):
+            texts[f"{path.stem}-{n}"] = text
+    return texts, seconds
+
+
+def _print_header_accuracy(folder: Path, pred: Path) -> None:
+    done = subprocess.run([sys.executable, str(SCORER), str(folder), str(pred)], capture_output=True, text=True)
+    rows = done.stdout.splitlines()
+    print("\n## header accuracy (score_realscans.py)\n")
+    print(rows[-1] if rows else done.stderr)
+    wrong, left_out = [], []
+    for row in rows[:-1]:
+        stem = row[:60].strip()
+        for field, got in re.findall(r"(\w+):want .*? got (None|'[^']*')", row):
+            if field in ("symbol", "month"):
+                continue
+            value = None if got == "None" else got.strip("'")
+            partial = value is None or (field == "key" and value.startswith("/")) or (field == "date" and len(value) == 7)
+            (left_out if partial else wrong).append(f"{stem}: {field} {value!r}")
+    print(f"\nwrong values ({len(wrong)}):" + "".join(f"\n  {w}" for w in wrong))
+    print(f"left out or partial, flagged for review ({len(left_out)}):" + "".join(f"\n  {w}" for w in left_out))
+
+
+def _print_cer_and_speed(pages: dict[str, list[Path]], references: dict[str, str], texts: dict[str, dict[str, str]],
+                         timing: dict[str, float]) -> None:
+    total = sum(len(v) for v in pages.values())
+    base = timing.get("tesseract")
+    print("\n## CER on the reference pages and throughput\n")
+    header = ("engine", "CER (5 pages)", "worst page", "pages", "seconds", "pages/min", "vs tesseract")
+    rows = []
+    for engine, got in texts.items():
+        scores = [(cer(ref, got.get(f"{stem}-1", "")), stem) for stem, ref in references.items()]
+        length = max(1, sum(n for (_, n), _ in scores))
+        worst = max(((d / max(1, n)), stem) for (d, n), stem in scores)
+        speed = 60 * total / timing[engine]
+        rows.append((engine, f"{100 * sum(d for (d, _), _ in scores) / length:.2f}%", f"{100 * worst[0]:.1f}% {worst[1][:28]}",
+                     str(total), f"{timing[engine]:.0f}", f"{speed:.1f}",
+                     f"{base / timing[engine]:.2f}" if base else "-"))
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        print("  ".join(str(v).ljust(w) for v, w in zip(row, widths)))
 
 
 if __name__ == "__main__":

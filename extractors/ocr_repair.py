@@ -93,6 +93,11 @@ def repair_ocr(t: TrackedText) -> TrackedText:
     return t
 
 
+def as_digits(text: str) -> str:
+    """`text` with the characters OCR reads for digits read as those digits ("]]" -> "11", "l6" -> "16")."""
+    return "".join(_digits().get(bare(c), c) for c in text)
+
+
 def _printed(repair: _Repair, m: re.Match[str], text: str) -> str:
     slots = {}
     for name, (start, end) in ((n, m.span(n)) for n in m.groupdict()):
@@ -100,7 +105,7 @@ def _printed(repair: _Repair, m: re.Match[str], text: str) -> str:
         if name == "title":
             slots[name] = _titles().get(re.sub(r"\s+", "", m.group(name)), read)
         elif name in repair.digits:
-            slots[name] = "".join(_digits().get(bare(c), c) for c in read)
+            slots[name] = as_digits(read)
         else:
             slots[name] = read
     return _SPACES.sub(" ", repair.replace.format(**slots))  # an empty slot leaves no double space

@@ -39,11 +39,11 @@ def complete_header(h: Header, text: str, references: list[Reference]) -> list[s
     if h.key is None:
         reasons += _partial_number(h, header_lines)
     if h.date is not None and (late := _cited_after(h.date.value, references)):
-        reasons.append(f"the date of issue {h.date.value} is over a year before a letter it cites ({late}): "
-                       "misread, left out")
+        reasons.append(f"the date {h.date.value} is over a year before a letter it cites ({late}): "
+                       "not the date of issue")
         h.date = None
-    elif h.date is None:
-        reasons += _partial_date(h, header_lines)
+    if h.date is None:
+        reasons += _partial_date(h, header_lines, references)
     return reasons
 
 
@@ -65,15 +65,18 @@ def _partial_number(h: Header, lines) -> list[str]:  # noqa: ANN001 - extractors
     return []
 
 
-def _partial_date(h: Header, lines) -> list[str]:  # noqa: ANN001
+def _partial_date(h: Header, lines, references: list[Reference]) -> list[str]:  # noqa: ANN001
     for ln in lines:
         m = _DATE_LINE.search(ln.text)
         if not m:
             continue
         year, month = int(m.group("year")), int(m.group("month"))
-        if not make_date(1, month, year):
+        if not make_date(1, month, year) or _cited_after(f"{year:04d}-{month:02d}-28", references):
             continue
         day = m.group("day").strip(" .…")
+        if day.isdigit() and (iso := make_date(int(day), month, year)):
+            h.date = Found(iso, ln.start + m.start(), ln.start + m.end())  # a date line whose place OCR garbled
+            return []
         h.date = Found(f"{year:04d}-{month:02d}", ln.start + m.start(), ln.start + m.end())
         place = ln.text[: m.start()].strip(" ,.")
         if h.place is None and _PLACE.fullmatch(place):

@@ -9,6 +9,7 @@ from schemas import ExtractionResult
 
 from pipeline.errors import CongvanError, NotALetterError, OutputWriteError
 from pipeline.extract import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, extract_file
+from pipeline.ocr import OcrOptions
 from pipeline.output import render_json, write_atomic
 
 
@@ -79,12 +80,12 @@ def plan_outputs(inputs: list[tuple[Path, str]], out_dir: Path) -> tuple[list[Jo
     return jobs, notes
 
 
-def run_job(job: Job, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Outcome:
+def run_job(job: Job, *, max_bytes: int = DEFAULT_MAX_BYTES, ocr: OcrOptions | None = None) -> Outcome:
     """Extract one input and write its JSON; a failed input writes nothing, except a file with no
     letter in it: its JSON keeps what was read (pages, text, boxes), and it still fails."""
     try:
         try:
-            result = extract_file(job.source, name=job.name, max_bytes=max_bytes)
+            result = extract_file(job.source, name=job.name, max_bytes=max_bytes, ocr=ocr)
         except NotALetterError as error:
             if error.result is not None:
                 _write(job, error.result)

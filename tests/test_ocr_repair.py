@@ -1,0 +1,47 @@
+"""The OCR confusion table (extractors/data/ocr_confusions.toml): its schema, and every example run."""
+import re
+
+import pytest
+
+from extractors import tables
+from extractors.letters import extract_documents
+from extractors.ocr_repair import bare, repair_ocr
+from extractors.tracked import TrackedText
+
+REPAIRS = tables.entries("ocr_confusions", "repair")
+DIGITS = tables.entries("ocr_confusions", "digit")
+
+
+def test_every_entry_has_the_one_schema():
+    for e in REPAIRS:
+        assert set(e) <= {"name", "pattern", "replace", "digits", "upper", "examples"}, e["name"]
+        assert e["name"] and e["replace"] is not None and e["examples"], e["name"]
+        re.compile(e["pattern"].replace("{DIGIT}", "[0-9]").replace("{TITLE}", "x"))
+        slots = set(re.findall(r"\{(\w+)\}", e["replace"]))
+        assert slots <= set(re.compile(e["pattern"].replace("{DIGIT}", "[0-9]").replace("{TITLE}", "x")).groupindex)
+        assert set(e.get("digits", ())) <= slots
+    for e in DIGITS:
+        assert set(e) == {"digit", "read_as", "examples"} and e["digit"].isdigit() and e["read_as"]
+
+
+@pytest.mark.parametrize("read,printed", [pytest.param(a, b, id=f"{e.get('name', e.get('digit'))}:{a}")
+                                          for e in REPAIRS + DIGITS for a, b in e["examples"]])
+def test_example(read, printed):
+    assert repair_ocr(TrackedText.of(read)).text == printed
+
+
+def test_bare_keeps_one_character_for_each():
+    text = "QUYẾT ĐỊNH Số: Quảng Ngãi ˆ"
+    assert bare(text) == "quyet dinh so: quang ngai ˆ" and len(bare(text)) == len(text)
+
+
+def test_a_repaired_header_is_read():
+    # the header of a real e-office scan as Tesseract read it, columns already apart
+    read = ("ỦY BAN NHÂN DẦN\nTỈNH QUẢNG NGÃI\nSô⁄11 /CT-UBND\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "Độc lập - Tự do - Hạnh phúc\nQuảng Ngãi, ngày 11 tháng 9năm 2024\n\nCHÍ THỊ\n"
+            "Về việc tăng cường các biện pháp bảo đảm an toàn\n\nThực hiện Chỉ thị số 19/CT-TTg của Thủ tướng.\n")
+    [doc], _ = extract_documents([read])
+    assert (doc.key, doc.date, doc.doc_type) == ("11/CT-UBND", "2024-09-11", "chi_thi")
+    assert doc.issuer.name == "Ủy ban nhân dân tỉnh Quảng Ngãi"
+    span = doc.evidence["key"]
+    assert doc.text[span.start:span.end] == "11 /CT-UBND" and span.page == 1
