@@ -9,7 +9,7 @@ import hashlib
 from pathlib import Path
 
 from extractors import extract_documents
-from schemas import ExtractionResult, ExtractionWarning, Source
+from schemas import DigitalSignature, ExtractionResult, ExtractionWarning, Source
 
 from pipeline.errors import (
     CorruptPdfError,
@@ -21,7 +21,7 @@ from pipeline.errors import (
 )
 from pipeline.images import open_image_pages
 from pipeline.ocr import OcrOptions, ocr_pages
-from pipeline.pdf import read_pdf_pages
+from pipeline.pdf import read_pdf, signatures_in
 from pipeline.text_file import read_text_pages
 
 TEXT = "text/plain"
@@ -48,18 +48,22 @@ def extract_file(path: Path, *, name: str | None = None, max_bytes: int = DEFAUL
     name = name if name is not None else path.as_posix()
     data = _read_bytes(path, name, max_bytes)
     media_type = detect_media_type(path, data, name)
+    signatures: list[DigitalSignature] = []
     if media_type == PDF:
-        pages, warnings = read_pdf_pages(name, data, ocr=ocr)
+        pages, warnings, signatures = read_pdf(name, data, ocr=ocr)
     elif media_type in IMAGES:
         pages, warnings = ocr_pages(name, open_image_pages(name, data), ocr)
     else:
         pages, warnings = read_text_pages(name, data)
+    # a stamp the scan carries in its image, read by OCR
+    signatures += [s for page in pages if page.method == "ocr" for s in signatures_in(page.text, page.number)]
     documents, extraction_warnings = extract_documents([page.text for page in pages], [page.words for page in pages])
     result = ExtractionResult(
         source=Source(path=name, sha256=hashlib.sha256(data).hexdigest(), media_type=media_type,
                       size_bytes=len(data)),
         pages=pages,
         documents=documents,
+        signatures=signatures,
         warnings=[*warnings, *extraction_warnings],
     )
     if not documents:

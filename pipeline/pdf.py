@@ -14,7 +14,8 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError
 from pdfplumber.utils.exceptions import PdfminerException
 
-from schemas import ExtractionWarning, Page
+from extractors.esign import signed_at, stamp_lines, without_stamp
+from schemas import DigitalSignature, ExtractionWarning, Page
 
 from pipeline.errors import CorruptPdfError, EncryptedPdfError
 from pipeline.ocr import OcrOptions, ocr_pages
@@ -28,6 +29,17 @@ MIN_TEXT_LAYER_CHARS = 20
 def read_pdf_pages(path: str, data: bytes, *, ocr: OcrOptions | None = None,
                    ) -> tuple[list[Page], list[ExtractionWarning]]:
     """One Page per PDF page, in order: its text layer, or its OCR when it has none."""
+    pages, warnings, _ = read_pdf(path, data, ocr=ocr)
+    return pages, warnings
+
+
+def read_pdf(path: str, data: bytes, *, ocr: OcrOptions | None = None,
+             ) -> tuple[list[Page], list[ExtractionWarning], list[DigitalSignature]]:
+    """The pages (as read_pdf_pages) and the digital-signature stamps of their text layers.
+
+    A text layer that is only the e-office signature stamp ("Ký bởi: …", "Thời gian ký: …") is
+    no text layer of the letter: the page is OCR'd, and the stamp kept as a DigitalSignature.
+    """
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             pages = [_page_text(page) for page in pdf.pages]
@@ -42,11 +54,12 @@ def read_pdf_pages(path: str, data: bytes, *, ocr: OcrOptions | None = None,
     warnings: list[ExtractionWarning] = []
     result: dict[int, Page] = {}
     scans: list[int] = []
+    signatures = [s for number, (text, _) in enumerate(pages, start=1) for s in signatures_in(text, number)]
     for number, (text, failure) in enumerate(pages, start=1):
         if failure:
             warnings.append(ExtractionWarning(
                 code="page_unreadable", page=number, message=f"text layer unreadable, OCR'd instead: {failure}"))
-        if failure or not _has_text_layer(text):
+        if failure or not _has_text_layer(without_stamp(text)):
             scans.append(number)
         else:
             result[number] = Page(number=number, method="text_layer", text=text)
@@ -56,7 +69,21 @@ def read_pdf_pages(path: str, data: bytes, *, ocr: OcrOptions | None = None,
         result.update((page.number, page) for page in ocr_result)
         warnings += ocr_warnings
     warnings.sort(key=lambda w: w.page or 0)
-    return [result[number] for number in sorted(result)], warnings
+    return [result[number] for number in sorted(result)], warnings, signatures
+
+
+def signatures_in(text: str, page: int) -> list[DigitalSignature]:
+    """The digital-signature stamps in a page's text: one per "Ký bởi" line and the lines after it."""
+    out: list[DigitalSignature] = []
+    for line in stamp_lines(text):
+        if line.field == "signer" or not out:
+            out.append(DigitalSignature(page=page, raw=""))
+        current = out[-1]
+        current.raw = (current.raw + "\n" + text[line.start:line.end]).strip()
+        value = signed_at(line.value) if line.field == "signed_at" else line.value or None
+        if getattr(current, line.field) is None:
+            setattr(current, line.field, value)
+    return out
 
 
 def _page_text(page: pdfplumber.page.Page) -> tuple[str, str | None]:

@@ -10,6 +10,7 @@ from schemas.models import (
     CcEntry,
     Clause,
     Deadline,
+    DigitalSignature,
     Document,
     DocumentLink,
     ExtractionResult,
@@ -36,6 +37,6 @@ def json_schema() -> str:
 
 __all__ = [
     "SCHEMA_PATH", "SCHEMA_VERSION", "Assignee", "Authority", "Body", "CcEntry", "Clause", "Deadline",
-    "Document", "DocumentLink", "ExtractionResult", "ExtractionWarning", "IncomingStamp", "Issuer",
+    "DigitalSignature", "Document", "DocumentLink", "ExtractionResult", "ExtractionWarning", "IncomingStamp", "Issuer",
     "Obligation", "Page", "Reference", "Signer", "Source", "Span", "Target", "Word", "json_schema",
 ]

@@ -246,6 +246,18 @@ class Page(Model):
     words: list[Word] = Field(default_factory=list, description="Words read by OCR, with boxes")
 
 
+class DigitalSignature(Model):
+    """The digital-signature stamp of an e-office PDF ("Ký bởi: …", "Thời gian ký: …"): evidence of who
+    signed and when, kept when the page itself was read by OCR."""
+
+    signer: str | None = Field(default=None, description="'Ký bởi' as stamped")
+    organisation: str | None = Field(default=None, description="'Cơ quan'")
+    email: str | None = None
+    signed_at: str | None = Field(default=None, description="ISO date and time of signing, as stamped")
+    page: int
+    raw: str
+
+
 class ExtractionWarning(Model):
     code: str
     message: str
@@ -258,4 +270,7 @@ class ExtractionResult(Model):
     source: Source
     pages: list[Page]
     documents: list[Document]
+    signatures: list[DigitalSignature] = Field(
+        default_factory=list, description="Digital-signature stamps found on the pages (e-office PDFs)"
+    )
     warnings: list[ExtractionWarning] = Field(default_factory=list)
