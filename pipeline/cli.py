@@ -13,6 +13,7 @@ from extractors.clauses import flatten
 from schemas import ExtractionResult, json_schema
 
 from pipeline.batch import Job, Outcome, expand_inputs, plan_outputs, run_job
+from pipeline.joins import run_series, series
 from pipeline.errors import USAGE_ERROR, InternalError
 from pipeline.extract import DEFAULT_MAX_BYTES
 
@@ -154,7 +155,9 @@ def _extract(args: argparse.Namespace) -> int:
         _say("error: no input files to extract")
         return USAGE_ERROR
 
-    outcomes = [_run(job, int(args.max_size * _MIB)) for job in jobs]
+    max_bytes = int(args.max_size * _MIB)
+    # page images of one letter in separate files (4_1.jpg, 4_2.jpg) are joined: pipeline/joins.py
+    outcomes = [o for run in series(jobs) for o in run_series(run, lambda job: _run(job, max_bytes))]
 
     print(_summary_table(outcomes))
     written = [o for o in outcomes if o.result is not None]

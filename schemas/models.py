@@ -244,6 +244,10 @@ class Page(Model):
     size: list[int] | None = Field(default=None, description="[width, height] of the OCR'd image, in pixels")
     dpi: int | None = None
     words: list[Word] = Field(default_factory=list, description="Words read by OCR, with boxes")
+    file: str | None = Field(
+        default=None, description="The input file this page is, when the page images of one letter came as "
+        "separate files and were joined (null: the file of `source`)"
+    )
 
 
 class DigitalSignature(Model):
