@@ -22,8 +22,9 @@ Build the scans first (`python scripts/render_scans.py --degrade`), then run
 Real scans (`--real ../shared/eval/realscans`): every input file goes through the three engines
 side by side in one run, each the way a user would run it:
 
-  pipeline    `congvan extract`'s own path (pipeline.batch.run_job: text layer or OCR, zones read
-              again, extraction), files in a pool of `--jobs` processes, one OCR thread each
+  pipeline    `congvan extract`'s own path (pipeline.batch.run_job and pipeline.joins: text layer or
+              OCR, zones read again, extraction, page files joined), files in a pool of `--jobs`
+              processes, one OCR thread each
   tesseract   bare `tesseract PAGE stdout -l vie` on every page image (PDF pages rendered at 300
               dpi beforehand, not timed), `--jobs` processes at a time
   ocrmypdf    `ocrmypdf -l vie --jobs N --force-ocr --sidecar` on every input file (a JPEG first
@@ -271,6 +272,7 @@ def real_scans(folder: Path, jobs: int, engines: list[str], pred: Path | None) -
     from concurrent.futures import ProcessPoolExecutor
 
     from pipeline.batch import expand_inputs, plan_outputs
+    from pipeline.joins import series
 
     inputs = sorted(p for pattern in REAL_INPUTS for p in folder.glob(pattern))
     if not inputs:
@@ -290,9 +292,9 @@ def real_scans(folder: Path, jobs: int, engines: list[str], pred: Path | None) -
         for engine in engines:
             started = time.perf_counter()
             if engine == "pipeline":
-                jobs_, _ = plan_outputs(*[expand_inputs([str(p) for p in inputs])[0]], out)
+                planned, _ = plan_outputs(expand_inputs([str(p) for p in inputs])[0], out)
                 with ProcessPoolExecutor(jobs) as pool:
-                    list(pool.map(_pipeline_job, jobs_))
+                    list(pool.map(_pipeline_run, series(planned)))
                 timing[engine] = time.perf_counter() - started
                 texts[engine] = _json_pages(out, references)
             elif engine == "tesseract":
@@ -310,11 +312,12 @@ def real_scans(folder: Path, jobs: int, engines: list[str], pred: Path | None) -
     return 0
 
 
-def _pipeline_job(job):  # noqa: ANN001, ANN202 - a pipeline.batch.Job, in a pool process
+def _pipeline_run(run):  # noqa: ANN001, ANN202 - pipeline.batch.Jobs (pipeline.joins.series), in a pool process
     from pipeline.batch import run_job
+    from pipeline.joins import run_series
     from pipeline.ocr import OcrOptions
 
-    return run_job(job, ocr=OcrOptions(workers=1)).error is None
+    return [o.error is None for o in run_series(run, lambda job: run_job(job, ocr=OcrOptions(workers=1)))]
 
 
 def _render_pages(inputs: list[Path], folder: Path) -> dict[str, list[Path]]:
@@ -364,7 +367,8 @@ def _ocrmypdf_files(inputs: list[Path], folder: Path, jobs: int) -> tuple[dict[s
             image.convert("RGB").save(source, resolution=image.info.get("dpi", (150, 150))[0])
         sidecar, output = folder / f"{path.stem}.txt", folder / f"{path.stem}.out.pdf"
         started = time.perf_counter()
-        subprocess.run(["ocrmypdf", "-l", "vie", "--jobs", str(jobs), "--force-ocr", "--sidecar", str(sidecar),
+        subprocess.run(["ocrmypdf", "-l", "vie", "--jobs", str(jobs), "--force-ocr", "--invalidate-digital-signatures",
+                        "--sidecar", str(sidecar),
                         "--output-type", "pdf", "--quiet", str(source), str(output)], check=False,
                        env={**os.environ, "OMP_THREAD_LIMIT": "1"})
         seconds += time.perf_counter() - started

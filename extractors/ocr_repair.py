@@ -85,7 +85,7 @@ def repair_ocr(t: TrackedText) -> TrackedText:
             if repair.upper and not _upper(_line_at(t.text, m.start())):
                 continue
             new = _printed(repair, m, t.text)
-            if new != t.text[m.start() : m.end()]:
+            if new.casefold() != t.text[m.start() : m.end()].casefold():  # a case of its own is no misreading
                 edits.append((m.start(), m.end(), new))
         if edits:
             t = t.replace(edits)

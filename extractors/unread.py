@@ -26,7 +26,9 @@ from schemas import Reference
 _NUMBER_LINE = re.compile(r"^S[ốôổo]\s*[:.;]?\s*(?P<number>[^/\n]{0,12}?)\s*/\s*(?P<symbol>[^\s/][^\n]*?)\s*$")
 _DIGITS = re.compile(r"\d{1,6}")
 CITED_AFTER_DAYS = 365
-_PLACE = re.compile(r"(?:[A-ZĐÀ-Ỹ][^\W\d_]*\.?\s?){1,4}")
+# a place as a date line names it: words in capitals ("Hà Nội", "TP. Hồ Chí Minh"), or a level before them
+_PLACE = re.compile(r"(?:(?:thành phố|tỉnh|huyện|thị xã|quận|xã|phường|thị trấn)\s)?"
+                    r"(?:[A-ZĐÀ-Ỹ][^\W\d_]*\.?\s?){1,5}")
 # "ngày … tháng 01 năm 2025", "ngày 34 tháng 01 năm 2025", "ngày tháng 11 năm 2024"
 _DATE_LINE = re.compile(
     r"ngày\s*(?P<day>[^\n]{0,8}?)\s*tháng\s*(?P<month>\d{1,2})\s*năm\s*(?P<year>(?:19|20)\d\d)\b", re.I)
@@ -38,6 +40,10 @@ def complete_header(h: Header, text: str, references: list[Reference]) -> list[s
     header_lines = lines_of(text, 0, h.body_start)
     if h.key is None:
         reasons += _partial_number(h, header_lines)
+    if h.date is not None and h.place is not None and not _PLACE.fullmatch(h.place.value):
+        # "Về kế hoạch giảng dạy từ ngày 01/3/2022": a date in the subject, not the place-date line
+        reasons.append(f"the date {h.date.value} follows {h.place.value!r}, which is no place: not the date of issue")
+        h.date = h.place = None
     if h.date is not None and (late := _cited_after(h.date.value, references)):
         reasons.append(f"the date {h.date.value} is over a year before a letter it cites ({late}): "
                        "not the date of issue")

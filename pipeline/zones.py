@@ -29,6 +29,9 @@ KEEP_CONFIDENCE = 80.0
 # 11 handwritten numbers of the real scans: none read wrong above it. Under it, a reading is
 # taken only when it agrees with the first one.
 DIGITS_CONFIDENCE = 80.0
+# Two readings that agree are taken from this confidence of the second: under it, both may have
+# missed the same stroke (a handwritten "24" read "4" twice, at confidence 0).
+AGREE_CONFIDENCE = 30.0
 UNREAD = "…"
 # The header is in the top part of the first page.
 HEADER_SHARE = 0.45
@@ -62,7 +65,7 @@ def reread_zones(ocr: OcrText, page: Image.Image, skew: float, *, timeout: float
         digits, confidence = tesseract.read_digits(_cut(page, skew, zone.box), timeout=timeout)
         # taken when read with confidence, or when both readings agree (the first one's letters
         # read as the digits they stand for: "]]" and "11")
-        agreed = bool(digits) and as_digits(zone.read.strip(" .,_")) == digits
+        agreed = bool(digits) and confidence >= AGREE_CONFIDENCE and as_digits(zone.read.strip(" .,_")) == digits
         value = digits if (confidence >= DIGITS_CONFIDENCE or agreed) and _possible(zone.kind, digits) else UNREAD
         notes.append(f"{zone.kind} read again alone: {zone.read!r} -> {digits!r} at confidence {confidence:.0f}"
                      + ("" if value == digits else f": not taken, {UNREAD!r}"))
@@ -214,3 +217,4 @@ def _rebuilt(ocr: OcrText, edits: dict[int, str]) -> OcrText:
         length += len(new)
     parts.append(ocr.text[pos:])
     return OcrText("".join(parts), words, ocr.messages)
+
