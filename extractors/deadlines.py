@@ -50,10 +50,7 @@ def _words(table: str) -> list[str]:
     return [e["word"] for e in _entries(table)]
 
 
-def _alt(words) -> str:
-    """One alternation, longest first, spaces matching any white space."""
-    parts = sorted(set(words), key=len, reverse=True)
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in parts)
+_alt = tables.alternation
 
 
 def _key(s: str) -> str:

@@ -6,7 +6,9 @@ extractor that uses the entry, the way eyecite checks its patterns against their
 """
 from __future__ import annotations
 
+import re
 import tomllib
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -23,3 +25,9 @@ def load(name: str) -> dict[str, Any]:
 
 def entries(name: str, table: str) -> list[dict[str, Any]]:
     return load(name)[table]
+
+
+def alternation(words: Iterable[str]) -> str:
+    """One regex alternation of data words, longest first (so "đến hết" wins over "đến"),
+    each space matching any run of white space (a word may be wrapped across lines)."""
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))

@@ -6,7 +6,9 @@ from extractors.abbreviations import expand_abbreviations, issuer_name
 from extractors.bodies import case_body_name
 from extractors.closing import body_end, read_closing
 from extractors.header import read_header
+from extractors.implements import find_implements
 from extractors.keys import parse_key
+from extractors.lines import lines_of
 from extractors.normalize import normalize
 from extractors.references import find_references
 
@@ -107,3 +109,25 @@ def test_web_chrome_example(example):
     body = "1. Thủ trưởng các Sở quán triệt thực hiện nghiêm các nội dung trên.\n\n"
     text = body + example + "\n"
     assert body_end(text, 0, len(text), news=True) == len(body)
+
+
+def _implemented(text: str, as_subject: bool) -> list[str]:
+    text = normalize(text).text
+    refs = find_references(text)
+    opening = [] if as_subject else lines_of(text)
+    return [r.key for r in find_implements(text, opening, (0, len(text)) if as_subject else None, refs)]
+
+
+IMPLEMENTS_EXAMPLES = [
+    pytest.param(table, text, keys, id=f"{table}:{text[:50]}")
+    for table, rows in tables.load("implements").items() for e in rows for text, keys in e["examples"]
+]
+
+
+@pytest.mark.parametrize("table,text,keys", IMPLEMENTS_EXAMPLES)
+def test_implements_example(table, text, keys):
+    assert _implemented(text, as_subject=table == "subject_opening") == keys
+
+
+def test_every_implements_entry_has_examples():
+    assert all(e.get("examples") for rows in tables.load("implements").values() for e in rows)
