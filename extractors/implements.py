@@ -75,6 +75,8 @@ class _Rules:
     directive_types: frozenset[str]
     subject_opening: re.Pattern[str]
     continues: re.Pattern[str]
+    item_cue: re.Pattern[str]
+    cue_kind: dict[str, str]
 
 
 @cache
@@ -90,7 +92,13 @@ def _rules() -> _Rules:
         subject_opening=re.compile(rf"{_SUBJECT_PREFIX}(?:{_alt(_words('subject_opening'))})(?!\w)", re.I),
         # a line that starts a paragraph of its own, whatever the line above ended with
         continues=re.compile(rf"{_PARAGRAPH_START}(?:{opening}|{basis})(?!\w)|\s*[-+•]", re.I),
+        item_cue=re.compile(rf"(?<!\w)(?:{_alt(_words('item_cue'))})(?!\w)", re.I),
+        cue_kind={_fold(e["word"]): e["kind"] for e in tables.entries(_DATA, "item_cue")},
     )
+
+
+def _fold(s: str) -> str:
+    return " ".join(s.casefold().split())
 
 
 def _paragraphs(lines: list[Line]) -> list[tuple[int, int]]:
@@ -185,3 +193,33 @@ def find_implements(
     if not found:
         add(based)  # "Căn cứ" names what is carried out only where nothing else says so
     return found
+
+
+# How far back from a citation a cue may stand.
+_CUE_REACH = 200
+
+
+def _sentence_start(text: str, start: int, pos: int) -> int:
+    """Where the sentence holding `pos` starts: after the last ". " or ";", unless that ";" only
+    goes on with the list of documents ("...; Chỉ thị số 41-CT/TW")."""
+    cut = max(text.rfind(". ", start, pos), start)
+    semi = text.rfind(";", start, pos)
+    while semi > cut:
+        if not _COORDINATED.match(text, semi, pos):
+            return semi
+        semi = text.rfind(";", start, semi)
+    return cut
+
+
+def named_directive(text: str, start: int, end: int, refs: list[Reference]) -> tuple[Reference, int, int] | None:
+    """The document an item itself says it carries out ('triển khai thực hiện Công điện số
+    968/CĐ-TTg'), with the span of that mention; None when it names none."""
+    rules = _rules()
+    for pos, mention_end, ref in _mentions(start, end, refs):
+        since = max(_sentence_start(text, start, pos), pos - _CUE_REACH)
+        kinds = [rules.cue_kind[_fold(m.group())] for m in rules.item_cue.finditer(text, since, pos)]
+        if not kinds or kinds[-1] == "basis" or "basis" in kinds and "verb" not in kinds:
+            continue
+        if kinds[-1] in ("verb", "pointer") or "verb" in kinds:
+            return ref, pos, mention_end
+    return None

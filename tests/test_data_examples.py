@@ -6,7 +6,7 @@ from extractors.abbreviations import expand_abbreviations, issuer_name
 from extractors.bodies import case_body_name
 from extractors.closing import body_end, read_closing
 from extractors.header import read_header
-from extractors.implements import find_implements
+from extractors.implements import find_implements, named_directive
 from extractors.keys import parse_key
 from extractors.lines import lines_of
 from extractors.normalize import normalize
@@ -120,7 +120,8 @@ def _implemented(text: str, as_subject: bool) -> list[str]:
 
 IMPLEMENTS_EXAMPLES = [
     pytest.param(table, text, keys, id=f"{table}:{text[:50]}")
-    for table, rows in tables.load("implements").items() for e in rows for text, keys in e["examples"]
+    for table, rows in tables.load("implements").items() if table != "item_cue"
+    for e in rows for text, keys in e["examples"]
 ]
 
 
@@ -131,3 +132,16 @@ def test_implements_example(table, text, keys):
 
 def test_every_implements_entry_has_examples():
     assert all(e.get("examples") for rows in tables.load("implements").values() for e in rows)
+
+
+ITEM_CUE_EXAMPLES = [
+    pytest.param(text, key, id=f"{e['word']}:{text[:40]}")
+    for e in tables.entries("implements", "item_cue") for text, key in e["examples"]
+]
+
+
+@pytest.mark.parametrize("text,key", ITEM_CUE_EXAMPLES)
+def test_item_cue_example(text, key):
+    text = normalize(text).text
+    named = named_directive(text, 0, len(text), find_references(text))
+    assert (named[0].key if named else "") == key
