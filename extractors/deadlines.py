@@ -72,6 +72,7 @@ class _Rules:
     recurrence_nouns: list[str]
     date_exclusions: list[str]
     year_actions: list[str]
+    completions: list[str]
     findings: re.Pattern[str]
     durations: list[str]
     needs_start: frozenset[str]
@@ -82,6 +83,7 @@ class _Rules:
     recur_day: re.Pattern[str]
     periodic: re.Pattern[str]
     n_times: re.Pattern[str]
+    per_times: re.Pattern[str]
     recur: re.Pattern[str]
     absorb: re.Pattern[str]
     period: re.Pattern[str]
@@ -121,6 +123,7 @@ def _rules() -> _Rules:
         recurrence_nouns=[e["word"] for e in attr if not e.get("period_only")],
         date_exclusions=_words("date_exclusion"),
         year_actions=_words("year_action"),
+        completions=[e["word"] for e in _entries("year_action") if e.get("anywhere")],
         findings=re.compile(rf"\s*(?:{_alt(_words('finding_word'))})(?!\w)", flags),
         durations=_words("duration_word"),
         needs_start=frozenset(_key(e["word"]) for e in _entries("relative_cue") if e.get("needs_start")),
@@ -130,28 +133,33 @@ def _rules() -> _Rules:
         negations=_words("negation"),
         recur_day=re.compile(
             rf"(?<!\w)(?:(?:trước|vào|chậm\s+nhất(?:\s+là)?|muộn\s+nhất(?:\s+là)?)\s+)?"
-            rf"(?:ngày\s+(?P<day>\d{{1,2}})|(?:ngày\s+)?(?P<dd>\d{{1,2}})\s*[/.\-]\s*(?P<dm>\d{{1,2}}))"
+            rf"(?:ngày\s+(?:(?:{_alt(_words('day_prefix'))})\s+)?(?P<day>\d{{1,2}})|(?:ngày\s+)?(?P<dd>\d{{1,2}})\s*[/.\-]\s*(?P<dm>\d{{1,2}}))"
             rf"\s+(?:của\s+)?(?:{rec})\s+(?P<per>{per})(?!\w)", flags),
         periodic=re.compile(
             rf"(?<!\w)(?:{periodic})(?:\s+(?:(?:{rec})\s+)?(?P<per>{per}){no_digit}"
             rf"|\s+(?P<n>{num})\s+tháng(?:\s+{times})?(?!\w))?(?!\w)", flags),
         n_times=re.compile(rf"(?<!\w)(?P<n>{num})\s+tháng\s+{times}(?!\w)", flags),
+        # "02 lần/ngày", "1 lần / tuần": so many times in every period
+        per_times=re.compile(rf"(?<!\w)(?:{num})\s+lần\s*/\s*(?P<per>{per})(?!\w)", flags),
         recur=re.compile(rf"(?<!\w)(?:{rec})\s+(?P<per>{per})(?!\w)", flags),
         absorb=re.compile(
             rf"\s*(?:,\s*(?:(?:và|hoặc)\s+)?|\s+(?:và|hoặc)\s+)"
             rf"(?:(?:{rec}|cuối|đầu|giữa|hết)\s+)?(?:(?:{num})\s+tháng(?:\s+(?:đầu|cuối)\s+năm)?|{per})"
             rf"{no_digit}", flags),
         period=re.compile(
-            rf"(?<!\w)(?:(?P<pre>chậm\s+nhất|muộn\s+nhất)(?:\s+là)?\s+(?:vào\s+)?)?"
+            rf"(?<!\w)(?:(?P<label>{_alt(_words('period_label'))})\s*:\s*)?"
+            rf"(?:(?P<pre>chậm\s+nhất|muộn\s+nhất)(?:\s+là)?\s+(?:vào\s+)?)?"
             rf"(?:(?P<cue>{_alt(point)})\s+)?"
-            rf"(?:(?P<hn>6|06|sáu)\s+tháng\s+(?P<hw>{_alt(half_of)})\s+năm(?:\s+(?P<hy>\d{{4}}))?(?!\d)"
+            # "6 tháng đầu năm 2024", "02 tháng cuối năm", "những tháng cuối năm"
+            rf"(?:(?P<hn>{num}|những|các)\s+tháng\s+(?P<hw>{_alt(half_of)})\s+năm(?:\s+(?P<hy>\d{{4}}))?(?!\d)"
             rf"|quý\s+(?P<q>IV|III|II|I|[1-4])(?!\w)(?:\s*[/\-]\s*(?P<qy>\d{{4}})|\s+năm\s+(?P<qy2>\d{{4}}))?(?!\d)"
-            rf"|tháng\s+(?P<m>\d{{1,2}})(?:\s*[/\-]\s*(?P<my>\d{{4}})|\s+năm\s+(?P<my2>\d{{4}}))?(?![\d/])"
+            # "tháng 12/2025", "Tháng 11 - 12/2025" (a range: its last month)
+            rf"|tháng\s+(?:\d{{1,2}}\s*[-–]\s*)?(?P<m>\d{{1,2}})(?:\s*[/\-]\s*(?P<my>\d{{4}})|\s+năm\s+(?P<my2>\d{{4}}))?(?![\d/])"
             rf"|năm\s+(?P<y>\d{{4}})(?!\d)"
             rf"|(?P<bare>năm|quý|tháng)(?:\s+(?P<this>nay|này))?(?!\s*\d)(?!\w)"
             rf"(?!\s+(?:ngày|tuần|tháng|quý|năm|một|đầu|cuối)(?!\w)))", flags),
         date_cue=re.compile(
-            rf"(?<!\w)(?P<cue>{_alt(strong)}|(?:{_alt(weak)})(?!\s+(?:{_alt(strong)})(?!\w)))(?!\w)", flags),
+            rf"(?<!\w)(?P<cue>{_alt(strong + _words('period_label'))}|(?:{_alt(weak)})(?!\s+(?:{_alt(strong)})(?!\w)))(?!\w)", flags),
         connector=re.compile(
             r"\s*[:\-]?\s*(?:(?:là|vào|trong|trước|đến)\s+)?"
             r"(?:\d{1,2}\s*(?:giờ|h)(?:\s*\d{1,2}(?:\s*phút)?)?\s*,?\s*(?:(?:ngày|,)\s*)?(?=\d))?", flags),
@@ -194,8 +202,14 @@ def _add_months(d: dt.date, n: int) -> dt.date:
     return dt.date(y, m + 1, min(d.day, calendar.monthrange(y, m + 1)[1]))
 
 
+# A range's first day right before "đến": "từ 01/5 đến ...", "trong tuần ngày 15 đến ngày 31/12".
+_RANGE_START = re.compile(r"(?<!\w)từ\s+\d|(?<!\w)ngày\s+\d{1,2}(?:\s*[/.\-]\s*\d{1,2}){0,2}\s+đến$", re.I)
+# A parenthesis inside a phrase: "(Dự án thành phần 2 thuộc Dự án cao tốc ...)".
+_BRACKETED = re.compile(r"\([^()\n]*\)")
+
+
 def _excluded(rules: _Rules, before: str) -> bool:
-    return _has_word(before, rules.date_exclusions) or re.search(r"(?<!\w)từ\s+\d", before, re.I) is not None
+    return _has_word(before, rules.date_exclusions) or _RANGE_START.search(before) is not None
 
 
 @dataclass
@@ -237,11 +251,18 @@ def _recurring(rules: _Rules, sub: str) -> list[_Found]:
         add(m.start(), end, period)
     for m in rules.n_times.finditer(sub):
         add(m.start(), m.end(), period_from(m))
+    for m in rules.per_times.finditer(sub):
+        add(m.start(), m.end(), period_from(m))
     for m in rules.recur.finditer(sub):
         if _has_word(_phrase_before(sub, m.start()), rules.recurrence_nouns):
             continue
         add(m.start(), m.end(), period_from(m))
-    return out
+    # "định kỳ trước ngày 01/6 và 15/11 hằng năm": the whole phrase over its parts
+    kept: list[_Found] = []
+    for f in sorted(out, key=lambda f: (f.start, f.start - f.end)):
+        if not any(f.start < k.end and k.start < f.end for k in kept):
+            kept.append(f)
+    return kept
 
 
 # --- dates and periods ---------------------------------------------------------------
@@ -249,18 +270,25 @@ def _recurring(rules: _Rules, sub: str) -> list[_Found]:
 
 def _periods(rules: _Rules, sub: str, letter_date: dt.date | None) -> list[_Found]:
     out: list[_Found] = []
+    unbracketed = None
     for m in rules.period.finditer(sub):
         cue = _key(m.group("cue")) if m.group("cue") else None
-        point = rules.period_point[cue] if cue else ("end" if m.group("pre") else None)
+        point = rules.period_point[cue] if cue else ("end" if m.group("pre") or m.group("label") else None)
         before = _phrase_before(sub, m.start())
         kind = next(k for k in ("hn", "q", "m", "y", "bare") if m.group(k))
         if kind in ("m", "y", "bare") and point is None:
             continue  # "năm 2023", "tháng 12/2025" alone are facts or names
+        if kind == "hn" and not m.group("hn")[0].isdigit() and _key(m.group("hn")) not in rules.numbers and not cue:
+            continue  # "những tháng cuối năm 2025": a season, unless "trong" or "đến hết" makes it a limit
         is_year = kind == "y" or (kind == "bare" and _key(m.group("bare")) == "năm")
         if cue in ("trong", "trước") and is_year:
             words = before.split()
             tail = [" ".join(words[-i:]) for i in (1, 2, 3, 4) if len(words) >= i]
-            if not any(_key(t) in {_key(w) for w in rules.year_actions} for t in tail):
+            if unbracketed is None:  # "thông xe tuyến chính (Dự án thành phần 2) trong năm 2025"
+                unbracketed = _BRACKETED.sub(lambda b: " " * len(b.group()), sub)
+            if not any(_key(t) in {_key(w) for w in rules.year_actions} for t in tail) and not _has_word(
+                _phrase_before(unbracketed, m.start()), rules.completions
+            ):
                 continue
         if kind == "bare" and cue in ("trong", "trước") and not m.group("this") and not is_year:
             continue
@@ -293,10 +321,15 @@ def _period_day(rules: _Rules, m: re.Match[str], kind: str, point: str, year: in
     bare = _key(m.group("bare")) if kind == "bare" else None
     if kind == "hn":
         half = rules.half_of[_key(m.group("hw"))]
+        word = _key(m.group("hn"))
+        months = _number(rules, word) if word[0].isdigit() or word in rules.numbers else None
+        if point == "middle" or (months is None and (half == 1 or point != "end")) or not 1 <= (months or 12) <= 12:
+            return False  # "những tháng đầu năm": no day to name
 
         def at(i: int) -> dt.date:
             y = year + i
-            first, last = (dt.date(y, 1, 1), dt.date(y, 6, 30)) if half == 1 else (dt.date(y, 7, 1), dt.date(y, 12, 31))
+            n = months or 12
+            first, last = (dt.date(y, 1, 1), _month_end(y, n)) if half == 1 else (dt.date(y, 13 - n, 1), dt.date(y, 12, 31))
             return first - one if point == "before" else (first if point == "start" else last)
         explicit = bool(m.group("hy"))
     elif kind == "q" or bare == "quý":
@@ -514,13 +547,15 @@ def primary_deadline(found: list[Deadline]) -> tuple[Deadline | None, str | None
     """The deadline an obligation carries, and a review reason when the text offers two.
 
     Scored kinds (date, recurring, relative) before urgent, urgent before ongoing; among
-    several, the first. Two scored ones that disagree give a reason to review."""
+    several, the one that closes the item, the last ("gửi Bộ Tư pháp trước ngày 05/12 ...
+    để Bộ Tư pháp báo cáo Thủ tướng trước ngày 10/12": 10/12). Two scored ones that disagree
+    give a reason to review."""
     scored = [d for d in found if d.kind in SCORED_KINDS]
     if scored:
-        first = scored[0]
-        other = next((d for d in scored[1:] if not _same(first, d)), None)
-        reason = f"two candidate deadlines: {first.raw} / {other.raw}" if other else None
-        return first, reason
+        closing = scored[-1]
+        other = next((d for d in scored[:-1] if not _same(closing, d)), None)
+        reason = f"two candidate deadlines: {closing.raw} / {other.raw}" if other else None
+        return closing, reason
     for kind in ("urgent", "ongoing"):
         d = next((d for d in found if d.kind == kind), None)
         if d:

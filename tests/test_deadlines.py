@@ -217,11 +217,12 @@ def test_primary_prefers_scored_kinds():
     assert describe(d) == "date:2023-12-15" and reason is None
 
 
-def test_primary_flags_two_scored():
-    found = find_deadlines("báo cáo trước ngày 15/12/2023; hoàn thành trước ngày 20/12/2023", letter_date=LD)
+def test_primary_is_the_one_that_closes_the_item_and_flags_two():
+    found = find_deadlines("gửi Bộ Tư pháp trước ngày 15/12/2023 để Bộ Tư pháp báo cáo Thủ tướng Chính phủ "
+                           "trước ngày 20/12/2023", letter_date=LD)
     d, reason = primary_deadline(found)
-    assert describe(d) == "date:2023-12-15"
-    assert reason == "two candidate deadlines: trước ngày 15/12/2023 / trước ngày 20/12/2023"
+    assert describe(d) == "date:2023-12-20"
+    assert reason == "two candidate deadlines: trước ngày 20/12/2023 / trước ngày 15/12/2023"
 
 
 def test_primary_same_deadline_twice_is_fine():
