@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from schemas import Deadline, Span
+from schemas import Clause, Deadline, Obligation, Span
 
 from extractors import tables, workdays
 from extractors.dates import date_at, make_date
@@ -94,6 +94,8 @@ class _Rules:
     from_phrase: re.Pattern[str]
     urgent: re.Pattern[str]
     ongoing: re.Pattern[str]
+    label_item: re.Pattern[str]
+    task_item: re.Pattern[str]
 
 
 @cache
@@ -174,6 +176,8 @@ def _rules() -> _Rules:
             r"(?P<what>[^,;.\n()]{0,80})", flags),
         urgent=re.compile(rf"(?<!\w)(?P<w>{_alt(e['word'] for e in urgent)})(?!\w)", flags),
         ongoing=re.compile(rf"(?<!\w)(?P<w>{_alt(_words('ongoing'))})(?!\w)", flags),
+        label_item=re.compile(rf"[\s*_]*(?:{_alt(_words('period_label'))})[\s*_]*:", flags),
+        task_item=re.compile(rf"[\s*_]*(?:{_alt(_words('task_label'))})[\s*_]*:", flags),
     )
 
 
@@ -561,3 +565,42 @@ def primary_deadline(found: list[Deadline]) -> tuple[Deadline | None, str | None
         if d:
             return d, None
     return None, None
+
+
+def pass_down_deadlines(text: str, clauses: list[Clause], obligations: list[Obligation], *,
+                        letter_date: dt.date | None = None, received: dt.date | None = None) -> None:
+    """A limit stated once for a list applies to each of its tasks that states none of its own.
+
+    Two places state it once: an item that only labels the limit beside the task items of the
+    same list ("a) Nhiệm vụ: ...", "b) Cơ quan thực hiện: ...", "c) Thời gian thực hiện: Hoàn
+    thành trong năm 2025"), for its siblings and what is under them (only the task's, "Nhiệm
+    vụ:", where the list labels one: not who does it); and a lead-in that is no
+    task itself ("1. Các sở hoàn thành trước ngày 30/11/2025 các nội dung sau:"), for its items.
+    A task's own limit is its own: its sub-items do not take it (they list what it covers)."""
+    by_clause = {}
+    for ob in obligations:
+        by_clause.setdefault(ob.clause, ob)
+
+    def stated(clause: Clause) -> Deadline | None:
+        end = clause.children[0].span.start if clause.children else clause.span.end
+        found = find_deadlines(text, clause.span.start, end, letter_date=letter_date, received=received)
+        return primary_deadline(found)[0]
+
+    def walk(items: list[Clause], given: Deadline | None) -> None:
+        labels = [c for c in items if _rules().label_item.match(c.text)]
+        label = next((d for c in labels if (d := stated(c)) is not None), None)
+        tasks = [c for c in items if _rules().task_item.match(c.text)]
+        for clause in items:
+            if clause in labels:
+                continue
+            here = (label if not tasks or clause in tasks else None) or given
+            ob = by_clause.get(clause.id)
+            if ob is None:
+                walk(clause.children, stated(clause) or here)
+                continue
+            if here is not None and (ob.deadline is None or (
+                    ob.deadline.kind not in SCORED_KINDS and here.kind in SCORED_KINDS)):
+                ob.deadline = here
+            walk(clause.children, here)
+
+    walk(clauses, None)

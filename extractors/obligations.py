@@ -18,7 +18,7 @@ from functools import cache
 from schemas import Assignee, Clause, Document, DocumentLink, Obligation, Span
 
 from extractors.assignees import Name, is_specific, normalized_name, read_names, starts_name, starts_with_action
-from extractors.deadlines import find_deadlines, primary_deadline
+from extractors.deadlines import find_deadlines, pass_down_deadlines, primary_deadline
 from extractors.implements import named_directive
 from extractors.lines import is_upper, lines_of
 from extractors.tables import entries
@@ -73,6 +73,7 @@ def find_obligations(doc: Document, body_start: int, body_end: int) -> list[Obli
     _walk(letter, doc.clauses, base, first, out)
     if not doc.clauses:
         out += _body_obligations(letter, body_start, body_end)
+    pass_down_deadlines(doc.text, doc.clauses, out, letter_date=letter.date, received=letter.received)
     if doc.recipients:
         for ob in out:
             if not ob.assignees:
