@@ -51,7 +51,9 @@ _OLD_TONES = _old_to_new_table()
 _OLD_TONE_RE = re.compile(r"[oOuU][àáảãạèéẻẽẹỳýỷỹỵÀÁẢÃẠÈÉẺẼẸỲÝỶỸỴ](?![^\W\d_])")
 
 _CRLF = re.compile(r"\r\n")
-_MD_EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
+# "**bold**", "*italic*", and a closing "*" that web copies leave after a space at the end of a
+# line ("Hà Nội, ngày 20 tháng 11 năm 2025 *").
+_MD_EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|[ ]\*(?=\n|$)")
 _MD_HEADING = re.compile(r"^[ ]{0,3}#{1,6}[ ]+", re.MULTILINE)
 _RULE_LINE = re.compile(r"^[ ]*(?:[-*_=]{3,}|\|?(?:[ ]*:?-{3,}:?[ ]*\|)+[ ]*:?-*:?[ ]*)[ ]*$", re.MULTILINE)
 _TABLE_PIPE = re.compile(r"[ ]*\|[ ]*")
@@ -130,9 +132,11 @@ def tidy_spaces(t: TrackedText) -> TrackedText:
     return t.sub(_INNER_SPACES, " ")
 
 
-# "Tuyên Quang, ngày\n27 tháng 11 năm 2021", "Số\n123/UBND": a number cut from its word.
-_BROKEN_NUMBER = re.compile(r"\b(ngày|tháng|năm|[sS]ố)\n(?=\d)")
-_NEWLINE_DIGIT = re.compile(r"\n\d")
+# A header cell wrapped by a web copy's layout table: "Tuyên Quang, ngày\n27 tháng 11 năm 2021",
+# "Hà Nội, ngày 26\ntháng 11 năm 2025", "Số:\n84/2025/QĐ-UBND": a number cut from its word, or a
+# date cut between its parts.
+_BROKEN_NUMBER = re.compile(r"\b(?:ngày|tháng|năm|[sS]ố[ ]?:?)\n(?=\d)|\b(?:ngày|tháng)[ ]\d{1,2}\n(?=tháng|năm)")
+_NEWLINE_DIGIT = re.compile(r"\n(?:\d|tháng|năm)")
 
 
 # OCR residue at the edges of a line: specks read as "_", "|", "'", "¬", " ." or " -"; Vietnamese
@@ -167,7 +171,7 @@ def clean_ocr_residue(t: TrackedText) -> TrackedText:
 
 def join_broken_paragraphs(t: TrackedText) -> TrackedText:
     if _NEWLINE_DIGIT.search(t.text):
-        t = t.sub(_BROKEN_NUMBER, r"\1 ")
+        t = t.sub(_BROKEN_NUMBER, lambda m: m.group(0).replace("\n", " "))
     t = t.sub(_BROKEN_PARAGRAPH, _join_broken)
     return t.sub(_MANY_BLANKS, "\n\n")
 

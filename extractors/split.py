@@ -52,12 +52,23 @@ def _is_header_line(text: str) -> bool:
     return is_upper(text) or bool(STAMP_LINE.match(text)) or bool(NUMBER_LINE.match(text))
 
 
+def is_motto_line(line: str, next_line: str = "") -> bool:
+    """The national motto (or the Party's name) as a header prints it: in capitals, perhaps wrapped
+    over two lines ("CỘNG HÒA XÃ HỘI" / "CHỦ NGHĨA VIỆT NAM"). The same words in a sentence ("Quốc khánh
+    nước Cộng hòa xã hội chủ nghĩa Việt Nam") are no header."""
+    for candidate in (line, f"{line} {next_line}"):
+        if (m := NATIONAL_MOTTO.search(candidate)) and is_upper(m.group(0)) and m.start() < len(line):
+            return True
+    return False
+
+
 def split_letters(text: str) -> list[LetterSpan]:
     lines = lines_of(text)
     anchors = [
         i
         for i, ln in enumerate(lines)
-        if (NUMBER_LINE.match(ln.text) and not COPY_NUMBER.search(ln.text)) or NATIONAL_MOTTO.search(ln.text)
+        if (NUMBER_LINE.match(ln.text) and not COPY_NUMBER.search(ln.text))
+        or is_motto_line(ln.text, lines[i + 1].text if i + 1 < len(lines) else "")
     ]
     groups: list[list[int]] = []
     for i in anchors:

@@ -75,6 +75,18 @@ def test_signature_title_example(name, example):
     assert closing.title[0] == name and closing.signer_name[0] == "Nguyễn Văn An"
 
 
+SURNAME_EXAMPLES = [
+    pytest.param(e["name"], ex, id=ex) for e in tables.entries("person_names", "surname") for ex in e["examples"]
+]
+
+
+@pytest.mark.parametrize("surname,example", SURNAME_EXAMPLES)
+def test_family_name_example(surname, example):
+    """A name printed in capitals under the title is the signer's when it starts with a family name."""
+    closing = read_closing(f"KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\n{example}\n", 0, len(example) + 27)
+    assert closing.signer_name[0] == example.title() and closing.signer_name[0].split()[0] == surname
+
+
 AUTHORITY_EXAMPLES = [
     pytest.param(e["prefix"], ex, id=ex) for e in tables.entries("signature", "authority") for ex in e["examples"]
 ]

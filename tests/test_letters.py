@@ -3,6 +3,8 @@
 The inputs are written the way real letters come in (flattened two-column headers, web
 transcriptions, OCR notes); each test states what a reader of the letter would say.
 """
+import re
+
 import pytest
 
 from extractors import extract_documents
@@ -371,3 +373,42 @@ def test_a_signer_name_with_specks_from_the_seal():
     doc, _ = one(CONG_VAN.replace("TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nNguyễn Sơn Hùng", "Nguyễn Sơn Hùng:"))
     assert doc.signer.name == "Nguyễn Sơn Hùng"
     assert doc.text[doc.signer.span.start : doc.signer.span.end] == "Nguyễn Sơn Hùng"
+
+
+# The signature block: the signer's name is the one under the signing title; what follows it
+# (footnotes, an appendix in capitals, a form) is not the signature.
+SIGNATURE_BLOCKS = [
+    pytest.param("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nPhạm Văn Thịnh\n\nPHỤ LỤC\nDANH MỤC ĐỊA ĐIỂM\n", "Phạm Văn Thịnh",
+                 id="appendix-after-the-name"),
+    pytest.param("KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\nVũ\nChiến Thắng\n\n[i] Tổng số vị trí việc làm không vượt quá.\n",
+                 "Vũ Chiến Thắng", id="name-wrapped-over-two-lines"),
+    pytest.param("KT. BỘ TRƯỞNG,\nCHỦ NHIỆM\nPHÓ CHỦ NHIỆM\nĐỗ Ngọc Huỳnh\n", "Đỗ Ngọc Huỳnh", id="three-title-lines"),
+    pytest.param("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\nNGUYỄN VĂN AN\n", "Nguyễn Văn An", id="name-in-capitals"),
+    pytest.param("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\nPHỤ LỤC II\nBiểu mẫu báo cáo kết quả thực hiện\n", None,
+                 id="no-name-printed-then-an-appendix"),
+]
+
+
+@pytest.mark.parametrize("closing_text,signer", SIGNATURE_BLOCKS)
+def test_signer_is_the_name_under_the_title(closing_text, signer):
+    text = CONG_VAN[: CONG_VAN.index("Nơi nhận")] + closing_text
+    doc, _ = one(text)
+    assert (doc.signer.name if doc.signer else None) == signer
+
+
+def test_the_motto_in_a_sentence_starts_no_letter():
+    body = "Quốc khánh nước Cộng hòa xã hội chủ nghĩa Việt Nam (02/9/1945 - 02/9/2025) đã được tổ chức long trọng."
+    text = CONG_VAN.replace("Nơi nhận", body + "\nNơi nhận", 1)
+    assert len(extract_documents([text])[0]) == 1
+
+
+@pytest.mark.parametrize("number_cell,date_cell", [
+    ("Số:\n1234/UBND-KGVX", "Đồng Nai, ngày\n05 tháng 3 năm 2024"),
+    ("Số: 1234/UBND-KGVX", "Đồng Nai, ngày 05\ntháng 3 năm 2024 *"),
+    ("**Số:**\n1234/UBND-KGVX", "*Đồng Nai, ngày 05 tháng 3\nnăm 2024*"),
+], ids=["cells-wrapped-after-label", "date-wrapped-mid-date", "markdown-and-wraps"])
+def test_header_cells_wrapped_by_a_layout_table(number_cell, date_cell):
+    text = re.sub(r"Số: 1234/UBND-KGVX", number_cell, CONG_VAN, count=1)
+    text = re.sub(r"Đồng Nai, ngày 05 tháng 3 năm 2024", date_cell, text, count=1)
+    doc, _ = one(text)
+    assert (doc.key, doc.date, doc.place) == ("1234/UBND-KGVX", "2024-03-05", "Đồng Nai")
