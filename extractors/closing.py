@@ -142,7 +142,8 @@ def _signer_after_titles(text: str, lines: list[Line], titles_seen: list[tuple[i
         ln = lines[i]
         if _CC.match(ln.text) or LIST_ITEM.match(ln.text):
             continue  # the Nơi nhận column, flattened between the title and the name
-        for candidate in (ln, _joined(text, lines, i)):
+        # a lone word on the next line finishes a wrapped name ("Nguyễn Quỳnh" / "Thiện")
+        for candidate in (_joined(text, lines, i), ln):
             if candidate is None:
                 continue
             name = _bare(candidate.text)
@@ -170,8 +171,8 @@ def is_person_name(name: str) -> bool:
 
 
 def _joined(text: str, lines: list[Line], i: int) -> Line | None:
-    """Line i with the next one, when line i is one word (a name wrapped by a layout table)."""
-    if i + 1 >= len(lines) or len(lines[i].text.split()) != 1:
+    """Line i with the next one, when one of them is a single word (a name wrapped by a layout table)."""
+    if i + 1 >= len(lines) or 1 not in (len(lines[i].text.split()), len(lines[i + 1].text.split())):
         return None
     return Line(lines[i].start, lines[i + 1].end, text[lines[i].start : lines[i + 1].end])
 

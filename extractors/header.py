@@ -245,10 +245,13 @@ def read_header(text: str, start: int, end: int) -> Header:
             expect_subject = False
             continue
         title = t.strip().rstrip(":").strip().casefold()
-        if h.subject is None and is_upper(t) and title in _type_titles() and not t.rstrip().endswith(":"):
-            h.doc_type = Found(_type_titles()[title], ln.start, ln.end)
+        if h.subject is None and is_upper(t) and not t.rstrip().endswith(":") and (
+            (taken := _type_title_lines(lines, i, title))
+        ):
+            code_label, last = taken
+            h.doc_type = Found(code_label, ln.start, lines[last].end)
             expect_subject = True
-            i += 1
+            i = last + 1
             continue
         if expect_subject and not (
             _DEAR.match(t) or _LEGAL_BASIS.match(t) or t.rstrip().endswith((";", ":")) or _starts_with_title(t)
@@ -271,6 +274,18 @@ def read_header(text: str, start: int, end: int) -> Header:
         h.stray.append(ln)
         i += 1
     return h
+
+
+def _type_title_lines(lines: list[Line], i: int, title: str) -> tuple[tuple[str, str], int] | None:
+    """The type's title on lines[i] ("QUYẾT ĐỊNH"), or wrapped onto the next line ("QUYẾT" / "ĐỊNH");
+    the (code, label) and the index of its last line."""
+    if title in _type_titles():
+        return _type_titles()[title], i
+    if i + 1 < len(lines) and is_upper(lines[i + 1].text):
+        joined = f"{title} {lines[i + 1].text.strip().rstrip(':').strip().casefold()}"
+        if joined in _type_titles():
+            return _type_titles()[joined], i + 1
+    return None
 
 
 def _place_date_line(t: str) -> re.Match[str] | None:

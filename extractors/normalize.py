@@ -136,6 +136,11 @@ def tidy_spaces(t: TrackedText) -> TrackedText:
 # "Hà Nội, ngày 26\ntháng 11 năm 2025", "Số:\n84/2025/QĐ-UBND": a number cut from its word, or a
 # date cut between its parts.
 _BROKEN_NUMBER = re.compile(r"\b(?:ngày|tháng|năm|[sS]ố[ ]?:?)\n(?=\d)|\b(?:ngày|tháng)[ ]\d{1,2}\n(?=tháng|năm)")
+# A number and symbol wrapped at its hyphen or slash: "Số: 3783/QĐ-\nUBND", "số 12/UBND-\nVP".
+_BROKEN_KEY = re.compile(r"\d/[0-9A-Za-zĐđ&.\-/]*[-/]\n(?=[A-ZĐ]{2})")
+# Date words glued to their numbers by OCR or a web copy: "tháng12", "tháng I0năm" after the digit
+# fix, "12năm 2025".
+_GLUED_DATE_WORD = re.compile(r"\b(ngày|tháng|năm)(?=\d)|(?<=\d)(?=(?:tháng|năm)\b)")
 _NEWLINE_DIGIT = re.compile(r"\n(?:\d|tháng|năm)")
 
 
@@ -170,6 +175,9 @@ def clean_ocr_residue(t: TrackedText) -> TrackedText:
 
 
 def join_broken_paragraphs(t: TrackedText) -> TrackedText:
+    if "-\n" in t.text or "/\n" in t.text:
+        t = t.sub(_BROKEN_KEY, lambda m: m.group(0)[:-1])
+    t = t.sub(_GLUED_DATE_WORD, lambda m: m.group(0) + " " if m.group(1) else " ")
     if _NEWLINE_DIGIT.search(t.text):
         t = t.sub(_BROKEN_NUMBER, lambda m: m.group(0).replace("\n", " "))
     t = t.sub(_BROKEN_PARAGRAPH, _join_broken)

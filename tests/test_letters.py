@@ -406,9 +406,16 @@ def test_the_motto_in_a_sentence_starts_no_letter():
     ("Số:\n1234/UBND-KGVX", "Đồng Nai, ngày\n05 tháng 3 năm 2024"),
     ("Số: 1234/UBND-KGVX", "Đồng Nai, ngày 05\ntháng 3 năm 2024 *"),
     ("**Số:**\n1234/UBND-KGVX", "*Đồng Nai, ngày 05 tháng 3\nnăm 2024*"),
-], ids=["cells-wrapped-after-label", "date-wrapped-mid-date", "markdown-and-wraps"])
+    ("Số: 1234/UBND-\nKGVX", "Đồng Nai, ngày 05 tháng3năm 2024"),
+], ids=["cells-wrapped-after-label", "date-wrapped-mid-date", "markdown-and-wraps", "key-wrapped-glued-date"])
 def test_header_cells_wrapped_by_a_layout_table(number_cell, date_cell):
     text = re.sub(r"Số: 1234/UBND-KGVX", number_cell, CONG_VAN, count=1)
     text = re.sub(r"Đồng Nai, ngày 05 tháng 3 năm 2024", date_cell, text, count=1)
     doc, _ = one(text)
     assert (doc.key, doc.date, doc.place) == ("1234/UBND-KGVX", "2024-03-05", "Đồng Nai")
+
+
+def test_a_type_title_wrapped_over_two_lines():
+    text = CONG_VAN.replace("V/v triển khai", "QUYẾT\nĐỊNH\nVỀ VIỆC triển khai", 1)
+    doc, _ = one(text)
+    assert doc.doc_type == "quyet_dinh"
