@@ -112,7 +112,15 @@ def _extract_letter(text: str, letter: LetterSpan) -> tuple[Document | None, lis
         notes.append(("no_number", "no 'Số:' number/symbol found", None))
     if doc.date is None:
         notes.append(("no_date", "no date of issue found", None))
+    if doc.doc_type is None:
+        notes.append(("no_doc_type", "no type of document found in the header", None))
+    doc.review_reasons = [code for code, _, _ in notes if code in _REVIEW_CODES]
+    doc.needs_review = bool(doc.review_reasons)
     return doc, notes
+
+
+# Notes that leave a header field guessed or empty: a reviewer checks the letter against the paper.
+_REVIEW_CODES = frozenset({"issuer_inferred", "no_number", "no_date", "no_doc_type"})
 
 
 def _fill_header(doc: Document, h: Header, text: str, end: int, closing: Closing | None, notes: list[Note]) -> None:
