@@ -51,6 +51,11 @@ def _is_title_line(t: str) -> bool:
     return is_upper(t) and any(s == u or s.startswith(u + " ") for u in _upper_titles())
 
 
+def is_signing_title(t: str) -> bool:
+    """A line of the signature block's title: "KT. CHỦ TỊCH", "PHÓ GIÁM ĐỐC"."""
+    return bool(_AUTHORITY.match(t)) or _is_title_line(t)
+
+
 def is_chrome(t: str) -> bool:
     return t.startswith(_chrome())
 

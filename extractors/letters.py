@@ -120,7 +120,7 @@ def _extract_letter(text: str, letter: LetterSpan) -> tuple[Document | None, lis
 
 
 # Notes that leave a header field guessed or empty: a reviewer checks the letter against the paper.
-_REVIEW_CODES = frozenset({"issuer_inferred", "no_number", "no_date", "no_doc_type"})
+_REVIEW_CODES = frozenset({"issuer_inferred", "doc_type_inferred", "no_number", "no_date", "no_doc_type"})
 
 
 def _fill_header(doc: Document, h: Header, text: str, end: int, closing: Closing | None, notes: list[Note]) -> None:
@@ -136,6 +136,12 @@ def _fill_header(doc: Document, h: Header, text: str, end: int, closing: Closing
         doc.doc_type = h.key.value.doc_type
         doc.doc_type_label = _type_label(doc.doc_type)
         ev["doc_type"] = _span(h.key)
+    elif h.recipients:
+        # No title and no type in the symbol, but a "Kính gửi": Decree 30 gives every type a title
+        # except the công văn, which is addressed this way.
+        doc.doc_type, doc.doc_type_label = "cong_van", _type_label("cong_van")
+        ev["doc_type"] = _span(h.recipients[0])
+        notes.append(("doc_type_inferred", "no type title; a letter addressed 'Kính gửi' without one is a công văn", None))
     if h.date:
         doc.date = h.date.value
         ev["date"] = _span(h.date)

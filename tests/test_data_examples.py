@@ -119,3 +119,17 @@ def test_web_chrome_example(example):
     body = "1. Thủ trưởng các Sở quán triệt thực hiện nghiêm các nội dung trên.\n\n"
     text = body + example + "\n"
     assert body_end(text, 0, len(text), news=True) == len(body)
+
+
+SIGNAL_EXAMPLES = [
+    pytest.param(e["pattern"], ex, found, id=f"{e['name']}:{ex[:30]}")
+    for e in tables.entries("letter_signals", "signal")
+    for found, key in ((True, "examples"), (False, "not_examples")) for ex in e.get(key, [])
+]
+
+
+@pytest.mark.parametrize("pattern,example,found", SIGNAL_EXAMPLES)
+def test_letter_signal_example(pattern, example, found):
+    import re
+
+    assert bool(re.search(pattern, example, re.M)) is found

@@ -419,3 +419,39 @@ def test_a_type_title_wrapped_over_two_lines():
     text = CONG_VAN.replace("V/v triển khai", "QUYẾT\nĐỊNH\nVỀ VIỆC triển khai", 1)
     doc, _ = one(text)
     assert doc.doc_type == "quyet_dinh"
+
+
+def _cut(start: str, end: str | None = None, prefix: str = "") -> str:
+    return prefix + CONG_VAN[CONG_VAN.index(start) : CONG_VAN.index(end) if end else None]
+
+
+# A letter whose header block a web copy or a scan lost is still one letter, built from what is
+# there, with what had to be guessed flagged for review.
+HEADERLESS = [
+    pytest.param(_cut("Kính gửi"), None, "cong_van", {"no_number", "no_date", "doc_type_inferred", "issuer_inferred"},
+                 id="starts-at-kinh-gui"),
+    pytest.param(_cut("Thực hiện Công điện"), None, None, {"no_number", "no_date", "no_doc_type"}, id="starts-at-the-body"),
+    pytest.param(_cut("Thực hiện Công điện", "Nơi nhận") + _cut("TM. ỦY BAN"), None, None, {"no_number"},
+                 id="body-and-signature-only"),
+    pytest.param(_cut("Kính gửi", prefix="Công văn số 1234/UBND-KGVX ngày 05/3/2024 của UBND tỉnh Đồng Nai V/v triển "
+                      "khai thực hiện Công điện số 968/CĐ-TTg\n\n"), "1234/UBND-KGVX", "cong_van", set(),
+                 id="portal-heading"),
+    pytest.param(_cut("Kính gửi", prefix="ỦY BAN NHÂN DÂN\nTỈNH ĐỒNG NAI\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+                      "Độc lập - Tự do - Hạnh phúc\n\nĐồng Nai, ngày 05 tháng 3 năm 2024\n\nTHƯ NGỎ\n\n"), None, "thu_ngo",
+                 {"no_number"}, id="thu-ngo-without-so"),
+]
+
+
+@pytest.mark.parametrize("text,key,doc_type,reasons", HEADERLESS)
+def test_a_letter_without_its_header_block_is_one_letter(text, key, doc_type, reasons):
+    docs, _ = extract_documents([text])
+    assert len(docs) == 1
+    doc = docs[0]
+    assert (doc.key, doc.doc_type) == (key, doc_type)
+    assert reasons <= set(doc.review_reasons) and doc.needs_review == bool(doc.review_reasons)
+    assert [c.id for c in doc.clauses] == ["1", "2"] and doc.obligations
+
+
+def test_a_paragraph_and_a_name_are_no_letter():
+    text = "Hôm nay trời đẹp, chúng tôi đi chơi công viên và ăn kem với cả gia đình rất vui.\n\nGIÁM ĐỐC\nNguyễn Văn An"
+    assert extract_documents([text])[0] == []
