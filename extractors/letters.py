@@ -90,7 +90,9 @@ def _extract_letter(text: str, letter: LetterSpan) -> tuple[Document | None, lis
     closing = None if news else read_closing(text, end, len(text))
     clauses = parse_clauses(text, h.body_start, end)
     own_key = h.key.value.key if h.key else None
-    scope = " " * h.start + text[h.start : end]  # blanked, not cut, so offsets hold
+    # Every document the letter cites, wherever: body, footnotes and appendices after the signature
+    # (an appendix's "Căn cứ pháp lý" column). What comes before the header is no part of the letter.
+    scope = " " * h.start + text[h.start :]  # blanked, not cut, so offsets hold
     refs = [r for r in find_references(scope) if not _same_key(r.key, own_key) and not _in_stamp(r, h)]
     first_clause = clauses[0].span.start if clauses else end
     opening = [ln for ln in lines_of(text, h.body_start, first_clause)]
