@@ -25,6 +25,7 @@ from schemas import (
 )
 
 from extractors.abbreviations import expand_abbreviations, issuer_name
+from extractors.attachments import find_attachments
 from extractors.bodies import case_body_name, group_body_lines, own_level, starts_body
 from extractors.clauses import parse_clauses
 from extractors.closing import Closing, authority_meaning, body_end, cased_title, read_closing
@@ -89,6 +90,10 @@ def _extract_letter(text: str, letter: LetterSpan) -> tuple[Document | None, lis
     end = body_end(text, h.body_start, len(text), news)
     closing = None if news else read_closing(text, end, len(text))
     clauses = parse_clauses(text, h.body_start, end)
+    if not news:
+        for attached in find_attachments(text, end):
+            # its items are the letter's clauses after its articles; its own closing, if any, is not
+            clauses += parse_clauses(text, attached.body_start, body_end(text, attached.body_start, attached.end, False))
     own_key = h.key.value.key if h.key else None
     # Every document the letter cites, wherever: body, footnotes and appendices after the signature
     # (an appendix's "Căn cứ pháp lý" column). What comes before the header is no part of the letter.

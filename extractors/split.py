@@ -81,6 +81,8 @@ def split_letters(text: str) -> list[LetterSpan]:
     for i in anchors:
         if groups and i - groups[-1][-1] <= _HEADER_WINDOW:
             groups[-1].append(i)
+        elif groups and _issued_with_previous(lines, i):
+            continue  # the header of a plan or regulation issued with the letter before: no new letter
         else:
             groups.append([i])
     if groups:
@@ -98,6 +100,16 @@ def split_letters(text: str) -> list[LetterSpan]:
     if parts >= 2 or (_has_instructions(lines) and _has_closing(lines)):
         return [LetterSpan(0, len(text))]
     return []
+
+
+def _issued_with_previous(lines: list[Line], i: int) -> bool:
+    """A header block (motto, issuer) at lines[i] with no number of its own and, under its title, a
+    caption "(Ban hành kèm theo Quyết định số ...)": an attachment of the letter before it."""
+    from extractors.attachments import is_caption
+
+    window = lines[i : i + _HEADER_WINDOW + 6]
+    own_number = any(NUMBER_LINE.match(ln.text) and not COPY_NUMBER.search(ln.text) for ln in window[1:_HEADER_WINDOW])
+    return not NUMBER_LINE.match(lines[i].text) and not own_number and any(is_caption(ln.text) for ln in window)
 
 
 def _has_instructions(lines: list[Line]) -> bool:

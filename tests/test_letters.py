@@ -8,6 +8,7 @@ import re
 import pytest
 
 from extractors import extract_documents
+from extractors.clauses import flatten
 
 
 def one(text: str):
@@ -455,3 +456,69 @@ def test_a_letter_without_its_header_block_is_one_letter(text, key, doc_type, re
 def test_a_paragraph_and_a_name_are_no_letter():
     text = "Hôm nay trời đẹp, chúng tôi đi chơi công viên và ăn kem với cả gia đình rất vui.\n\nGIÁM ĐỐC\nNguyễn Văn An"
     assert extract_documents([text])[0] == []
+
+
+DECISION_WITH_PLAN = """ỦY BAN NHÂN DÂN
+TỈNH ĐỒNG NAI
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+Số: 45/QĐ-UBND
+
+Đồng Nai, ngày 10 tháng 3 năm 2025
+
+QUYẾT ĐỊNH
+Ban hành Kế hoạch chuyển đổi số năm 2025
+
+CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH
+
+Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;
+
+QUYẾT ĐỊNH:
+
+Điều 1. Ban hành kèm theo Quyết định này Kế hoạch chuyển đổi số năm 2025.
+
+Điều 2. Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám đốc các sở chịu trách nhiệm thi hành Quyết định này./.
+
+Nơi nhận:
+- Như Điều 2;
+- Lưu: VT.
+
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+
+Nguyễn Sơn Hùng
+
+ỦY BAN NHÂN DÂN
+TỈNH ĐỒNG NAI
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+KẾ HOẠCH
+CHUYỂN ĐỔI SỐ NĂM 2025
+(Ban hành kèm theo Quyết định số 45/QĐ-UBND ngày 10/3/2025 của Chủ tịch UBND tỉnh)
+
+I. MỤC ĐÍCH, YÊU CẦU
+Nâng cao hiệu quả quản lý nhà nước trên môi trường số.
+
+II. NHIỆM VỤ
+1. Sở Khoa học và Công nghệ chủ trì xây dựng nền tảng dữ liệu dùng chung, hoàn thành trước ngày 30/6/2025.
+2. Sở Nội vụ phối hợp với Sở Tài chính bố trí kinh phí thực hiện Kế hoạch.
+
+PHỤ LỤC
+DANH MỤC NHIỆM VỤ
+1. Nền tảng dữ liệu dùng chung
+2. Kinh phí
+"""
+
+
+def test_a_plan_issued_with_a_decision_is_part_of_it():
+    docs, _ = extract_documents([DECISION_WITH_PLAN])
+    assert len(docs) == 1
+    doc = docs[0]
+    assert doc.key == "45/QĐ-UBND" and doc.signer.name == "Nguyễn Sơn Hùng"
+    assert [c.id for c in flatten(doc.clauses)] == ["Đ1", "Đ2", "I", "II", "II.1", "II.2"]  # the appendix's rows are none
+    tasks = {o.clause: [a.name for a in o.assignees if a.role == "lead"] for o in doc.obligations}
+    assert tasks["II.1"] == ["Sở Khoa học và Công nghệ"] and tasks["II.2"] == ["Sở Nội vụ"]
