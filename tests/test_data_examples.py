@@ -77,6 +77,18 @@ def test_signature_title_example(name, example):
     assert closing.title[0] == name and closing.signer_name[0] == "Nguyễn Văn An"
 
 
+SURNAME_EXAMPLES = [
+    pytest.param(e["name"], ex, id=ex) for e in tables.entries("person_names", "surname") for ex in e["examples"]
+]
+
+
+@pytest.mark.parametrize("surname,example", SURNAME_EXAMPLES)
+def test_family_name_example(surname, example):
+    """A name printed in capitals under the title is the signer's when it starts with a family name."""
+    closing = read_closing(f"KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\n{example}\n", 0, len(example) + 27)
+    assert closing.signer_name[0] == example.title() and closing.signer_name[0].split()[0] == surname
+
+
 AUTHORITY_EXAMPLES = [
     pytest.param(e["prefix"], ex, id=ex) for e in tables.entries("signature", "authority") for ex in e["examples"]
 ]
@@ -109,6 +121,20 @@ def test_web_chrome_example(example):
     body = "1. Thủ trưởng các Sở quán triệt thực hiện nghiêm các nội dung trên.\n\n"
     text = body + example + "\n"
     assert body_end(text, 0, len(text), news=True) == len(body)
+
+
+SIGNAL_EXAMPLES = [
+    pytest.param(e["pattern"], ex, found, id=f"{e['name']}:{ex[:30]}")
+    for e in tables.entries("letter_signals", "signal")
+    for found, key in ((True, "examples"), (False, "not_examples")) for ex in e.get(key, [])
+]
+
+
+@pytest.mark.parametrize("pattern,example,found", SIGNAL_EXAMPLES)
+def test_letter_signal_example(pattern, example, found):
+    import re
+
+    assert bool(re.search(pattern, example, re.M)) is found
 
 
 def _implemented(text: str, as_subject: bool) -> list[str]:
