@@ -74,6 +74,7 @@ class _Rules:
     year_actions: list[str]
     completions: list[str]
     findings: re.Pattern[str]
+    finding_later: re.Pattern[str]
     durations: list[str]
     needs_start: frozenset[str]
     counted_from: list[tuple[str, str]]
@@ -127,6 +128,7 @@ def _rules() -> _Rules:
         year_actions=_words("year_action"),
         completions=[e["word"] for e in _entries("year_action") if e.get("anywhere")],
         findings=re.compile(rf"\s*(?:{_alt(_words('finding_word'))})(?!\w)", flags),
+        finding_later=re.compile(rf"(?<!\w)(?:{_alt(_words('finding_word'))})(?!\w)", flags),
         durations=_words("duration_word"),
         needs_start=frozenset(_key(e["word"]) for e in _entries("relative_cue") if e.get("needs_start")),
         counted_from=[(e["word"], e["start"]) for e in _entries("counted_from")],
@@ -206,6 +208,7 @@ def _add_months(d: dt.date, n: int) -> dt.date:
     return dt.date(y, m + 1, min(d.day, calendar.monthrange(y, m + 1)[1]))
 
 
+_SENTENCE_END = re.compile(r"\.(?:\s|$)|;|\n")
 # A range's first day right before "đến": "từ 01/5 đến ...", "trong tuần ngày 15 đến ngày 31/12".
 _RANGE_START = re.compile(r"(?<!\w)từ\s+\d|(?<!\w)ngày\s+\d{1,2}(?:\s*[/.\-]\s*\d{1,2}){0,2}\s+đến$", re.I)
 # A parenthesis inside a phrase: "(Dự án thành phần 2 thuộc Dự án cao tốc ...)".
@@ -298,7 +301,7 @@ def _periods(rules: _Rules, sub: str, letter_date: dt.date | None) -> list[_Foun
             continue
         if (point is None or cue == "trong") and _has_word(before, rules.attribute_nouns):
             continue
-        if _excluded(rules, before + m.group(0)) or rules.findings.match(sub, m.end()):
+        if _excluded(rules, before + m.group(0)) or rules.findings.match(sub, m.end()) or _sets_the_scene(rules, sub, m):
             continue
         explicit_year = any(m.group(g) for g in ("hy", "qy", "qy2", "my", "my2", "y"))
         year = next((int(m.group(g)) for g in ("hy", "qy", "qy2", "my", "my2", "y") if m.group(g)), None)
@@ -313,6 +316,15 @@ def _periods(rules: _Rules, sub: str, letter_date: dt.date | None) -> list[_Foun
             continue  # a period already over when the letter was signed
         out.append(_Found(m.start(), m.end(), {"kind": "date", "date": due.isoformat() if due else None}))
     return out
+
+
+def _sets_the_scene(rules: _Rules, sub: str, m: re.Match[str]) -> bool:
+    """A period that opens its sentence before a comma, in a sentence that reports ("Trong tháng
+    11 năm 2025, do mưa, lũ lớn ... đã xảy ra ..."): when something happened, not a limit."""
+    if _phrase_before(sub, m.start()).strip(" *_-") or not sub.startswith(",", m.end()):
+        return False
+    stop = _SENTENCE_END.search(sub, m.end())
+    return rules.finding_later.search(sub, m.end(), stop.start() if stop else len(sub)) is not None
 
 
 def _period_day(rules: _Rules, m: re.Match[str], kind: str, point: str, year: int,
@@ -567,6 +579,11 @@ def primary_deadline(found: list[Deadline]) -> tuple[Deadline | None, str | None
     return None, None
 
 
+def is_limit_item(clause_text: str) -> bool:
+    """An item that only states when the tasks beside it are due ("c) Thời gian thực hiện: ...")."""
+    return _rules().label_item.match(clause_text) is not None
+
+
 def pass_down_deadlines(text: str, clauses: list[Clause], obligations: list[Obligation], *,
                         letter_date: dt.date | None = None, received: dt.date | None = None) -> None:
     """A limit stated once for a list applies to each of its tasks that states none of its own.
@@ -576,7 +593,9 @@ def pass_down_deadlines(text: str, clauses: list[Clause], obligations: list[Obli
     thành trong năm 2025"), for its siblings and what is under them (only the task's, "Nhiệm
     vụ:", where the list labels one: not who does it); and a lead-in that is no
     task itself ("1. Các sở hoàn thành trước ngày 30/11/2025 các nội dung sau:"), for its items.
-    A task's own limit is its own: its sub-items do not take it (they list what it covers)."""
+    A task's own limit is its own: its sub-items do not take it (they list what it covers); a
+    paragraph of its own after them ("... báo cáo về một số nội dung sau: (1) ... (3) ...", then
+    "... gửi Báo cáo trước 17 giờ ngày 27/11/2025") is its text too."""
     by_clause = {}
     for ob in obligations:
         by_clause.setdefault(ob.clause, ob)
@@ -587,7 +606,7 @@ def pass_down_deadlines(text: str, clauses: list[Clause], obligations: list[Obli
         return primary_deadline(found)[0]
 
     def walk(items: list[Clause], given: Deadline | None) -> None:
-        labels = [c for c in items if _rules().label_item.match(c.text)]
+        labels = [c for c in items if is_limit_item(c.text)]
         label = next((d for c in labels if (d := stated(c)) is not None), None)
         tasks = [c for c in items if _rules().task_item.match(c.text)]
         for clause in items:
@@ -598,9 +617,18 @@ def pass_down_deadlines(text: str, clauses: list[Clause], obligations: list[Obli
             if ob is None:
                 walk(clause.children, stated(clause) or here)
                 continue
-            if here is not None and (ob.deadline is None or (
-                    ob.deadline.kind not in SCORED_KINDS and here.kind in SCORED_KINDS)):
-                ob.deadline = here
+            if clause.children and clause.children[-1].span.end < clause.span.end:
+                after = find_deadlines(text, clause.children[-1].span.end, clause.span.end,
+                                       letter_date=letter_date, received=received)
+                _take(ob, primary_deadline(after)[0])
+            _take(ob, here)
             walk(clause.children, here)
 
     walk(clauses, None)
+
+
+def _take(ob: Obligation, deadline: Deadline | None) -> None:
+    """Give an obligation a deadline where it has none, or none that is scored."""
+    if deadline is not None and (ob.deadline is None or (
+            ob.deadline.kind not in SCORED_KINDS and deadline.kind in SCORED_KINDS)):
+        ob.deadline = deadline

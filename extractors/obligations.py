@@ -18,7 +18,7 @@ from functools import cache
 from schemas import Assignee, Clause, Document, DocumentLink, Obligation, Span
 
 from extractors.assignees import Name, is_specific, normalized_name, read_names, starts_name, starts_with_action
-from extractors.deadlines import find_deadlines, pass_down_deadlines, primary_deadline
+from extractors.deadlines import find_deadlines, is_limit_item, pass_down_deadlines, primary_deadline
 from extractors.implements import named_directive
 from extractors.lines import is_upper, lines_of
 from extractors.tables import entries
@@ -215,8 +215,8 @@ def _walk(letter: Letter, clauses: list[Clause], inherited: Context, region_star
         if context is None:
             continue  # items below a findings lead-in
         start, end = _own_region(text, clause, letter)
-        if _matches("background_heading", text[start:end].split("\n", 1)[0]):
-            continue
+        if _matches("background_heading", text[start:end].split("\n", 1)[0]) or is_limit_item(clause.text):
+            continue  # background, or only the time limit of the tasks beside it
         names, rest = _heading(text, start, end)
         while rest < end and text[rest].isspace():
             rest += 1
