@@ -14,8 +14,9 @@ Five kinds (schemas.Deadline), read from the words in extractors/data/deadline_p
   năm" (30/6), "trước quý III/2024" (the day before it starts). "trong năm 2023" and
   "trước năm 2025" only right after an action word ("hoàn thành trong năm 2024"): the
   phrase is more often a fact ("cải cách hành chính trong năm 2023 chưa đạt kì vọng").
-  A period that ended before the letter, or followed by a finding word ("đã", "chưa"),
-  or inside a range ("từ ngày 01/5 đến ngày 03/5"), is not a limit.
+  A date or period that ended before the letter (an old limit quoted from an earlier
+  letter), or followed by a finding word ("đã", "chưa"), or inside a range ("từ ngày 01/5
+  đến ngày 03/5"), is not a limit.
 - relative: "trong 05 ngày làm việc kể từ ngày nhận được văn bản": days, working_days,
   counted_from (receipt / signing / event) and, when that start is known, the date on the
   working-day calendar (extractors.workdays).
@@ -407,6 +408,8 @@ def _dates(rules: _Rules, sub: str, letter_date: dt.date | None) -> list[_Found]
         found = date_at(sub, pos)
         if found and found.start == pos:
             iso, end = found.iso, found.end
+            if letter_date and iso < letter_date.isoformat():
+                continue  # a limit already past at signing: quoted from an earlier letter
         else:
             s = rules.short_date.match(sub, pos)
             if not s:

@@ -293,10 +293,10 @@ def test_a_task_takes_the_limit_of_its_own_paragraph_after_its_items():
     text = ("1. Chủ tịch UBND các xã khẩn trương tổng hợp, báo cáo cụ thể về một số nội dung sau:\n"
             "(1) Số hộ dân có nhà bị sập, đổ cần xây dựng lại.\n"
             "(2) Số hộ dân có nhà bị hư hỏng nặng cần sửa chữa.\n"
-            "Ủy ban nhân dân các xã gửi Báo cáo về Phòng Nội vụ trước 17 giờ ngày 27/11/2023 để tổng hợp.\n\n"
+            "Ủy ban nhân dân các xã gửi Báo cáo về Phòng Nội vụ trước 17 giờ ngày 07/12/2023 để tổng hợp.\n\n"
             "2. Phòng Nội vụ tổng hợp, báo cáo Chủ tịch UBND huyện.\n")
     assert _passed_down(text, {"1", "1.1", "1.2", "2"}) == {
-        "1": "date:2023-11-27", "1.1": None, "1.2": None, "2": None}
+        "1": "date:2023-12-07", "1.1": None, "1.2": None, "2": None}
 
 
 def test_a_lead_in_that_is_no_task_passes_its_limit_down_and_own_limits_stay():
