@@ -18,6 +18,7 @@ from schemas import Reference, Span
 
 from extractors import keys
 from extractors.abbreviations import expand_abbreviations, issuer_name
+from extractors.dates import FoundDate, date_at
 
 # --- the number itself -------------------------------------------------------------
 
@@ -73,13 +74,8 @@ _NOT_A_DOCUMENT = re.compile(r"(?<!\w)(?:mẫu|biểu|biểu mẫu|phụ lục|t
 # Between two numbers under one type word: ", ", " và ", "; ".
 _LIST_GLUE = re.compile(r"\s*(?:[,;]\s*)?(?:(?:và|hoặc|,)\s*)?$")
 
-_DAY = r"(?P<d>\d{1,2})"
-_DATE = re.compile(
-    rf"""[ \t]*,?\s*(?:ban\ hành\s+|ký\s+)?ngày\s*{_DAY}\s*
-    (?:tháng\s*(?P<m1>\d{{1,2}})\s*(?:,\s*)?năm\s*(?P<y1>\d{{4}})
-      |[/.\-]\s*(?P<m2>\d{{1,2}})\s*[/.\-]\s*(?P<y2>\d{{4}}|\d{{2}})(?!\d))""",
-    re.VERBOSE | re.IGNORECASE,
-)
+# Before a cited document's date: ", ngày 23/7/2025", "ban hành ngày ...", "ký ngày ..."
+_DATE_INTRO = re.compile(r"[ \t]*,?\s*(?:ban hành\s+|ký\s+)?(?=ngày)", re.IGNORECASE)
 _STOP = (
     r"về|quy định|ban hành|hướng dẫn|thực hiện|tại|đã|đến|và|trong|theo|với|nhằm|để|kèm|"
     r"có|phê duyệt|triển khai|thì|đối với|giao|năm|ngày|số|là|nay|được|cho|yêu cầu|chỉ đạo"
@@ -137,21 +133,15 @@ def find_references(text: str) -> list[Reference]:
         prev_end, prev_label = end, (label, label_code)
         after = end
         date = None
-        dm = _DATE.match(text, after, min(len(text), after + 60))
-        if dm:
-            date = _iso(dm)
-            if date:
-                after = dm.end()
+        if found := _date_after(text, after):
+            date, after = found.iso, found.end
         issuer = None
         im = _ISSUER.match(text, after, min(len(text), after + 120))
         if im and im.group("iss")[0].isupper() and not _LABEL.match(text, im.start("iss")):
             issuer = expand_abbreviations(im.group("iss").strip())
             after = im.end()
-            if date is None:  # "... của Thủ tướng Chính phủ ngày 15/9/2022"
-                dm = _DATE.match(text, after, min(len(text), after + 60))
-                date = _iso(dm) if dm else None
-                if date:
-                    after = dm.end()
+            if date is None and (found := _date_after(text, after)):  # "... của Thủ tướng Chính phủ ngày 15/9/2022"
+                date, after = found.iso, found.end
         subject = _subject(text, after)
         doc_type, label = _doc_type(dk, label, label_code)
         span = Span(start=start, end=end)
@@ -313,14 +303,10 @@ def _has_known_code(dk: keys.DocumentKey) -> bool:
     return bool(dk.issuer_abbr and keys.issuer_code(dk.issuer_abbr.split("-")[0]))
 
 
-def _iso(m: re.Match[str]) -> str | None:
-    d = int(m.group("d"))
-    mo = int(m.group("m1") or m.group("m2"))
-    y = m.group("y1") or m.group("y2")
-    year = int(y) if len(y) == 4 else 2000 + int(y)
-    if not (1 <= d <= 31 and 1 <= mo <= 12 and 1945 <= year <= 2100):
-        return None
-    return f"{year:04d}-{mo:02d}-{d:02d}"
+def _date_after(text: str, pos: int) -> FoundDate | None:
+    """The cited document's date right at `pos`, read by the one date reader."""
+    intro = _DATE_INTRO.match(text, pos, min(len(text), pos + 20))
+    return date_at(text, intro.end()) if intro else None
 
 
 def _subject(text: str, pos: int) -> str | None:

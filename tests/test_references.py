@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from extractors import extract_documents
 from extractors.normalize import normalize
 from extractors.references import find_references
 
@@ -237,3 +238,25 @@ def test_date_after_the_issuer():
 def test_a_type_word_after_cua_is_no_issuer():
     found = {r.key: r for r in refs("Điều 1 Quyết định số 22/2019/QĐ-UBND của Quyết định số 48/2018/QĐ-UBND")}
     assert found["22/2019/QĐ-UBND"].issuer == "Ủy ban nhân dân"
+
+
+@pytest.mark.parametrize("cited,date", [
+    ("Công văn số 12/UBND-VP ngày 31/02/2023 của UBND huyện", None),  # no such day
+    ("Công văn số 12/UBND-VP ngày 29 tháng 02 năm 2024 của UBND huyện", "2024-02-29"),
+    ("Công văn số 12/UBND-VP, ngày 05 tháng 9, năm 2016 của UBND huyện", "2016-09-05"),
+    ("Công văn số 12/UBND-VP ngày 05/9/1016 của UBND huyện", None),  # no year of the state's letters
+])
+def test_a_cited_date_is_read_by_the_one_date_reader(cited, date):
+    [r] = refs(cited)
+    assert r.date == date
+
+
+def test_a_letter_dated_a_day_that_does_not_exist_has_no_date():
+    text = ("ỦY BAN NHÂN DÂN\nHUYỆN CẨM MỸ\n\nSố: 120/UBND-NV\n\nCẩm Mỹ, ngày 31 tháng 02 năm 2023\n\n"
+            "V/v tăng cường kỷ luật\n\nKính gửi: Phòng Nội vụ.\n\n"
+            "Thực hiện Công văn số 5611/UBND-VX ngày 30/02/2023 của UBND tỉnh, đề nghị Phòng Nội vụ rà soát, "
+            "báo cáo trước ngày 31/11/2023.\n\nNơi nhận:\n- Như trên;\n- Lưu: VT.\n\nCHỦ TỊCH\n\nNguyễn Văn An\n")
+    [doc] = extract_documents([text])[0]
+    assert doc.date is None
+    assert [r.date for r in doc.references] == [None]
+    assert all(ob.deadline is None or ob.deadline.date is None for ob in doc.obligations)
