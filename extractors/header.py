@@ -17,7 +17,7 @@ from typing import Generic, TypeVar
 from extractors.assignees import split_names
 from extractors.bodies import starts_body
 from extractors.dates import find_date
-from extractors.keys import DocumentKey, parse_key
+from extractors.keys import KEY_PATTERN, DocumentKey, parse_key
 from extractors.lines import LIST_ITEM, Line, is_upper, lines_of, list_item_text, looks_like_paragraph
 from extractors.split import NATIONAL_MOTTO, NUMBER_LINE, STAMP_LINE
 from extractors.tables import entries
@@ -79,7 +79,7 @@ _STAMP_LABEL = re.compile(r"^Chuy[ểêỂÊe]n\s*[:;]?\s+", re.I)
 _BARE_DATE = re.compile(r"^[,\s]*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}\s*$", re.I)
 _BLANK_NUMBER = re.compile(r"^S[ốôổo]\s*[:.]\s*[/.…]*\s*/")
 _LEGAL_BASIS = re.compile(r"^Căn\s+cứ\b")
-_KEY_VALUE = re.compile(r"\d+(?:\s*[/-]\s*[0-9A-Za-zĐđÐ&]+)+")
+_KEY_VALUE = re.compile(KEY_PATTERN, re.VERBOSE)  # the number as keys.py reads every number
 _SUBJECT = re.compile(r"^(?:V/v|Về\s+việc|Về\s*:)\s*[:.]?\s*", re.I)
 _DEAR = re.compile(r"^Kính\s+gửi\s*[:.]?\s*")
 _TELEGRAM_TO = re.compile(r"^(?P<who>[^\n]{3,80}?)\s+điện\s*:\s*$", re.I)

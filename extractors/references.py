@@ -25,6 +25,8 @@ from extractors.dates import FoundDate, date_at
 # A number not glued to a word, a slash, a dot or a dash before it (14/1/23, 0225.38,
 # 2021-2030 ...), then a party type ("68-CTr/TU") or a slash and a symbol.
 _KEY = re.compile(r"(?<![\w/.\-])" + keys.KEY_PATTERN, re.VERBOSE)
+# A company's own numbering, letters first, right after "số": "số LOR2025/01", "số TDV/01-2020".
+_LETTERED = re.compile(r"(?<!\w)số\s*:?\s*(?P<key>(?P<sym>[A-ZĐ]{2,8}\d{0,4})\s*/\s*(?P<num>\d{1,4})(?:-(?P<year>\d{4}))?)(?![\w/.\-])")
 _SEGMENT = keys.SEGMENT
 
 # --- the words around it ----------------------------------------------------------
@@ -119,12 +121,12 @@ def find_references(text: str) -> list[Reference]:
     by_key: dict[str, list[_Ref]] = {}
     prev_end = -1
     prev_label: tuple[str | None, str | None] = (None, None)
-    for m in _candidates(text):
-        hit = _accept(text, m)
+    for m in _all_candidates(text):
+        hit = _accept(text, m) if m.re is _KEY else _accept_lettered(m)
         if hit is None:
             continue
         dk, end = hit
-        start = m.start()
+        start = m.start("key") if m.re is _LETTERED else m.start()
         label, label_code, context = _label_before(text, start, prev_end, prev_label)
         if label is False:
             continue
@@ -204,9 +206,15 @@ def _candidates(text: str):
                     i -= 1
                     while i > 0 and text[i - 1] in " \t":
                         i -= 1
+        if i > 0 and text[i - 1].islower() and i > 1 and text[i - 2].isdigit():
+            i -= 1  # "30c/NQ-CP"
         j = i
         while j > 0 and text[j - 1].isdigit() and i - j < 7:
             j -= 1
+        if j > 1 and text[j - 1] in ".-" and text[j - 2].isdigit():  # "12.3/2024/NQ-CP", "2025-005/SAV-CHQ"
+            j -= 1
+            while j > 0 and text[j - 1].isdigit() and i - j < 12:
+                j -= 1
         if j < i and j >= last_end:
             m = _KEY.match(text, j)
             if m:
@@ -217,6 +225,31 @@ def _candidates(text: str):
         p = find("/", p + 1)
         if p >= n:
             break
+
+
+def _all_candidates(text: str):
+    """The numbers of _candidates and the lettered ones, in text order."""
+    lettered = list(_LETTERED.finditer(text))
+    if not lettered:
+        yield from _candidates(text)
+        return
+    pending = iter(lettered)
+    nxt = next(pending, None)
+    for m in _candidates(text):
+        while nxt is not None and nxt.start("key") < m.start():
+            yield nxt
+            nxt = next(pending, None)
+        yield m
+    while nxt is not None:
+        yield nxt
+        nxt = next(pending, None)
+
+
+def _accept_lettered(m: re.Match[str]) -> tuple[keys.DocumentKey, int]:
+    """A lettered number as printed: its symbol first, then its number (and year)."""
+    key = re.sub(r"\s+", "", m.group("key"))
+    year = int(m.group("year")) if m.group("year") else None
+    return keys.DocumentKey(key, m.group("num"), m.group("sym"), year, None, None, m.group("sym")), m.end("key")
 
 
 def _accept(text: str, m: re.Match[str]) -> tuple[keys.DocumentKey, int] | None:
@@ -239,12 +272,13 @@ def _accept(text: str, m: re.Match[str]) -> tuple[keys.DocumentKey, int] | None:
     for s in segs[1:]:
         seg = s.group()
         glued = text[kept[-1].end():s.start()] == "-"
-        if keys.type_code(seg) or keys.issuer_code(seg) or keys.is_code_like(seg) or (lowercase_key and glued):
+        if keys.type_code(seg) or keys.issuer_code(seg) or keys.is_code_like(seg) or (
+                (lowercase_key or seg.isdigit()) and glued):
             kept.append(s)
         else:
             break
     year = int(m.group("year")) if m.group("year") else None
-    dk = keys.build_key(m.group("num"), year, [s.group() for s in kept])
+    dk = keys.build_key(m.group("num"), year, [s.group() for s in kept], glued_year=m.group("glued") is not None)
     if dk is None:
         return None
     return dk, kept[-1].end()

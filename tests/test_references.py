@@ -47,6 +47,14 @@ FOUND = [
     ("Luật số 17/2008/QH12 và Pháp lệnh số 15/2004/PL-UBTVQH11", ["17/2008/QH12", "15/2004/PL-UBTVQH11"]),
     ("theo Quyết định số 1085/QĐ-TTg, Nghị định số 61/2018/NĐ-CP và Nghị định số 107/2021/NĐ-CP",
      ["1085/QĐ-TTg", "61/2018/NĐ-CP", "107/2021/NĐ-CP"]),
+    ("Nghị quyết số 12.3/2024/NQ-CP và Nghị quyết số 30c/NQCP", ["12.3/2024/NQ-CP", "30c/NQ-CP"]),
+    ("công văn số 2024-017/SAV-CHQ ngày 03/4/2024 của Công ty", ["2024-017/SAV-CHQ"]),
+    ("Thông tư số 49/2024TT-BCT ngày 05/6/2024", ["49/2024TT-BCT"]),
+    ("tại Công văn số 1234/SXD-QLN& TTBĐS ngày 14/11/2024", ["1234/SXD-QLN&TTBĐS"]),
+    ("các Văn bản số 6001/VPCP-V.I và số 7001/VPCP-V.I. Tiếp theo", ["6001/VPCP-V.I", "7001/VPCP-V.I"]),
+    ("công văn số 12/QTr-KTr2 ngày 22/7/2024 của Thuế tỉnh", ["12/QTR-KTR2"]),
+    ("Trả lời văn bản số 02/CV-03 ngày 20/11/2024 của Công ty", ["02/CV-03"]),
+    ("văn bản số ABC2024/05 ngày 10/10/2024 và công văn số TDV/01-2020 của Công ty", ["ABC2024/05", "TDV/01-2020"]),
 ]
 
 
