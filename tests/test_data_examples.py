@@ -171,3 +171,15 @@ def test_item_cue_example(text, key):
     text = normalize(text).text
     named = named_directive(text, 0, len(text), find_references(text))
     assert (named[0].key if named else "") == key
+
+
+RECIPIENT_EXAMPLES = [
+    pytest.param(text, names, id=f"{table}:{e['word']}:{text[:30]}")
+    for table, rows in tables.load("recipients").items() for e in rows for text, names in e["examples"]
+]
+
+
+@pytest.mark.parametrize("text,names", RECIPIENT_EXAMPLES)
+def test_recipient_example(text, names):
+    text = normalize(text).text
+    assert [r.value for r in read_header(text, 0, len(text)).recipients] == names
