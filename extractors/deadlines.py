@@ -59,7 +59,13 @@ def _key(s: str) -> str:
 
 
 def _has_word(text: str, words: list[str]) -> bool:
-    return bool(words) and re.search(rf"(?<!\w)(?:{_alt(words)})(?!\w)", text, re.I) is not None
+    return bool(words) and _word_pattern(tuple(words)).search(text) is not None
+
+
+@cache
+def _word_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """The words as one pattern, built once per word list (the lists are the data's)."""
+    return re.compile(rf"(?<!\w)(?:{_alt(words)})(?!\w)", re.I)
 
 
 @dataclass(frozen=True)
@@ -72,7 +78,7 @@ class _Rules:
     attribute_nouns: list[str]
     recurrence_nouns: list[str]
     date_exclusions: list[str]
-    year_actions: list[str]
+    year_action_keys: frozenset[str]
     completions: list[str]
     findings: re.Pattern[str]
     finding_later: re.Pattern[str]
@@ -126,7 +132,7 @@ def _rules() -> _Rules:
         attribute_nouns=[e["word"] for e in attr],
         recurrence_nouns=[e["word"] for e in attr if not e.get("period_only")],
         date_exclusions=_words("date_exclusion"),
-        year_actions=_words("year_action"),
+        year_action_keys=frozenset(_key(w) for w in _words("year_action")),
         completions=[e["word"] for e in _entries("year_action") if e.get("anywhere")],
         findings=re.compile(rf"\s*(?:{_alt(_words('finding_word'))})(?!\w)", flags),
         finding_later=re.compile(rf"(?<!\w)(?:{_alt(_words('finding_word'))})(?!\w)", flags),
@@ -294,7 +300,7 @@ def _periods(rules: _Rules, sub: str, letter_date: dt.date | None) -> list[_Foun
             tail = [" ".join(words[-i:]) for i in (1, 2, 3, 4) if len(words) >= i]
             if unbracketed is None:  # "thông xe tuyến chính (Dự án thành phần 2) trong năm 2025"
                 unbracketed = _BRACKETED.sub(lambda b: " " * len(b.group()), sub)
-            if not any(_key(t) in {_key(w) for w in rules.year_actions} for t in tail) and not _has_word(
+            if not any(_key(t) in rules.year_action_keys for t in tail) and not _has_word(
                 _phrase_before(unbracketed, m.start()), rules.completions
             ):
                 continue

@@ -26,7 +26,7 @@ from extractors.dates import FoundDate, date_at
 # 2021-2030 ...), then a party type ("68-CTr/TU") or a slash and a symbol.
 _KEY = re.compile(r"(?<![\w/.\-])" + keys.KEY_PATTERN, re.VERBOSE)
 # A company's own numbering, letters first, right after "số": "số LOR2025/01", "số TDV/01-2020".
-_LETTERED = re.compile(r"(?<!\w)số\s*:?\s*(?P<key>(?P<sym>[A-ZĐ]{2,8}\d{0,4})\s*/\s*(?P<num>\d{1,4})(?:-(?P<year>\d{4}))?)(?![\w/.\-])")
+_LETTERED = re.compile(r"(?P<key>(?P<sym>[A-ZĐ]{2,8}\d{0,4})\s*/\s*(?P<num>\d{1,4})(?:-(?P<year>\d{4}))?)(?![\w/.\-])")
 _SEGMENT = keys.SEGMENT
 
 # --- the words around it ----------------------------------------------------------
@@ -121,12 +121,12 @@ def find_references(text: str) -> list[Reference]:
     by_key: dict[str, list[_Ref]] = {}
     prev_end = -1
     prev_label: tuple[str | None, str | None] = (None, None)
-    for m in _all_candidates(text):
+    for m in _candidates(text):
         hit = _accept(text, m) if m.re is _KEY else _accept_lettered(m)
         if hit is None:
             continue
         dk, end = hit
-        start = m.start("key") if m.re is _LETTERED else m.start()
+        start = m.start()
         label, label_code, context = _label_before(text, start, prev_end, prev_label)
         if label is False:
             continue
@@ -187,8 +187,8 @@ _BACK_PARTY = re.compile(r"[^\W\d_]{1,5}$")
 
 
 def _candidates(text: str):
-    """_KEY matches, tried only at the digits before each "/": cheaper than a regex scan
-    that tries every position of the text."""
+    """_KEY matches, tried only at the digits before each "/" (cheaper than a regex scan that
+    tries every position of the text), and _LETTERED ones after "số"."""
     find, n = text.find, len(text)
     last_end = 0
     p = find("/")
@@ -215,41 +215,40 @@ def _candidates(text: str):
             j -= 1
             while j > 0 and text[j - 1].isdigit() and i - j < 12:
                 j -= 1
-        if j < i and j >= last_end:
-            m = _KEY.match(text, j)
-            if m:
-                last_end = m.end()
-                yield m
-                p = find("/", last_end)
-                continue
+        m = _KEY.match(text, j) if last_end <= j < i else None
+        if m is None and (k := _lettered_start(text, p)) >= last_end:
+            m = _LETTERED.match(text, k)
+        if m:
+            last_end = m.end()
+            yield m
+            p = find("/", last_end)
+            continue
         p = find("/", p + 1)
         if p >= n:
             break
 
 
-def _all_candidates(text: str):
-    """The numbers of _candidates and the lettered ones, in text order."""
-    lettered = list(_LETTERED.finditer(text))
-    if not lettered:
-        yield from _candidates(text)
-        return
-    pending = iter(lettered)
-    nxt = next(pending, None)
-    for m in _candidates(text):
-        while nxt is not None and nxt.start("key") < m.start():
-            yield nxt
-            nxt = next(pending, None)
-        yield m
-    while nxt is not None:
-        yield nxt
-        nxt = next(pending, None)
+def _lettered_start(text: str, slash: int) -> int:
+    """Where a lettered number ending its symbol at `slash` starts ("số LOR2025/01"), or -1."""
+    k = slash
+    while k > 0 and text[k - 1] in " \t":
+        k -= 1
+    digits = k
+    while k > 0 and text[k - 1].isdigit() and digits - k < 4:
+        k -= 1
+    letters = k
+    while k > 0 and (text[k - 1].isupper() and text[k - 1].isalpha()) and letters - k < 8:
+        k -= 1
+    if letters - k < 2 or (k > 0 and (text[k - 1].isalnum() or text[k - 1] in "/-.")):
+        return -1
+    return k if _SO_BEFORE.search(text, max(0, k - 14), k) else -1
 
 
 def _accept_lettered(m: re.Match[str]) -> tuple[keys.DocumentKey, int]:
     """A lettered number as printed: its symbol first, then its number (and year)."""
     key = re.sub(r"\s+", "", m.group("key"))
     year = int(m.group("year")) if m.group("year") else None
-    return keys.DocumentKey(key, m.group("num"), m.group("sym"), year, None, None, m.group("sym")), m.end("key")
+    return keys.DocumentKey(key, m.group("num"), m.group("sym"), year, None, None, m.group("sym")), m.end()
 
 
 def _accept(text: str, m: re.Match[str]) -> tuple[keys.DocumentKey, int] | None:
