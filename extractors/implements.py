@@ -28,6 +28,7 @@ from functools import cache
 from schemas import Reference
 
 from extractors import tables
+from extractors.keys import match_key
 from extractors.lines import Line
 
 _DATA = "implements"
@@ -49,7 +50,8 @@ _NEW_MAIN_CLAUSE = re.compile(
 )
 # "..., Nghị quyết số 80-NQ/TW", "và Kế hoạch số 16/KH-HĐTĐKT": one more object of the same
 # opening, whatever the previous citation's subject said.
-_COORDINATED = re.compile(r"(?:[,;]|(?<!\w)và)\s*(?:các\s+)?(?:[^\W\d_]+(?:\s+[^\W\d_]+){0,3}\s+)?số\s*$", re.I)
+# (A capitalized word starts the type: ", bổ sung Quyết định số ..." is the first one's subject.)
+_COORDINATED = re.compile(r"(?:[,;]|(?<!\w)(?:và|VÀ))\s*(?:(?:các|CÁC)\s+)?(?:[A-ZĐ]\w*(?:\s+\w+){0,3}\s+)?(?:số|SỐ)\s*$")
 # A line that ends its sentence, so the next line is a paragraph of its own.
 _SENTENCE_END = re.compile(r"[.;:!?][\s*_\"”)]*$")
 # Before an opening word: the start of the paragraph (after a list mark or emphasis; patterns
@@ -115,6 +117,17 @@ def _paragraphs(lines: list[Line]) -> list[tuple[int, int]]:
     return out
 
 
+def _opening_paragraphs(text: str, opening: list[Line]) -> list[tuple[int, int]]:
+    """The paragraphs of the opening, up to the one that introduces the content with ":"
+    ("..., Sở Nội vụ có ý kiến như sau:", "QUYẾT ĐỊNH:"); what follows it is the content."""
+    out = []
+    for start, end in _paragraphs(opening):
+        out.append((start, end))
+        if text[start:end].rstrip(" *_\n").endswith(":"):
+            break
+    return out
+
+
 def _mentions(start: int, end: int, refs: list[Reference]) -> list[tuple[int, int, Reference]]:
     return sorted(
         ((span.start, span.end, ref) for ref in refs for span in ref.mentions if start <= span.start < end),
@@ -176,10 +189,12 @@ def find_implements(
     found: list[Reference] = []
 
     def add(more: list[Reference]) -> None:
-        found.extend(r for r in more if all(r is not f for f in found))
+        for r in more:
+            if all(match_key(r.key) != match_key(f.key) for f in found):
+                found.append(r)
 
     based: list[Reference] = []
-    for start, end in _paragraphs(opening):
+    for start, end in _opening_paragraphs(text, opening):
         if rules.basis.match(text, start, end):
             based += _carried_out_basis(text, start, end, refs)
             continue

@@ -127,7 +127,7 @@ def find_references(text: str) -> list[Reference]:
             continue
         dk, end = hit
         start = m.start()
-        label, label_code, context = _label_before(text, start, prev_end, prev_label)
+        label, label_code, context, own_label = _label_before(text, start, prev_end, prev_label)
         if label is False:
             continue
         if not context and not _has_known_code(dk):
@@ -145,7 +145,7 @@ def find_references(text: str) -> list[Reference]:
             if date is None and (found := _date_after(text, after)):  # "... của Thủ tướng Chính phủ ngày 15/9/2022"
                 date, after = found.iso, found.end
         subject = _subject(text, after)
-        doc_type, label = _doc_type(dk, label, label_code)
+        doc_type, label = _doc_type(dk, label, label_code, own_label)
         span = Span(start=start, end=end)
         relation = "basis" if _in_basis_paragraph(text, start) else "cites"
 
@@ -287,15 +287,16 @@ def _label_before(text: str, start: int, prev_end: int, prev_label):
     """(label as printed, doc_type code) of the type word governing the number at `start`.
 
     The third value tells whether anything (a "số", a type word, a list) introduces the
-    number. (None, None, ...) when no type word; (False, None, True) when the number is a
-    form's or an appendix's, not a document's.
+    number, the fourth whether the type word is the number's own (not a list's). (None,
+    None, ...) when no type word; (False, None, True, False) when the number is a form's or
+    an appendix's, not a document's.
     """
     window_start = max(0, start - 14)
     so = _SO_BEFORE.search(text, window_start, start)
     if so:
         anchor = so.start()
         if _NOT_A_DOCUMENT.search(text, max(0, anchor - 12), anchor):
-            return False, None, True
+            return False, None, True, False
     else:
         anchor = start
     last = None
@@ -305,25 +306,27 @@ def _label_before(text: str, start: int, prev_end: int, prev_label):
         if prev_end < 0 or last.start() >= prev_end:
             word = last.group()
             code = _LABEL_CODE.get(word.casefold())
-            return word[0].upper() + word[1:].lower(), code or None, True
+            return word[0].upper() + word[1:].lower(), code or None, True, True
     # A continuation of a list: "217/CĐ-TTg, 218/CĐ-TTg", "...; số 92/2017/NĐ-CP".
     if prev_end >= 0 and (
         _LIST_GLUE.match(text, prev_end, anchor)
         or (so and anchor - prev_end < 300 and "\n" not in text[prev_end:anchor]
             and re.search(r"[;,:]\s*(?:và\s+)?$", text[prev_end:anchor]))
     ):
-        return (*prev_label, True)
-    return None, None, bool(so)
+        return (*prev_label, True, False)
+    return None, None, bool(so), False
 
 
-def _doc_type(dk: keys.DocumentKey, label: str | None, label_code: str | None) -> tuple[str | None, str | None]:
+def _doc_type(dk: keys.DocumentKey, label: str | None, label_code: str | None,
+              own_label: bool) -> tuple[str | None, str | None]:
     """The type of a cited document and its label: the symbol's type code wins; a type word
-    counts for a symbol with none only where that type has no code either (công văn, luật,
-    thư công) or the number is a QPPL one with a year ("Nghị quyết số 351/2017/UBTVQH14")."""
+    counts for a symbol with none when it is the number's own ("Nghị định số 74/CP"), and one
+    a list passes on only where that type has no code either (công văn, luật, thư công) or
+    the number is a QPPL one with a year ("..., số 351/2017/UBTVQH14")."""
     doc_type = dk.doc_type
     if not dk.type_abbr and label_code:
         t = keys.DOC_TYPES.get(label_code)
-        if t and (not t.abbr or dk.year is not None):
+        if t and (own_label or not t.abbr or dk.year is not None):
             doc_type = label_code
     if label_code != doc_type or not label:
         label = keys.DOC_TYPES[doc_type].label if doc_type in keys.DOC_TYPES else None

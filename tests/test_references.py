@@ -136,6 +136,7 @@ DETAILS = [
     # a list inherits the type word, but the symbol's own type code wins
     ("các văn bản: Quyết định số 12/QĐ-UBND; 15/KH-UBND và 16/UBND-VX", "15/KH-UBND", "doc_type", "ke_hoach"),
     ("các văn bản: Quyết định số 12/QĐ-UBND; 15/KH-UBND và 16/UBND-VX", "16/UBND-VX", "doc_type", "cong_van"),
+    ("Căn cứ Nghị định số 74/CP ngày 25/10/1993 của Chính phủ", "74/CP", "doc_type", "nghi_dinh"),  # its own type word
     ("Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công tác văn thư;",
      "30/2020/NĐ-CP", "relation", "basis"),
     ("- Căn cứ Nghị định số 30/2020/NĐ-CP;", "30/2020/NĐ-CP", "relation", "basis"),
