@@ -89,6 +89,7 @@ class _Rules:
     urgent_not_followed: dict[str, list[str]]
     negations: list[str]
     recur_day: re.Pattern[str]
+    recur_then_day: re.Pattern[str]
     periodic: re.Pattern[str]
     n_times: re.Pattern[str]
     per_times: re.Pattern[str]
@@ -146,6 +147,11 @@ def _rules() -> _Rules:
             rf"(?<!\w)(?:(?:trước|vào|chậm\s+nhất(?:\s+là)?|muộn\s+nhất(?:\s+là)?)\s+)?"
             rf"(?:ngày\s+(?:(?:{_alt(_words('day_prefix'))})\s+)?(?P<day>\d{{1,2}})|(?:ngày\s+)?(?P<dd>\d{{1,2}})\s*[/.\-]\s*(?P<dm>\d{{1,2}}))"
             rf"\s+(?:của\s+)?(?:{rec})\s+(?P<per>{per})(?!\w)", flags),
+        # "Hằng tháng, trước ngày 20, ...", "Hàng năm, trước ngày 25 tháng 12": the day of the recurrence
+        recur_then_day=re.compile(
+            rf"(?<!\w)(?:{rec})\s+(?P<per>{per})\s*,?\s+(?:(?:trước|vào|chậm\s+nhất(?:\s+là)?)\s+)?"
+            rf"ngày\s+(?:(?:{_alt(_words('day_prefix'))})\s+)?(?P<day>\d{{1,2}})(?:\s+tháng\s+\d{{1,2}}|\s*[/.\-]\s*\d{{1,2}})?"
+            rf"(?!\s*(?:[/.\-]\s*\d|năm\s+\d))(?![\d\w])", flags),
         periodic=re.compile(
             rf"(?<!\w)(?:{periodic})(?:\s+(?:(?:{rec})\s+)?(?P<per>{per}){no_digit}"
             rf"|\s+(?P<n>{num})\s+tháng(?:\s+{times})?(?!\w))?(?!\w)", flags),
@@ -168,7 +174,7 @@ def _rules() -> _Rules:
             rf"|tháng\s+(?:\d{{1,2}}\s*[-–]\s*)?(?P<m>\d{{1,2}})(?:\s*[/\-]\s*(?P<my>\d{{4}})|\s+năm\s+(?P<my2>\d{{4}}))?(?![\d/])"
             rf"|năm\s+(?P<y>\d{{4}})(?!\d)"
             rf"|(?P<bare>năm|quý|tháng)(?:\s+(?P<this>nay|này))?(?!\s*\d)(?!\w)"
-            rf"(?!\s+(?:ngày|tuần|tháng|quý|năm|một|đầu|cuối)(?!\w)))", flags),
+            rf"(?!\s+(?:ngày|tuần|tháng|quý|năm|một|đầu|cuối|học)(?!\w)))", flags),
         date_cue=re.compile(
             rf"(?<!\w)(?P<cue>{_alt(strong + _words('period_label'))}|(?:{_alt(weak)})(?!\s+(?:{_alt(strong)})(?!\w)))(?!\w)", flags),
         connector=re.compile(
@@ -253,6 +259,9 @@ def _recurring(rules: _Rules, sub: str) -> list[_Found]:
 
     for m in rules.recur_day.finditer(sub):
         add(m.start(), m.end(), period_from(m), int(m.group("day")) if m.group("day") else None)
+    for m in rules.recur_then_day.finditer(sub):
+        period = period_from(m)
+        add(m.start(), m.end(), period, int(m.group("day")) if period == "month" else None)
     for m in rules.periodic.finditer(sub):
         period, end = period_from(m), m.end()
         if not m.group("per") and not m.group("n"):
@@ -290,7 +299,7 @@ def _periods(rules: _Rules, sub: str, letter_date: dt.date | None) -> list[_Foun
         point = rules.period_point[cue] if cue else ("end" if m.group("pre") or m.group("label") else None)
         before = _phrase_before(sub, m.start())
         kind = next(k for k in ("hn", "q", "m", "y", "bare") if m.group(k))
-        if kind in ("m", "y", "bare") and point is None:
+        if kind in ("m", "y", "bare") and point is None or kind == "bare" and m.group("label"):
             continue  # "năm 2023", "tháng 12/2025" alone are facts or names
         if kind == "hn" and not m.group("hn")[0].isdigit() and _key(m.group("hn")) not in rules.numbers and not cue:
             continue  # "những tháng cuối năm 2025": a season, unless "trong" or "đến hết" makes it a limit
@@ -516,6 +525,7 @@ def _plain(rules: _Rules, sub: str, pattern: re.Pattern[str], kind: str) -> list
 # --- API -----------------------------------------------------------------------------
 
 _DIGIT = re.compile(r"\d")
+_QUOTED = re.compile(r"“[^”\n]{0,300}”|\"[^\"\n]{0,300}\"")
 _RECURRENCE_WORDS = ("hằng", "hàng", "định kỳ", "mỗi", "lần")
 _PERIOD_WORDS = ("năm", "quý", "tháng", "tuần")
 
@@ -539,8 +549,11 @@ def find_deadlines(text: str, start: int = 0, end: int | None = None, *,
         + _plain(rules, sub, rules.urgent, "urgent")
         + _plain(rules, sub, rules.ongoing, "ongoing")
     )
+    quoted = [(q.start(), q.end()) for q in _QUOTED.finditer(sub)] if "“" in sub or '"' in sub else []
     taken: list[_Found] = []
     for c in candidates:  # earlier kinds win overlaps
+        if any(qs < c.start < qe for qs, qe in quoted):
+            continue  # inside a quotation: a title or a slogan ("“mỗi ngày làm một việc tốt”")
         if not any(c.start < t.end and t.start < c.end for t in taken):
             taken.append(c)
     out = []
@@ -597,10 +610,11 @@ def pass_down_deadlines(text: str, clauses: list[Clause], obligations: list[Obli
                         letter_date: dt.date | None = None, received: dt.date | None = None) -> None:
     """A limit stated once for a list applies to each of its tasks that states none of its own.
 
-    Two places state it once: an item that only labels the limit beside the task items of the
-    same list ("a) Nhiệm vụ: ...", "b) Cơ quan thực hiện: ...", "c) Thời gian thực hiện: Hoàn
-    thành trong năm 2025"), for its siblings and what is under them (only the task's, "Nhiệm
-    vụ:", where the list labels one: not who does it); and a lead-in that is no
+    Two places state it once: an item that only labels the limit ("c) Thời gian thực hiện: Hoàn
+    thành trong năm 2025"), for the task it belongs to: the item labelled as the task in a task
+    table ("a) Nhiệm vụ: ...", beside "b) Cơ quan thực hiện: ..."), and what is under it; else the
+    task whose item it is ("1. Tổ chức tập huấn ...: a) Đối tượng ... b) Thời gian thực hiện:
+    Quý I/2026"); else the tasks beside it; and a lead-in that is no
     task itself ("1. Các sở hoàn thành trước ngày 30/11/2025 các nội dung sau:"), for its items.
     A task's own limit is its own: its sub-items do not take it (they list what it covers); a
     paragraph of its own after them ("... báo cáo về một số nội dung sau: (1) ... (3) ...", then
@@ -614,26 +628,33 @@ def pass_down_deadlines(text: str, clauses: list[Clause], obligations: list[Obli
         found = find_deadlines(text, clause.span.start, end, letter_date=letter_date, received=received)
         return primary_deadline(found)[0]
 
-    def walk(items: list[Clause], given: Deadline | None) -> None:
+    def walk(items: list[Clause], given: Deadline | None, parent: Obligation | None) -> None:
         labels = [c for c in items if is_limit_item(c.text)]
         label = next((d for c in labels if (d := stated(c)) is not None), None)
         tasks = [c for c in items if _rules().task_item.match(c.text)]
+        beside = None  # the label's limit for the items beside it, when no task holds them
+        if label is not None and not tasks:
+            if parent is not None:
+                _take(parent, label)  # "1. Tổ chức tập huấn ...", "b) Thời gian thực hiện: Quý I/2026"
+            else:
+                beside = label
         for clause in items:
             if clause in labels:
                 continue
-            here = (label if not tasks or clause in tasks else None) or given
+            here = (label if clause in tasks else None) or given
             ob = by_clause.get(clause.id)
             if ob is None:
-                walk(clause.children, stated(clause) or here)
+                walk(clause.children, stated(clause) or here, None)
                 continue
             if clause.children and clause.children[-1].span.end < clause.span.end:
                 after = find_deadlines(text, clause.children[-1].span.end, clause.span.end,
                                        letter_date=letter_date, received=received)
                 _take(ob, primary_deadline(after)[0])
+            _take(ob, beside)
             _take(ob, here)
-            walk(clause.children, here)
+            walk(clause.children, here, ob)
 
-    walk(clauses, None)
+    walk(clauses, None, None)
 
 
 def _take(ob: Obligation, deadline: Deadline | None) -> None:

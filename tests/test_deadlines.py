@@ -310,3 +310,19 @@ def test_a_limit_label_is_no_task():
     assert is_limit_item("Thời gian thực hiện: Hoàn thành trong năm 2025.")
     assert is_limit_item("**Thời gian hoàn thành:** Quý IV/2025")
     assert not is_limit_item("Nhiệm vụ: Rà soát, hoàn thành trong năm 2025.")
+
+
+def test_a_limit_label_goes_to_the_task_whose_item_it_is():
+    text = ("1. Tổ chức tập huấn cho cán bộ, công chức cấp xã.\n"
+            "a) Đối tượng: cán bộ, công chức cấp xã.\n"
+            "b) Thời gian thực hiện: Quý I/2024.\n")
+    assert _passed_down(text, {"1"}) == {"1": "date:2024-03-31"}
+
+
+def test_a_limit_label_goes_to_the_tasks_beside_it_not_below_them():
+    text = ("1. Về giải quyết hồ sơ\n"
+            "a) Thời gian thực hiện: Không quá 10 ngày làm việc.\n"
+            "b) Trình tự thực hiện:\n"
+            "- Bộ phận một cửa tiếp nhận hồ sơ trong thời gian 01 ngày.\n"
+            "c) Phòng Nội vụ thẩm định hồ sơ.\n")
+    assert _passed_down(text, {"1.b.-1", "1.c"}) == {"1.b.-1": None, "1.c": "relative:10wd:-:-"}
