@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
+from extractors.closing import authority_prefix
 from extractors.lines import is_upper
 from extractors.tracked import TrackedText
 
@@ -91,11 +93,15 @@ def _join_broken(m: re.Match[str]) -> str:
 _NEWLINE_BEFORE_CAPITAL = re.compile(r"\n(?=[^\W_a-zđ])")
 _WRAPPED_LINE_MIN = 50
 _ENDS_MID_SENTENCE = re.compile(r"[^\W_]$|[,(\-]$")
-_OPENS_PARAGRAPH = re.compile(
-    r"(?:[IVX]{1,6}|\d{1,2}(?:\.\d{1,2}){0,2})[./)](?:\s|$)|[a-zđ][)./]\s|\(\w{1,4}\)\s|"
-    r"(?:Điều|Chương|Mục|Phần|Căn\s+cứ|Thực\s+hiện|Triển\s+khai|Tiếp\s+theo|Theo|Để|Nhằm|Ngày|Qua|Trong|Trên|"
-    r"Kính\s+gửi|Đồng\s+kính\s+gửi|Nơi\s+nhận|Số|V/v|Về\s+việc|Xét|TM|KT|TL|TUQ|Q)\b"
-)
+
+
+@cache
+def _opens_paragraph() -> re.Pattern[str]:
+    return re.compile(
+        r"(?:[IVX]{1,6}|\d{1,2}(?:\.\d{1,2}){0,2})[./)](?:\s|$)|[a-zđ][)./]\s|\(\w{1,4}\)\s|"
+        r"(?:Điều|Chương|Mục|Phần|Căn\s+cứ|Thực\s+hiện|Triển\s+khai|Tiếp\s+theo|Theo|Để|Nhằm|Ngày|Qua|Trong|Trên|"
+        r"Kính\s+gửi|Đồng\s+kính\s+gửi|Nơi\s+nhận|Số|V/v|Về\s+việc|Xét|" + authority_prefix() + r")\b"
+    )
 
 
 def _join_capital_wrap(m: re.Match[str]) -> str:
@@ -106,7 +112,7 @@ def _join_capital_wrap(m: re.Match[str]) -> str:
         return "\n"
     next_end = s.find("\n", pos + 1)
     after = s[pos + 1 : len(s) if next_end < 0 else next_end]
-    if _OPENS_PARAGRAPH.match(after) or is_upper(after):
+    if _opens_paragraph().match(after) or is_upper(after):
         return "\n"
     return " "
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
+from extractors.attachments import is_caption
+from extractors.closing import is_authority_line, is_person_name, is_signing_title
 from extractors.lines import Line, is_upper, lines_of, looks_like_paragraph
 from extractors.tables import entries
 
@@ -96,7 +98,7 @@ def split_letters(text: str) -> list[LetterSpan]:
         return [LetterSpan(s, e) for s, e in zip(starts, ends)]
     if REPORTED_LETTER.search(text):
         return [LetterSpan(0, len(text), "news_report")]
-    parts = sum(bool(p.search(text)) for p in _signals()["part"])
+    parts = sum(bool(p.search(text)) for p in _signals()["part"]) + any(is_authority_line(ln.text) for ln in lines)
     if parts >= 2 or (_has_instructions(lines) and _has_closing(lines)):
         return [LetterSpan(0, len(text))]
     return []
@@ -105,8 +107,6 @@ def split_letters(text: str) -> list[LetterSpan]:
 def _issued_with_previous(lines: list[Line], i: int) -> bool:
     """A header block (motto, issuer) at lines[i] with no number of its own and, under its title, a
     caption "(Ban hành kèm theo Quyết định số ...)": an attachment of the letter before it."""
-    from extractors.attachments import is_caption
-
     window = lines[i : i + _HEADER_WINDOW + 6]
     own_number = any(NUMBER_LINE.match(ln.text) and not COPY_NUMBER.search(ln.text) for ln in window[1:_HEADER_WINDOW])
     return not NUMBER_LINE.match(lines[i].text) and not own_number and any(is_caption(ln.text) for ln in window)
@@ -124,8 +124,6 @@ _CLOSING_LINES = 12
 
 def _has_closing(lines: list[Line]) -> bool:
     """A letter's closing without its header: "Nơi nhận", or a signing title with a name under it."""
-    from extractors.closing import is_person_name, is_signing_title
-
     tail = lines[-_CLOSING_LINES:]
     if any(NOI_NHAN.match(ln.text) for ln in lines):
         return True
