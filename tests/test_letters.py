@@ -522,3 +522,20 @@ def test_a_plan_issued_with_a_decision_is_part_of_it():
     assert [c.id for c in flatten(doc.clauses)] == ["Đ1", "Đ2", "I", "II", "II.1", "II.2"]  # the appendix's rows are none
     tasks = {o.clause: [a.name for a in o.assignees if a.role == "lead"] for o in doc.obligations}
     assert tasks["II.1"] == ["Sở Khoa học và Công nghệ"] and tasks["II.2"] == ["Sở Nội vụ"]
+
+
+@pytest.mark.parametrize("block,key,issuer", [
+    ("VĂN PHÒNG\nCHÍNH PHỦ", "659/TB-VPCP", "Văn phòng Chính phủ"),
+    ("BAN CHẤP HÀNH\nTRUNG ƯƠNG\nVĂN PHÒNG", "432-TB/VPTW", "Văn phòng Trung ương Đảng"),
+    ("TỈNH ỦY QUẢNG NAM\nVĂN PHÒNG", "15-CV/VPTU", "Văn phòng Tỉnh ủy Quảng Nam"),
+], ids=["kind-wrapped-before-its-name", "completed-from-the-symbol", "completed-from-the-parent"])
+def test_an_issuer_printed_as_its_kind_alone(block, key, issuer):
+    text = CONG_VAN.replace("ỦY BAN NHÂN DÂN\nTỈNH ĐỒNG NAI", block, 1).replace("1234/UBND-KGVX", key, 1)
+    doc, _ = one(text)
+    assert doc.issuer.name == issuer
+
+
+def test_a_type_title_that_names_its_kind_and_a_one_letter_first_subject_line():
+    text = CONG_VAN.replace("V/v triển khai thực hiện", "THÔNG BÁO KẾT LUẬN\nÝ\nKIẾN CHỈ ĐẠO VỀ VIỆC triển khai thực hiện", 1)
+    doc, _ = one(text)
+    assert doc.doc_type == "thong_bao" and doc.subject.startswith("Ý KIẾN CHỈ ĐẠO")
