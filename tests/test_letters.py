@@ -385,8 +385,10 @@ SIGNATURE_BLOCKS = [
                  "Vũ Chiến Thắng", id="name-wrapped-over-two-lines"),
     pytest.param("KT. BỘ TRƯỞNG,\nCHỦ NHIỆM\nPHÓ CHỦ NHIỆM\nĐỗ Ngọc Huỳnh\n", "Đỗ Ngọc Huỳnh", id="three-title-lines"),
     pytest.param("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\nNGUYỄN VĂN AN\n", "Nguyễn Văn An", id="name-in-capitals"),
-    pytest.param("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\nPHỤ LỤC II\nBiểu mẫu báo cáo kết quả thực hiện\n", None,
+    pytest.param("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\nPHỤ LỤC II\nBiểu mẫu báo cáo kết quả thực hiện hằng quý của các đơn vị.\n", None,
                  id="no-name-printed-then-an-appendix"),
+    pytest.param("TL. CHỦ TỊCH\nPHÓ CHÁNH VĂN PHÒNG\n- VPUB: CVP, PCVP (KGVX), HC-QT;\n- Lưu: VT, KGVX\nVHTin507.\nPhùng Tô Long\n",
+                 "Phùng Tô Long", id="columns-read-across-by-ocr"),
 ]
 
 
