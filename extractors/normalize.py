@@ -209,7 +209,12 @@ _SPECK_BEFORE_NUMBER = re.compile(r"^-[ ]?(?=\d{1,2}\.[ ]+[A-ZĐÀ-Ỹ])", re.MU
 _DOUBLED_HYPHEN = re.compile(r"(?<=[A-Za-zĐđ])-[ ]+-(?=[A-Za-zĐđ])")
 
 
+# A list item's bullet alone on its line, its text on the next: "-\nTrường hợp chất lượng ..."
+_LONE_BULLET = re.compile(r"^([-+•])\n(?=[^\W\d_])", re.MULTILINE)
+
+
 def clean_ocr_residue(t: TrackedText) -> TrackedText:
+    t = t.sub(_LONE_BULLET, r"\1 ")
     t = t.sub(_SPECK_LINE, "")
     t = t.sub(_PAGE_NUMBER, "")
     t = t.sub(_DASH_JUNK, "- ")
