@@ -11,14 +11,26 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
+from extractors import tables
 from extractors.bodies import case_body_name, titles
-from extractors.lines import LIST_ITEM, Line, is_upper, letters_only, lines_of, list_item_text, looks_like_person_name
+from extractors.lines import LIST_ITEM, Line, is_upper, lines_of, list_item_text, looks_like_paragraph, looks_like_person_name
 from extractors.tables import entries
 
 # "Nơi nhận", also as OCR misreads it ("Noi nhận", "Nơi nhân").
 _CC = re.compile(r"^N[ơo]i\s+nh[ậâaạ]n\b\s*:?\s*")
-# Prefixes as ND 30 writes them, and the older slashed forms (T/M, K/T, T/L) of party documents.
-_AUTHORITY = re.compile(r"^(?P<prefix>TM|T/M|KT|K/T|TL|T/L|TUQ|Q)\s*[.:]?\s+(?P<rest>[^\W\d_].*)$")
+
+
+@cache
+def authority_prefix() -> str:
+    """The signing authority's prefixes (TM, KT, TL, TUQ, Q and their printed forms: T/M ...), as a
+    regex, from extractors/data/signature.toml."""
+    return tables.phrase_pattern(p for e in entries("signature", "authority") for p in [e["prefix"], *e.get("printed", [])])
+
+
+@cache
+def _authority() -> re.Pattern[str]:
+    # "KT. CHỦ TỊCH", "TM ỦY BAN NHÂN DÂN", "T/M BAN THƯỜNG VỤ"
+    return re.compile(r"^(?P<prefix>" + authority_prefix() + r")\s*[.:]?\s+(?P<rest>[^\W\d_].*)$")
 _FILE = re.compile(r"^Lưu\b", re.I)
 _AS_ABOVE = re.compile(r"^Như\s+trên\b", re.I)
 _TO_ACT = re.compile(r"\b(?:thực\s+hiện|t/h)\b", re.I)
@@ -51,9 +63,14 @@ def _is_title_line(t: str) -> bool:
     return is_upper(t) and any(s == u or s.startswith(u + " ") for u in _upper_titles())
 
 
+def is_authority_line(t: str) -> bool:
+    """A signature's prefixed line: "KT. CHỦ TỊCH", "TM. ỦY BAN NHÂN DÂN"."""
+    return bool(_authority().match(t))
+
+
 def is_signing_title(t: str) -> bool:
     """A line of the signature block's title: "KT. CHỦ TỊCH", "PHÓ GIÁM ĐỐC"."""
-    return bool(_AUTHORITY.match(t)) or _is_title_line(t)
+    return bool(_authority().match(t)) or _is_title_line(t)
 
 
 def is_chrome(t: str) -> bool:
@@ -69,7 +86,7 @@ def body_end(text: str, body_start: int, end: int, news: bool) -> int:
         return lines[stop].start if stop < len(lines) else end
     for i, ln in enumerate(lines):
         t = ln.text
-        if _CC.match(t) or _AUTHORITY.match(t) or _is_title_line(t):
+        if _CC.match(t) or _authority().match(t) or _is_title_line(t):
             return ln.start
         if i == len(lines) - 1 and looks_like_person_name(_bare(t)):
             return ln.start
@@ -94,7 +111,7 @@ def read_closing(text: str, start: int, end: int) -> Closing:
             _add_cc(c, ln)
             continue
         in_cc = False
-        if m := _AUTHORITY.match(t):
+        if m := _authority().match(t):
             on_behalf, title = _split_title(m.group("rest"))
             c.authority.append((m.group("prefix").replace("/", ""), on_behalf, ln.start, ln.end))
             titles_seen.append((i, Line(ln.end - len(title), ln.end, title) if title else ln))
@@ -143,10 +160,14 @@ def _signer_after_titles(text: str, lines: list[Line], titles_seen: list[tuple[i
     Thắng") is joined.
     """
     after = _first_title_block(titles_seen)[-1][0] + 1
-    for i in range(after, min(after + _NAME_WITHIN_LINES, len(lines))):
+    looked = 0
+    for i in range(after, len(lines)):
         ln = lines[i]
         if _CC.match(ln.text) or LIST_ITEM.match(ln.text):
             continue  # the Nơi nhận column, flattened between the title and the name
+        looked += 1
+        if looked > _NAME_WITHIN_LINES:
+            return None
         # a lone word on the next line finishes a wrapped name ("Nguyễn Quỳnh" / "Thiện")
         for candidate in (_joined(text, lines, i), ln):
             if candidate is None:
@@ -155,8 +176,8 @@ def _signer_after_titles(text: str, lines: list[Line], titles_seen: list[tuple[i
             if name and is_person_name(name):
                 s = candidate.start + candidate.text.index(name)
                 return " ".join((name.title() if is_upper(name) else name).split()), s, s + len(name)
-        if not is_upper(ln.text) and len(letters_only(ln.text)) > 3:
-            return None  # a line of text that is no name: the name is missing (a signature image)
+        if not is_upper(ln.text) and looks_like_paragraph(ln.text):
+            return None  # running text, no name: the name is missing (a signature image)
     return None
 
 

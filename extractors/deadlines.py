@@ -51,7 +51,7 @@ def _words(table: str) -> list[str]:
     return [e["word"] for e in _entries(table)]
 
 
-_alt = tables.alternation
+_alt = tables.phrase_pattern
 
 
 def _key(s: str) -> str:

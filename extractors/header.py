@@ -19,8 +19,8 @@ from extractors.bodies import starts_body
 from extractors.dates import find_date
 from extractors.keys import KEY_PATTERN, DocumentKey, parse_key
 from extractors.lines import LIST_ITEM, Line, is_upper, lines_of, list_item_text, looks_like_paragraph
-from extractors.split import NATIONAL_MOTTO, NUMBER_LINE, STAMP_LINE
-from extractors.tables import alternation, entries
+from extractors.split import NATIONAL_MOTTO, NUMBER_LINE, STAMP_LINE, opening_words
+from extractors.tables import entries, phrase_pattern
 
 T = TypeVar("T")
 
@@ -81,12 +81,12 @@ _BLANK_NUMBER = re.compile(r"^S[ốôổo]\s*[:.]\s*[/.…]*\s*/")
 _LEGAL_BASIS = re.compile(r"^Căn\s+cứ\b")
 _KEY_VALUE = re.compile(KEY_PATTERN, re.VERBOSE)  # the number as keys.py reads every number
 _SUBJECT = re.compile(r"^(?:V/v|Về\s+việc|Về\s*:)\s*[:.]?\s*", re.I)
-_DEAR = re.compile(rf"^(?:{alternation(w['word'] for w in entries('recipients', 'addressing'))})\s*[:.]?\s*", re.I)
+_DEAR = re.compile(rf"^(?:{phrase_pattern(w['word'] for w in entries('recipients', 'addressing'))})\s*[:.]?\s*", re.I)
 # After an addressee: why it is sent ("(để báo cáo)"), or a line of its particulars ("Mã số thuế: ...").
-_PURPOSE = re.compile(rf"\s*\(\s*(?:{alternation(w['word'] for w in entries('recipients', 'purpose'))})\s[^()]*\)\s*$", re.I)
-_DETAIL = re.compile(rf"(?:{alternation(w['word'] for w in entries('recipients', 'detail'))})(?:\s+\w+){{0,4}}\s*:", re.I)
+_PURPOSE = re.compile(rf"\s*\(\s*(?:{phrase_pattern(w['word'] for w in entries('recipients', 'purpose'))})\s[^()]*\)\s*$", re.I)
+_DETAIL = re.compile(rf"(?:{phrase_pattern(w['word'] for w in entries('recipients', 'detail'))})(?:\s+\w+){{0,4}}\s*:", re.I)
 _TELEGRAM_TO = re.compile(r"^(?P<who>[^\n]{3,80}?)\s+điện\s*:\s*$", re.I)
-_OPENING = re.compile(r"^(?:Căn\s+cứ|Thực\s+hiện|Triển\s+khai|Tiếp\s+theo|Theo|Để|Nhằm|Ngày\s+\d|Qua|Trong|Trên)\b")
+_OPENING = re.compile("^" + opening_words())
 _CLAUSE_LABEL = re.compile(r"^(?:[IVX]+\.|\d+\.|[a-zđ]\)|Điều\s+\d)")
 
 
@@ -130,7 +130,8 @@ def _subject_end(text: str, lines: list[Line], i: int, first: str) -> int:
     if not first.strip() and j < len(lines):
         first = lines[j].text  # "V/v" alone: the subject is the next line, whatever it starts with
         j += 1
-    upper = is_upper(first)
+    # a first line too short to tell ("Ý" / "KIẾN CHỈ ĐẠO ..."): the subject is in the case of the next
+    upper = is_upper(first) if sum(c.isalpha() for c in first) >= 2 or j >= len(lines) else is_upper(lines[j].text)
     while j < len(lines) and "\n\n" not in text[lines[j - 1].end : lines[j].start + 1]:
         t = lines[j].text
         if (
@@ -318,6 +319,12 @@ def _type_title_lines(lines: list[Line], i: int, title: str) -> tuple[tuple[str,
     the (code, label) and the index of its last line."""
     if title in _type_titles():
         return _type_titles()[title], i
+    # "THÔNG BÁO KẾT LUẬN": a title naming the type and, after it, what kind of that type it is
+    words = title.split()
+    for cut in range(1, len(words)):
+        first, rest = " ".join(words[:cut]), " ".join(words[cut:])
+        if first in _type_titles() and rest in _type_titles():
+            return _type_titles()[first], i
     if i + 1 < len(lines) and is_upper(lines[i + 1].text):
         joined = f"{title} {lines[i + 1].text.strip().rstrip(':').strip().casefold()}"
         if joined in _type_titles():

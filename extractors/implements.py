@@ -61,7 +61,7 @@ _CLAUSE_START = r"(?<=[,;.])\s+"
 _SUBJECT_PREFIX = r"\s*(?:V/v|Về\s+việc|Về)?\s*"
 
 
-_alt = tables.alternation
+_alt = tables.phrase_pattern
 
 
 def _words(table: str) -> list[str]:

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
+from extractors.closing import authority_prefix
+from extractors.split import opening_words
 from extractors.lines import is_upper
 from extractors.tracked import TrackedText
 
@@ -91,11 +94,15 @@ def _join_broken(m: re.Match[str]) -> str:
 _NEWLINE_BEFORE_CAPITAL = re.compile(r"\n(?=[^\W_a-zđ])")
 _WRAPPED_LINE_MIN = 50
 _ENDS_MID_SENTENCE = re.compile(r"[^\W_]$|[,(\-]$")
-_OPENS_PARAGRAPH = re.compile(
-    r"(?:[IVX]{1,6}|\d{1,2}(?:\.\d{1,2}){0,2})[./)](?:\s|$)|[a-zđ][)./]\s|\(\w{1,4}\)\s|"
-    r"(?:Điều|Chương|Mục|Phần|Căn\s+cứ|Thực\s+hiện|Triển\s+khai|Tiếp\s+theo|Theo|Để|Nhằm|Ngày|Qua|Trong|Trên|"
-    r"Kính\s+gửi|Đồng\s+kính\s+gửi|Nơi\s+nhận|Số|V/v|Về\s+việc|Xét|TM|KT|TL|TUQ|Q)\b"
-)
+
+
+@cache
+def _opens_paragraph() -> re.Pattern[str]:
+    return re.compile(
+        r"(?:[IVX]{1,6}|\d{1,2}(?:\.\d{1,2}){0,2})[./)](?:\s|$)|[a-zđ][)./]\s|\(\w{1,4}\)\s|"
+        r"(?:Điều|Chương|Mục|Phần|Ngày|Kính\s+gửi|Đồng\s+kính\s+gửi|Nơi\s+nhận|Số|V/v|Về\s+việc|Xét|"
+        + authority_prefix() + r")\b|" + opening_words()
+    )
 
 
 def _join_capital_wrap(m: re.Match[str]) -> str:
@@ -106,7 +113,7 @@ def _join_capital_wrap(m: re.Match[str]) -> str:
         return "\n"
     next_end = s.find("\n", pos + 1)
     after = s[pos + 1 : len(s) if next_end < 0 else next_end]
-    if _OPENS_PARAGRAPH.match(after) or is_upper(after):
+    if _opens_paragraph().match(after) or is_upper(after):
         return "\n"
     return " "
 
@@ -189,8 +196,9 @@ _NEWLINE_DIGIT = re.compile(r"\n(?:\d|tháng|năm)")
 
 
 # OCR residue at the edges of a line: specks read as "_", "|", "'", "¬", " ." or " -"; Vietnamese
-# typesetting never puts these there (a space before ":" or ";" is common, so those stay).
-_EDGE_JUNK_START = re.compile(r"^(?:[_“”\"'`~|¬^:.,]+[ ]*)+(?=\S)", re.MULTILINE)
+# typesetting never puts these there (a space before ":" or ";" is common, so those stay). An opening
+# "“" stays: it starts a quotation, whose labels are not the letter's own (extractors/clauses.py).
+_EDGE_JUNK_START = re.compile(r"^(?:[_”\"'`~|¬^:.,]+[ ]*)+(?=\S)", re.MULTILINE)
 _EDGE_JUNK_END = re.compile(r"(?<= )[_“”\"'`~|¬^.,\-]{1,3}$", re.MULTILINE)
 _DASH_JUNK = re.compile(r"^[-_]{2,}[ ]*|^-(?=[_“”\"'`~|¬]+)[_“”\"'`~|¬]+[ ]*", re.MULTILINE)
 _SPECK_LINE = re.compile(r"^[^\w\n(]{1,3}$", re.MULTILINE)
@@ -203,7 +211,12 @@ _SPECK_BEFORE_NUMBER = re.compile(r"^-[ ]?(?=\d{1,2}\.[ ]+[A-ZĐÀ-Ỹ])", re.MU
 _DOUBLED_HYPHEN = re.compile(r"(?<=[A-Za-zĐđ])-[ ]+-(?=[A-Za-zĐđ])")
 
 
+# A list item's bullet alone on its line, its text on the next: "-\nTrường hợp chất lượng ..."
+_LONE_BULLET = re.compile(r"^([-+•])\n(?=[^\W\d_])", re.MULTILINE)
+
+
 def clean_ocr_residue(t: TrackedText) -> TrackedText:
+    t = t.sub(_LONE_BULLET, r"\1 ")
     t = t.sub(_SPECK_LINE, "")
     t = t.sub(_PAGE_NUMBER, "")
     t = t.sub(_DASH_JUNK, "- ")

@@ -1,4 +1,6 @@
-"""Every `examples` entry of the data files, run through the code that uses the entry."""
+"""Every `examples` entry of the data files, run through the code that uses the entry; the files' schema."""
+import re
+
 import pytest
 
 from extractors import tables
@@ -11,6 +13,7 @@ from extractors.keys import parse_key
 from extractors.lines import lines_of
 from extractors.normalize import normalize
 from extractors.references import find_references
+from extractors.split import opening_words
 
 DOC_TYPE_EXAMPLES = [
     pytest.param(e["code"], ex, id=f"{e['code']}:{ex[:40]}")
@@ -132,9 +135,39 @@ SIGNAL_EXAMPLES = [
 
 @pytest.mark.parametrize("pattern,example,found", SIGNAL_EXAMPLES)
 def test_letter_signal_example(pattern, example, found):
-    import re
-
     assert bool(re.search(pattern, example, re.M)) is found
+
+
+def test_every_data_file_follows_its_schema():
+    names = sorted(p.stem for p in tables.DATA_DIR.glob("*.toml"))
+    assert names == sorted(tables.SCHEMA)
+    for name in names:
+        tables.check(name, tables.load(name))
+
+
+@pytest.mark.parametrize("broken,says", [
+    ({"signal": [{"name": "x", "kind": "part", "pattern": "(", "examples": ["x"]}]}, "does not compile"),
+    ({"signal": [{"name": "x", "kind": "part", "pattern": "x"}]}, "missing ['examples']"),
+    ({"signal": [{"name": "x", "kind": "part", "pattern": "x", "examples": ["x"], "spelling": "x"}]}, "unknown keys"),
+    ({"signal": []}, "non-empty"),
+    ({}, "is missing"),
+])
+def test_a_data_file_that_breaks_its_schema_fails_loudly(broken, says):
+    with pytest.raises(tables.DataError, match=re.escape(says)):
+        tables.check("letter_signals", broken)
+
+
+def test_phrases_become_one_pattern_longest_first():
+    pattern = re.compile(tables.phrase_pattern(["Chủ tịch", "Phó Chủ tịch"]))
+    assert pattern.match("Phó Chủ\ntịch").group(0) == "Phó Chủ\ntịch"
+
+
+OPENING_EXAMPLES = [pytest.param(ex, id=ex[:30]) for e in tables.entries("letter_signals", "opening") for ex in e["examples"]]
+
+
+@pytest.mark.parametrize("example", OPENING_EXAMPLES)
+def test_opening_example(example):
+    assert re.match(opening_words(), example)
 
 
 def _implemented(text: str, as_subject: bool) -> list[str]:
