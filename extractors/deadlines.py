@@ -146,7 +146,8 @@ def _rules() -> _Rules:
         recur_day=re.compile(
             rf"(?<!\w)(?:(?:trước|vào|chậm\s+nhất(?:\s+là)?|muộn\s+nhất(?:\s+là)?)\s+)?"
             rf"(?:ngày\s+(?:(?:{_alt(_words('day_prefix'))})\s+)?(?P<day>\d{{1,2}})|(?:ngày\s+)?(?P<dd>\d{{1,2}})\s*[/.\-]\s*(?P<dm>\d{{1,2}}))"
-            rf"\s+(?:của\s+)?(?:{rec})\s+(?P<per>{per})(?!\w)", flags),
+            # "ngày 20 hằng tháng", "ngày 15 của tháng cuối quý" (the last month of every quarter)
+            rf"\s+(?:của\s+)?(?:(?:{rec})\s+|(?P<within>tháng\s+(?:cuối|đầu)\s+))(?P<per>{per})(?!\w)", flags),
         # "Hằng tháng, trước ngày 20, ...", "Hàng năm, trước ngày 25 tháng 12": the day of the recurrence
         recur_then_day=re.compile(
             rf"(?<!\w)(?:{rec})\s+(?P<per>{per})\s*,?\s+(?:(?:trước|vào|chậm\s+nhất(?:\s+là)?)\s+)?"
@@ -258,7 +259,8 @@ def _recurring(rules: _Rules, sub: str) -> list[_Found]:
         out.append(_Found(start, end, {"kind": "recurring", "period": period, "day": day}))
 
     for m in rules.recur_day.finditer(sub):
-        add(m.start(), m.end(), period_from(m), int(m.group("day")) if m.group("day") else None)
+        day = int(m.group("day")) if m.group("day") and not m.group("within") else None
+        add(m.start(), m.end(), period_from(m), day)
     for m in rules.recur_then_day.finditer(sub):
         period = period_from(m)
         add(m.start(), m.end(), period, int(m.group("day")) if period == "month" else None)
@@ -483,8 +485,8 @@ def _relative(rules: _Rules, sub: str, letter_date: dt.date | None, received: dt
             cut = re.match(r"(?:\s*\S+){1,10}", words)
             end = f.start("what") + (cut.end() if cut else 0)
             counted = _counted_from(rules, sub[f.start("what"):end])
-        elif cue in rules.needs_start:
-            continue
+        elif cue in rules.needs_start and not working:
+            continue  # "diễn ra trong thời gian 02 ngày": how long; "trong thời gian 05 ngày làm việc": a limit
         words_before = " ".join(_phrase_before(sub, m.start()).split()[-3:])
         if _has_word(words_before, rules.durations):
             continue
@@ -526,7 +528,7 @@ def _plain(rules: _Rules, sub: str, pattern: re.Pattern[str], kind: str) -> list
 
 _DIGIT = re.compile(r"\d")
 _QUOTED = re.compile(r"“[^”\n]{0,300}”|\"[^\"\n]{0,300}\"")
-_RECURRENCE_WORDS = ("hằng", "hàng", "định kỳ", "mỗi", "lần")
+_RECURRENCE_WORDS = ("hằng", "hàng", "định kỳ", "mỗi", "lần", "tháng cuối", "tháng đầu")
 _PERIOD_WORDS = ("năm", "quý", "tháng", "tuần")
 
 
