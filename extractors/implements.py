@@ -46,7 +46,7 @@ _SUBORDINATE_WORD = re.compile(
 )
 # ... or a new main clause (", Sở Nội vụ đề nghị ...") that the second belongs to.
 _NEW_MAIN_CLAUSE = re.compile(
-    r",\s*[A-ZĐ]\w*\b.{0,80}?\b(?:đề\s+nghị|yêu\s+cầu|thông\s+báo|có\s+ý\s+kiến|chỉ\s+đạo|giao)\b"
+    r",\s*(?:[A-ZĐ]\w*\b.{0,80}?\b)?(?:đề\s+nghị|yêu\s+cầu|thông\s+báo|có\s+ý\s+kiến|chỉ\s+đạo|giao)\b"
 )
 # "..., Nghị quyết số 80-NQ/TW", "và Kế hoạch số 16/KH-HĐTĐKT": one more object of the same
 # opening, whatever the previous citation's subject said.
@@ -152,6 +152,8 @@ def _objects(text: str, start: int, end: int, refs: list[Reference]) -> list[tup
     out: list[tuple[Reference, int]] = []
     prev_end = None
     for s, e, ref in _mentions(start, stop, refs):
+        if prev_end is None and _NEW_MAIN_CLAUSE.search(text, start, s):
+            break  # "Để triển khai ..., đề nghị các đơn vị thực hiện Công văn số ...": what it goes on to ask
         coordinated = _COORDINATED.search(text, max(prev_end or start, s - 60), s)
         if prev_end is not None and not coordinated and (
             _SUBORDINATE_WORD.search(text, prev_end, s) or _NEW_MAIN_CLAUSE.search(text, prev_end, s)
