@@ -3,26 +3,33 @@
 Five kinds (schemas.Deadline), read from the words in extractors/data/deadline_phrases.toml:
 
 - recurring: "hằng tháng", "định kỳ 6 tháng", "6 tháng một lần", "trước ngày 20 hằng tháng",
-  "định kỳ" alone (no period). A period end joined to it ("định kỳ hàng tháng, cuối năm
-  có đánh giá") is part of it. A recurrence inside a noun phrase headed by an attribute
+  "Hằng tháng, trước ngày 20", "ngày 15 của tháng cuối quý", "02 lần/ngày", "định kỳ" alone
+  (no period). A period end joined to it ("định kỳ hàng tháng, cuối năm có đánh giá") and
+  the days it spans ("định kỳ trước ngày 01/6 và 15/11 hằng năm") are part of it. A recurrence inside a noun phrase headed by an attribute
   noun ("kế hoạch phát triển kinh tế - xã hội hàng năm") describes that thing: not read.
 - date: a date only after a cue word ("trước ngày 15/12/2023", "chậm nhất ngày ...",
   "xong trước 30/6/2024", "Hạn chót: 15.12.2023"); a bare date is a citation or a fact.
   Without a year ("trước ngày 20/12"): the letter's year, or the next when that day is
   before the letter. Periods, at the day BLDS 146 gives (end, start, middle): "hết năm
-  2023", "cuối quý", "trong tháng 12/2025", "quý I/2026", "6 tháng đầu năm 2024", "giữa
-  năm" (30/6), "trước quý III/2024" (the day before it starts). "trong năm 2023" and
-  "trước năm 2025" only right after an action word ("hoàn thành trong năm 2024"): the
-  phrase is more often a fact ("cải cách hành chính trong năm 2023 chưa đạt kì vọng").
-  A date or period that ended before the letter (an old limit quoted from an earlier
-  letter), or followed by a finding word ("đã", "chưa"), or inside a range ("từ ngày 01/5
-  đến ngày 03/5"), is not a limit.
+  2023", "cuối quý", "trong tháng 12/2025", "quý I/2026", "6 tháng đầu năm 2024", "trong
+  02 tháng cuối năm", "giữa năm" (30/6), "trước quý III/2024" (the day before it starts),
+  and after a label ("Thời gian hoàn thành: Tháng 11 - 12/2025": the last month of the
+  range). "trong năm 2023" and "trước năm 2025" only right after an action word
+  ("hoàn thành trong năm 2024") or after a completion anywhere in the phrase ("thông xe
+  tuyến chính (...) trong năm 2025"): the phrase is more often a fact ("cải cách hành chính
+  trong năm 2023 chưa đạt kì vọng"). A date or period that ended before the letter (an old
+  limit quoted from an earlier letter), followed by a finding word ("đã", "chưa"), opening
+  a reporting sentence ("Trong tháng 11/2025, ... đã xảy ra"), inside a range ("từ ngày
+  01/5 đến ngày 03/5", "ngày 15 đến ngày 31/12") or inside quotation marks (a title), is
+  not a limit.
 - relative: "trong 05 ngày làm việc kể từ ngày nhận được văn bản": days, working_days,
   counted_from (receipt / signing / event) and, when that start is known, the date on the
   working-day calendar (extractors.workdays).
 - urgent ("khẩn trương", "ngay", "kịp thời", "gấp") and ongoing ("thường xuyên"): no date.
 
-Nothing here reads citations: dates of cited documents carry no cue, so they are skipped.
+Of several in one item, the one that closes it counts (primary_deadline); a limit stated
+once for a list goes to the tasks it covers (pass_down_deadlines). Nothing here reads
+citations: dates of cited documents carry no cue, so they are skipped.
 """
 from __future__ import annotations
 

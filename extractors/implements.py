@@ -5,10 +5,12 @@ Công văn số 5611/UBND-VX ...", "Triển khai Công điện số 968/CĐ-TTg 
 của UBND tỉnh tại Công văn số ...", "Tiếp theo Công văn số ...", at the start of a paragraph
 or of a clause ("Để ..., tiếp theo Công điện số ..., Thủ tướng Chính phủ yêu cầu:"); in
 "Căn cứ" + a directive (a công điện, chỉ thị, kế hoạch, kết luận, thông báo, công văn, or a
-decision or resolution whose number has no year), never a law, decree or circular cited as
+decision whose number has no year), never a law, decree, circular or resolution cited as
 legal basis, and only where no other opening names what the letter carries out (a plan
-titled "Thực hiện X" carries out X, its "Căn cứ" list is its background); or in a subject such as "V/v triển khai thực hiện Công điện số 968/CĐ-TTg", a
-plan titled "Thực hiện Quyết định số ..." or "Về Kết luận ... tại Thông báo số ...".
+titled "Thực hiện X" carries out X, its "Căn cứ" list is its background); or in a subject
+such as "V/v triển khai thực hiện Công điện số 968/CĐ-TTg", a plan titled "Thực hiện Quyết
+định số ..." or "Về Kết luận ... tại Thông báo số ...". The opening ends with the paragraph
+that introduces the content ("... có ý kiến như sau:").
 
 Only the documents that are the object of that opening count: not the ones named inside
 their subject ("... về sửa đổi Nghị định số ..."), not a report or petition being answered
@@ -235,8 +237,8 @@ def named_directive(text: str, start: int, end: int, refs: list[Reference]) -> t
     for pos, mention_end, ref in _mentions(start, end, refs):
         since = max(_sentence_start(text, start, pos), pos - _CUE_REACH)
         kinds = [rules.cue_kind[_fold(m.group())] for m in rules.item_cue.finditer(text, since, pos)]
-        if not kinds or kinds[-1] == "basis" or "basis" in kinds and "verb" not in kinds:
-            continue
-        if kinds[-1] in ("verb", "pointer") or "verb" in kinds:
-            return ref, pos, mention_end
+        if not kinds or kinds[-1] == "basis":
+            continue  # no cue, or "Căn cứ" right before it
+        if "verb" in kinds or (kinds[-1] == "pointer" and "basis" not in kinds):
+            return ref, pos, mention_end  # carried out, or pointed at outside a "Căn cứ" sentence
     return None
