@@ -104,11 +104,12 @@ class _PageWords:
 
 
 def attach_boxes(result: ExtractionResult, doc: Document, placement: Placement | None,
-                 evidence: list[Evidence]) -> None:
-    """Give every evidence of a letter read by OCR the boxes of its words."""
+                 evidence: list[Evidence]) -> bool:
+    """Give every evidence of a letter read by OCR the boxes of its words. True when they were
+    found through the letter's placement, False when the JSON's boxes had to do (or no OCR)."""
     words = {page.number: _PageWords(page) for page in result.pages if page.words}
     if not words:
-        return
+        return False
     spans = {(s.start, s.end): s for s in _json_boxes(doc)}
     found = {item.id: _words_of(item, placement, words) for item in evidence} if placement else {}
     trusted = bool(found) and all(_union(found[item.id], item.page) == spans[(item.start, item.end)].box
@@ -119,6 +120,7 @@ def attach_boxes(result: ExtractionResult, doc: Document, placement: Placement |
             item.boxes = found[item.id]
         elif json_span is not None and json_span.box and item.page in words:
             item.boxes = words[item.page].inside(json_span.box)
+    return trusted
 
 
 def _json_boxes(doc: Document) -> list[Span]:
