@@ -202,13 +202,21 @@ def obligation_rows(letter: SiteLetter, ev: LetterEvidence) -> list[dict]:
             implements = {"key": ob.implements.key, "anchor": ev.anchor(ob.implements.span)}
         rows.append({
             "number": number, "clause": ob.clause, "anchor": ev.anchor(ob.span),
-            "text": ob.text if len(ob.text) <= 160 else ob.text[:157].rstrip() + "…",
+            "text": _snippet(ob.text),
             "lead": people["lead"], "support": people["support"], "deadline": deadline,
             "implements": implements,
             "targets": [{"raw": t.raw, "anchor": ev.anchor(t.span)} for t in ob.targets],
             "reasons": [reason(r) for r in ob.review_reasons], "raw_reasons": ob.review_reasons,
         })
     return rows
+
+
+# Characters of an obligation's text the table shows; the whole text is a click away.
+_SNIPPET = 110
+
+
+def _snippet(text: str) -> str:
+    return text if len(text) <= _SNIPPET else text[:_SNIPPET - 1].rstrip() + "…"
 
 
 def page_figures(views: list[PageView], ev: LetterEvidence, low_words: dict[int, list]) -> list[dict]:
