@@ -82,7 +82,12 @@ def _review(args: argparse.Namespace) -> int:
     for problem in report.problems:
         _say(f"error: {problem} (exit code {problem.code})")
     print(f"review site: {report.letters} letter(s), {report.images} page image(s): {report.index.resolve().as_uri()}")
-    return report.problems[0].code if report.problems else 0
+    if report.problems:
+        return report.problems[0].code
+    if not report.letters:
+        _say("error: no letters in the JSON given (folders stand for the .json files directly inside them)")
+        return USAGE_ERROR
+    return 0
 
 
 _DB_HELP = "database URL or SQLite file (default: $CONGVAN_DATABASE_URL, else var/congvan.db in the repo)"

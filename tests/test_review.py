@@ -386,3 +386,14 @@ def test_a_scan_whose_source_file_is_gone_still_shows_its_boxes(tmp_path: Path) 
     assert "không tìm thấy tệp gốc" in html
     assert '<rect class="box k-header low" x="600" y="400" width="300" height="50">' in html
     assert "low-conf" in html
+
+
+def test_congvan_review_says_when_it_cannot_write_or_finds_no_letter(tmp_path: Path, capsys) -> None:
+    shutil.copy(SAMPLES[0], tmp_path / "good.json")
+    blocked = tmp_path / "a-file"
+    blocked.write_text("", encoding="utf-8")
+    assert main(["review", tmp_path.as_posix(), "--out", blocked.as_posix()]) == 13
+    assert "cannot write the site there" in capsys.readouterr().err
+    (tmp_path / "empty").mkdir()
+    assert main(["review", (tmp_path / "empty").as_posix(), "--out", (tmp_path / "site").as_posix()]) == 2
+    assert "no letters in the JSON given" in capsys.readouterr().err

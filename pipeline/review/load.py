@@ -13,7 +13,7 @@ from pathlib import Path
 from pydantic import ValidationError
 from schemas import Document, ExtractionResult
 
-from pipeline.errors import InputNotFoundError, NotAResultError
+from pipeline.errors import CongvanError, InputNotFoundError, NotAResultError
 
 
 @dataclass
@@ -72,10 +72,10 @@ def read_result(path: Path) -> ExtractionResult:
                               "give the JSON files `congvan extract` wrote") from None
 
 
-def load_letters(paths: list[Path]) -> tuple[list[SiteLetter], list[Exception]]:
+def load_letters(paths: list[Path]) -> tuple[list[SiteLetter], list[CongvanError]]:
     """Every letter of every readable result, with a page name unique in the site."""
     letters: list[SiteLetter] = []
-    problems: list[Exception] = []
+    problems: list[CongvanError] = []
     taken: set[str] = set()
     for path in paths:
         try:

@@ -12,7 +12,6 @@ site always shows the letters of the last run and nothing else.
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -20,6 +19,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from schemas import Deadline, ExtractionWarning
 
+from pipeline.errors import CongvanError, OutputWriteError
 from pipeline.output import write_atomic
 from pipeline.review import chain as chains
 from pipeline.review.evidence import LOW_CONFIDENCE, REGION_KINDS, LetterEvidence, collect
@@ -37,8 +37,7 @@ class ReviewReport:
     index: Path
     letters: int = 0
     images: int = 0
-    problems: list[Exception] = field(default_factory=list)
-    seconds_per_letter: float = 0.0
+    problems: list[CongvanError] = field(default_factory=list)  # JSON files left out, and why
 
 
 def write_review_site(paths: list[str], out_dir: Path, *, store_url: str | None = None,
@@ -46,38 +45,46 @@ def write_review_site(paths: list[str], out_dir: Path, *, store_url: str | None 
     """Write the review site of the output JSON at `paths` (files or folders) into `out_dir`.
 
     With `use_store` (or a `store_url`) the chain comes from the store, else from the letters given.
+    Raises OutputWriteError when the site cannot be written, InputNotFoundError for a missing store.
     """
     files, missing = json_files(paths)
-    letters, problems = load_letters(files)
+    letters, unreadable = load_letters(files)
+    problems: list[CongvanError] = [*missing, *unreadable]
     if use_store or store_url:
         with chains.open_store(store_url) as store:
             chain_of = chains.chains_from_store(letters, store)
     else:
         chain_of = chains.chains_from_letters(letters)
+    try:
+        images = _write_site(out_dir, letters, chain_of, problems)
+    except OSError as error:
+        raise OutputWriteError(out_dir.as_posix(), f"cannot write the site there ({error.strerror or error})") from None
+    return ReviewReport(index=out_dir / "index.html", letters=len(letters), images=images, problems=problems)
+
+
+def _write_site(out_dir: Path, letters: list[SiteLetter], chain_of: dict[str, chains.Chain],
+                problems: list[CongvanError]) -> int:
+    """Write every page; the number of page images the site shows."""
     renderer = Renderer()
-    (out_dir / "letters").mkdir(parents=True, exist_ok=True)
+    for folder in ("letters", "static"):
+        (out_dir / folder).mkdir(parents=True, exist_ok=True)
     for name in STATIC_FILES:
-        (out_dir / "static").mkdir(exist_ok=True)
         write_atomic(out_dir / "static" / name, (_HERE / "static" / name).read_bytes())
     placements = _placements(letters)
     written: set[str] = set()
     images: set[str] = set()
-    started = time.perf_counter()
     rows = []
     for letter in letters:
         views = page_views(letter.result, letter.doc.pages, out_dir)
-        images.update(v.image for v in views if v.image)
+        images.update(Path(v.image).name for v in views if v.image)
         page = renderer.letter_page(letter, placements[letter.slug], chain_of[letter.slug], views)
         write_atomic(out_dir / "letters" / f"{letter.slug}.html", page.encode("utf-8"))
         written.add(f"{letter.slug}.html")
         rows.append(index_row(letter))
-    elapsed = time.perf_counter() - started
-    index = out_dir / "index.html"
-    write_atomic(index, renderer.index_page(rows, [*missing, *problems]).encode("utf-8"))
+    write_atomic(out_dir / "index.html", renderer.index_page(rows, problems).encode("utf-8"))
     _remove_stale(out_dir / "letters", written, "*.html")
-    _remove_stale(out_dir / "pages", {Path(i).name for i in images}, "*.jpg")
-    return ReviewReport(index=index, letters=len(letters), images=len(images), problems=[*missing, *problems],
-                        seconds_per_letter=elapsed / len(letters) if letters else 0.0)
+    _remove_stale(out_dir / "pages", images, "*.jpg")
+    return len(images)
 
 
 def _placements(letters: list[SiteLetter]) -> dict[str, Placement | None]:
@@ -268,7 +275,7 @@ class Renderer:
             doubtful=sum(1 for item in ev.items if item.doubtful),
         )
 
-    def index_page(self, rows: list[dict], problems: list[Exception]) -> str:
+    def index_page(self, rows: list[dict], problems: list[CongvanError]) -> str:
         return self._index.render(rows=rows, problems=problems,
                                   totals={"letters": len(rows), "obligations": sum(r["obligations"] for r in rows),
                                           "review": sum(r["review"] for r in rows)})
