@@ -85,7 +85,7 @@ def main() -> None:
         for letter in letters:
             views = page_views(letter.result, letter.doc.pages, site)  # images made once, outside the timing
             raw = letter.json_path.read_bytes()
-            read = best_ms(lambda: ExtractionResult.model_validate_json(raw), args.repeat)
+            read = best_ms(lambda raw=raw: ExtractionResult.model_validate_json(raw), args.repeat)
 
             def render_page(letter=letter, views=views) -> None:
                 placement = place_letters(letter.result)[letter.index]
