@@ -18,6 +18,9 @@ class CongvanError(Exception):
         self.path = path
         self.reason = reason
 
+    def __reduce__(self):  # noqa: ANN204 - pickling: errors cross process pools with their two fields
+        return type(self), (self.path, self.reason)
+
 
 class InputNotFoundError(CongvanError):
     code = 3
