@@ -121,7 +121,8 @@ def index_row(letter: SiteLetter) -> dict:
         "href": f"letters/{letter.href}", "key": doc.key or "(không số)", "doc_type": doc.doc_type_label or "",
         "issuer": doc.issuer.name if doc.issuer else "", "date": doc.date or "",
         "subject": doc.subject or "", "obligations": len(doc.obligations),
-        "review": sum(1 for o in doc.obligations if o.needs_review),
+        # what needs a look: each obligation flagged, and the header when it is
+        "review": sum(1 for o in doc.obligations if o.needs_review) + int(doc.needs_review),
         "warnings": len(letter_warnings(letter)), "file": letter.result.source.path,
     }
 
