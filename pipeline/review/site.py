@@ -89,13 +89,12 @@ def _write_site(out_dir: Path, letters: list[SiteLetter], chain_of: dict[str, ch
 
 def _placements(letters: list[SiteLetter]) -> dict[str, Placement | None]:
     """Each letter's place in its file's pages (one normalization per result file)."""
-    by_result: dict[int, list[Placement | None]] = {}
+    by_file: dict[Path, list[Placement | None]] = {}
     out = {}
     for letter in letters:
-        key = id(letter.result)
-        if key not in by_result:
-            by_result[key] = place_letters(letter.result)
-        out[letter.slug] = by_result[key][letter.index]
+        if letter.json_path not in by_file:
+            by_file[letter.json_path] = place_letters(letter.result)
+        out[letter.slug] = by_file[letter.json_path][letter.index]
     return out
 
 
