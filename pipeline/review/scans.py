@@ -87,7 +87,8 @@ class _PageWords:
 
     def touching(self, start: int, end: int) -> list[WordBox]:
         hit = []
-        for word in self.words[bisect_left(self.ends, start + 1):]:
+        for i in range(bisect_left(self.ends, start + 1), len(self.words)):
+            word = self.words[i]
             if word.start >= end:
                 break
             hit.append(self._box(word))

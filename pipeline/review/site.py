@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
 from schemas import Deadline, ExtractionWarning
 
 from pipeline.errors import CongvanError, OutputWriteError
@@ -227,20 +228,32 @@ def _snippet(text: str) -> str:
 
 
 def page_figures(views: list[PageView], ev: LetterEvidence, low_words: dict[int, list]) -> list[dict]:
-    """Per OCR page: its image, and the boxes of every value's words, and the doubtful words."""
-    figures = []
-    for view in views:
-        boxes = []
-        for item in ev.items:
-            if item.region:
-                continue
-            shown = [k for k in item.kinds if k not in REGION_KINDS]
-            for box in item.boxes:
-                if box.page == view.number:
-                    boxes.append({"box": box.box, "kind": shown[0], "anchor": f"#{item.id}", "title": item.title,
-                                  "low": box.confidence < LOW_CONFIDENCE})
-        figures.append({"view": view, "boxes": boxes, "low_words": low_words.get(view.number, [])})
-    return figures
+    """Per OCR page: its image, and the SVG shapes over it: the doubtful words (dashed), then the
+    box of every word of every value, each linked to the value's highlight in the text.
+
+    The shapes are written here rather than in the template: a scan page has hundreds of them,
+    and building them in Python keeps a letter page within its time budget (benchmarks/review.py)."""
+    shapes: dict[int, list[str]] = {view.number: [] for view in views}
+    for number, words in low_words.items():
+        for word in words:
+            shapes[number].append(f'<rect class="low-word" {_geometry(word["box"])}>'
+                                  f'<title>Độ tin cậy OCR {word["confidence"]}</title></rect>')
+    for item in ev.items:
+        if item.region or not item.boxes:
+            continue
+        kind = next(k for k in item.kinds if k not in REGION_KINDS)
+        title = escape(item.title)
+        for box in item.boxes:
+            if box.page in shapes:
+                low = " low" if box.confidence < LOW_CONFIDENCE else ""
+                shapes[box.page].append(f'<a href="#{item.id}"><rect class="box k-{kind}{low}" {_geometry(box.box)}>'
+                                        f"<title>{title}</title></rect></a>")
+    return [{"view": view, "shapes": Markup("\n".join(shapes[view.number]))} for view in views]
+
+
+def _geometry(box: tuple[int, ...] | list[int]) -> str:
+    x0, y0, x1, y1 = box
+    return f'x="{x0}" y="{y0}" width="{x1 - x0}" height="{y1 - y0}"'
 
 
 class Renderer:
