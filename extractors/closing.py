@@ -13,7 +13,7 @@ from functools import cache
 
 from extractors import tables
 from extractors.bodies import case_body_name, titles
-from extractors.lines import LIST_ITEM, Line, is_upper, letters_only, lines_of, list_item_text, looks_like_person_name
+from extractors.lines import LIST_ITEM, Line, is_upper, lines_of, list_item_text, looks_like_paragraph, looks_like_person_name
 from extractors.tables import entries
 
 # "Nơi nhận", also as OCR misreads it ("Noi nhận", "Nơi nhân").
@@ -160,10 +160,14 @@ def _signer_after_titles(text: str, lines: list[Line], titles_seen: list[tuple[i
     Thắng") is joined.
     """
     after = _first_title_block(titles_seen)[-1][0] + 1
-    for i in range(after, min(after + _NAME_WITHIN_LINES, len(lines))):
+    looked = 0
+    for i in range(after, len(lines)):
         ln = lines[i]
         if _CC.match(ln.text) or LIST_ITEM.match(ln.text):
             continue  # the Nơi nhận column, flattened between the title and the name
+        looked += 1
+        if looked > _NAME_WITHIN_LINES:
+            return None
         # a lone word on the next line finishes a wrapped name ("Nguyễn Quỳnh" / "Thiện")
         for candidate in (_joined(text, lines, i), ln):
             if candidate is None:
@@ -172,8 +176,8 @@ def _signer_after_titles(text: str, lines: list[Line], titles_seen: list[tuple[i
             if name and is_person_name(name):
                 s = candidate.start + candidate.text.index(name)
                 return " ".join((name.title() if is_upper(name) else name).split()), s, s + len(name)
-        if not is_upper(ln.text) and len(letters_only(ln.text)) > 3:
-            return None  # a line of text that is no name: the name is missing (a signature image)
+        if not is_upper(ln.text) and looks_like_paragraph(ln.text):
+            return None  # running text, no name: the name is missing (a signature image)
     return None
 
 

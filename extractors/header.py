@@ -127,7 +127,8 @@ def _subject_end(text: str, lines: list[Line], i: int, first: str) -> int:
     if not first.strip() and j < len(lines):
         first = lines[j].text  # "V/v" alone: the subject is the next line, whatever it starts with
         j += 1
-    upper = is_upper(first)
+    # a first line too short to tell ("Ý" / "KIẾN CHỈ ĐẠO ..."): the subject is in the case of the next
+    upper = is_upper(first) if sum(c.isalpha() for c in first) >= 2 or j >= len(lines) else is_upper(lines[j].text)
     while j < len(lines) and "\n\n" not in text[lines[j - 1].end : lines[j].start + 1]:
         t = lines[j].text
         if (
@@ -315,6 +316,12 @@ def _type_title_lines(lines: list[Line], i: int, title: str) -> tuple[tuple[str,
     the (code, label) and the index of its last line."""
     if title in _type_titles():
         return _type_titles()[title], i
+    # "THÔNG BÁO KẾT LUẬN": a title naming the type and, after it, what kind of that type it is
+    words = title.split()
+    for cut in range(1, len(words)):
+        first, rest = " ".join(words[:cut]), " ".join(words[cut:])
+        if first in _type_titles() and rest in _type_titles():
+            return _type_titles()[first], i
     if i + 1 < len(lines) and is_upper(lines[i + 1].text):
         joined = f"{title} {lines[i + 1].text.strip().rstrip(':').strip().casefold()}"
         if joined in _type_titles():

@@ -26,7 +26,7 @@ from schemas import (
 
 from extractors.abbreviations import expand_abbreviations, issuer_name
 from extractors.attachments import find_attachments
-from extractors.bodies import case_body_name, group_body_lines, own_level, starts_body
+from extractors.bodies import case_body_name, group_body_lines, is_bare_kind, own_level, starts_body
 from extractors.clauses import parse_clauses
 from extractors.closing import Closing, authority_meaning, body_end, cased_title, read_closing
 from extractors.header import Found, Header, read_header
@@ -172,7 +172,7 @@ def _fill_header(doc: Document, h: Header, text: str, end: int, closing: Closing
     doc.issuer = _issuer(h, text, end, closing)
     if doc.issuer and doc.issuer.inferred_from:
         clues = ", ".join(doc.issuer.inferred_from)
-        notes.append(("issuer_inferred", f"no issuing body in the header; inferred from {clues}", None))
+        notes.append(("issuer_inferred", f"the issuing body is not named in full in the header; inferred from {clues}", None))
 
 
 def _issuer(h: Header, text: str, end: int, closing: Closing | None) -> Issuer | None:
@@ -194,8 +194,24 @@ def _issuer(h: Header, text: str, end: int, closing: Closing | None) -> Issuer |
         if len(groups) > 1:
             parent = groups[-2]
             issuer.parent = Body(name=case_body_name(parent.text), raw=parent.text, span=Span(start=parent.start, end=parent.end))
+        if is_bare_kind(issuer.name):
+            _complete_bare_kind(issuer, h)
         return issuer
     return _inferred_issuer(h, text, end, closing)
+
+
+def _complete_bare_kind(issuer: Issuer, h: Header) -> None:
+    """"VĂN PHÒNG" under "BAN CHẤP HÀNH TRUNG ƯƠNG": the block names the body by its kind only, its
+    parent saying whose it is. The body code of the symbol (432-TB/VPTW) gives the full name when it
+    names a body of that kind; else the kind is the parent's ("Văn phòng Tỉnh ủy")."""
+    code = h.key.value.issuer_abbr if h.key else None
+    full = issuer_name(code) if code else None
+    if full and full.casefold().startswith(issuer.name.casefold() + " "):
+        issuer.name = full
+        issuer.inferred_from.append("symbol")
+    elif issuer.parent is not None:
+        issuer.name = f"{issuer.name} {issuer.parent.name}"
+        issuer.inferred_from.append("parent")
 
 
 def _inferred_issuer(h: Header, text: str, end: int, closing: Closing | None) -> Issuer | None:

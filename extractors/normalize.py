@@ -195,8 +195,9 @@ _NEWLINE_DIGIT = re.compile(r"\n(?:\d|tháng|năm)")
 
 
 # OCR residue at the edges of a line: specks read as "_", "|", "'", "¬", " ." or " -"; Vietnamese
-# typesetting never puts these there (a space before ":" or ";" is common, so those stay).
-_EDGE_JUNK_START = re.compile(r"^(?:[_“”\"'`~|¬^:.,]+[ ]*)+(?=\S)", re.MULTILINE)
+# typesetting never puts these there (a space before ":" or ";" is common, so those stay). An opening
+# "“" stays: it starts a quotation, whose labels are not the letter's own (extractors/clauses.py).
+_EDGE_JUNK_START = re.compile(r"^(?:[_”\"'`~|¬^:.,]+[ ]*)+(?=\S)", re.MULTILINE)
 _EDGE_JUNK_END = re.compile(r"(?<= )[_“”\"'`~|¬^.,\-]{1,3}$", re.MULTILINE)
 _DASH_JUNK = re.compile(r"^[-_]{2,}[ ]*|^-(?=[_“”\"'`~|¬]+)[_“”\"'`~|¬]+[ ]*", re.MULTILINE)
 _SPECK_LINE = re.compile(r"^[^\w\n(]{1,3}$", re.MULTILINE)
@@ -209,7 +210,12 @@ _SPECK_BEFORE_NUMBER = re.compile(r"^-[ ]?(?=\d{1,2}\.[ ]+[A-ZĐÀ-Ỹ])", re.MU
 _DOUBLED_HYPHEN = re.compile(r"(?<=[A-Za-zĐđ])-[ ]+-(?=[A-Za-zĐđ])")
 
 
+# A list item's bullet alone on its line, its text on the next: "-\nTrường hợp chất lượng ..."
+_LONE_BULLET = re.compile(r"^([-+•])\n(?=[^\W\d_])", re.MULTILINE)
+
+
 def clean_ocr_residue(t: TrackedText) -> TrackedText:
+    t = t.sub(_LONE_BULLET, r"\1 ")
     t = t.sub(_SPECK_LINE, "")
     t = t.sub(_PAGE_NUMBER, "")
     t = t.sub(_DASH_JUNK, "- ")

@@ -96,11 +96,14 @@ def split_letters(text: str) -> list[LetterSpan]:
             starts.append(lines[first].start)
         ends = starts[1:] + [len(text)]
         return [LetterSpan(s, e) for s, e in zip(starts, ends)]
-    if REPORTED_LETTER.search(text):
-        return [LetterSpan(0, len(text), "news_report")]
+    # A letter's own parts first: a letter that cites another as "ban hành Công văn số ..." is no news page.
     parts = sum(bool(p.search(text)) for p in _signals()["part"]) + any(is_authority_line(ln.text) for ln in lines)
     if parts >= 2 or (_has_instructions(lines) and _has_closing(lines)):
         return [LetterSpan(0, len(text))]
+    if REPORTED_LETTER.search(text):
+        return [LetterSpan(0, len(text), "news_report")]
+    if _has_instructions(lines) and _has_directed_list(lines):
+        return [LetterSpan(0, len(text))]  # a letter's body with its header and closing cut off
     return []
 
 
@@ -110,6 +113,19 @@ def _issued_with_previous(lines: list[Line], i: int) -> bool:
     window = lines[i : i + _HEADER_WINDOW + 6]
     own_number = any(NUMBER_LINE.match(ln.text) and not COPY_NUMBER.search(ln.text) for ln in window[1:_HEADER_WINDOW])
     return not NUMBER_LINE.match(lines[i].text) and not own_number and any(is_caption(ln.text) for ln in window)
+
+
+_NUMBERED_ITEM = re.compile(r"^(?:\d{1,2}|[IVX]{1,4})[.)/]\s")
+
+
+def _has_directed_list(lines: list[Line]) -> bool:
+    """A lead-in that asks ("Chủ tịch Ủy ban nhân dân thành phố yêu cầu:") and numbered items under it:
+    a letter's body, even with its header and closing cut off (a copy on a news page)."""
+    instruction = _signals()["instruction"]
+    for i, ln in enumerate(lines):
+        if ln.text.rstrip().endswith(":") and any(p.search(ln.text) for p in instruction):
+            return sum(bool(_NUMBERED_ITEM.match(x.text)) for x in lines[i + 1 :]) >= 2
+    return False
 
 
 def _has_instructions(lines: list[Line]) -> bool:

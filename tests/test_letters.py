@@ -385,8 +385,10 @@ SIGNATURE_BLOCKS = [
                  "Vũ Chiến Thắng", id="name-wrapped-over-two-lines"),
     pytest.param("KT. BỘ TRƯỞNG,\nCHỦ NHIỆM\nPHÓ CHỦ NHIỆM\nĐỗ Ngọc Huỳnh\n", "Đỗ Ngọc Huỳnh", id="three-title-lines"),
     pytest.param("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\nNGUYỄN VĂN AN\n", "Nguyễn Văn An", id="name-in-capitals"),
-    pytest.param("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\nPHỤ LỤC II\nBiểu mẫu báo cáo kết quả thực hiện\n", None,
+    pytest.param("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\nPHỤ LỤC II\nBiểu mẫu báo cáo kết quả thực hiện hằng quý của các đơn vị.\n", None,
                  id="no-name-printed-then-an-appendix"),
+    pytest.param("TL. CHỦ TỊCH\nPHÓ CHÁNH VĂN PHÒNG\n- VPUB: CVP, PCVP (KGVX), HC-QT;\n- Lưu: VT, KGVX\nVHTin507.\nPhùng Tô Long\n",
+                 "Phùng Tô Long", id="columns-read-across-by-ocr"),
 ]
 
 
@@ -522,3 +524,35 @@ def test_a_plan_issued_with_a_decision_is_part_of_it():
     assert [c.id for c in flatten(doc.clauses)] == ["Đ1", "Đ2", "I", "II", "II.1", "II.2"]  # the appendix's rows are none
     tasks = {o.clause: [a.name for a in o.assignees if a.role == "lead"] for o in doc.obligations}
     assert tasks["II.1"] == ["Sở Khoa học và Công nghệ"] and tasks["II.2"] == ["Sở Nội vụ"]
+
+
+@pytest.mark.parametrize("block,key,issuer", [
+    ("VĂN PHÒNG\nCHÍNH PHỦ", "659/TB-VPCP", "Văn phòng Chính phủ"),
+    ("BAN CHẤP HÀNH\nTRUNG ƯƠNG\nVĂN PHÒNG", "432-TB/VPTW", "Văn phòng Trung ương Đảng"),
+    ("TỈNH ỦY QUẢNG NAM\nVĂN PHÒNG", "15-CV/VPTU", "Văn phòng Tỉnh ủy Quảng Nam"),
+], ids=["kind-wrapped-before-its-name", "completed-from-the-symbol", "completed-from-the-parent"])
+def test_an_issuer_printed_as_its_kind_alone(block, key, issuer):
+    text = CONG_VAN.replace("ỦY BAN NHÂN DÂN\nTỈNH ĐỒNG NAI", block, 1).replace("1234/UBND-KGVX", key, 1)
+    doc, _ = one(text)
+    assert doc.issuer.name == issuer
+
+
+def test_a_type_title_that_names_its_kind_and_a_one_letter_first_subject_line():
+    text = CONG_VAN.replace("V/v triển khai thực hiện", "THÔNG BÁO KẾT LUẬN\nÝ\nKIẾN CHỈ ĐẠO VỀ VIỆC triển khai thực hiện", 1)
+    doc, _ = one(text)
+    assert doc.doc_type == "thong_bao" and doc.subject.startswith("Ý KIẾN CHỈ ĐẠO")
+
+
+def test_a_letter_citing_a_reported_letter_is_still_a_letter():
+    body = _cut("Thực hiện Công điện", "TM. ỦY BAN").replace(
+        "Thực hiện Công điện", "Ngày 01/3/2024, UBND tỉnh đã ban hành Công văn số 99/UBND-VX về việc này. Thực hiện Công điện", 1)
+    docs, _ = extract_documents([body])
+    assert len(docs) == 1 and docs[0].form == "letter" and [c.id for c in docs[0].clauses] == ["1", "2"]
+
+
+def test_a_body_of_numbered_instructions_without_header_or_closing_is_a_letter():
+    text = ("Để tăng cường kỷ luật, kỷ cương hành chính, Chủ tịch Ủy ban nhân dân thành phố yêu cầu:\n"
+            "1. Thủ trưởng các sở, ban, ngành tổ chức quán triệt và thực hiện nghiêm Quy chế làm việc.\n"
+            "2. Chủ tịch Ủy ban nhân dân các quận, huyện rà soát, báo cáo kết quả trước ngày 15/12/2024.\n")
+    docs, _ = extract_documents([text])
+    assert len(docs) == 1 and [c.id for c in docs[0].clauses] == ["1", "2"] and docs[0].needs_review

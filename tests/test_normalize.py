@@ -35,6 +35,7 @@ from extractors.tracked import PageMap, TrackedText
         ("Thực hiện.\n\n3\n\n2. Giao Sở Nội vụ", "Thực hiện.\n\n2. Giao Sở Nội vụ"),
         ("xử lý nghiêm . -\n_- Chủ trì, phối hợp", "xử lý nghiêm\n- Chủ trì, phối hợp"),
         ("1, Tiếp tục làm tốt", "1. Tiếp tục làm tốt"),
+        ("ở mức “Xấu” trở lên.\n-\nTrường hợp chất lượng", "ở mức “Xấu” trở lên.\n- Trường hợp chất lượng"),
         ("1 . Hàng hóa đề nghị xác định trước mã số", "1. Hàng hóa đề nghị xác định trước mã số"),
         ("Số:\n84/2025/QĐ-UBND", "Số: 84/2025/QĐ-UBND"),
         ("Số: 3783/QĐ-\nUBND", "Số: 3783/QĐ-UBND"),
