@@ -61,7 +61,10 @@ class Placement:
 
 
 def place_letters(result: ExtractionResult) -> list[Placement | None]:
-    """Each document's placement, or None where its text is not found (another normalizer)."""
+    """Each document's placement, or None where its text is not found (another normalizer) or
+    where none is needed: one page without OCR words has no page breaks and no boxes."""
+    if len(result.pages) <= 1 and not any(page.words for page in result.pages):
+        return [None] * len(result.documents)
     pages = [page.text for page in result.pages]
     norm = normalize(PAGE_SEPARATOR.join(pages))
     page_map = PageMap.of(pages, PAGE_SEPARATOR)
