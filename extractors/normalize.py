@@ -14,6 +14,7 @@ import unicodedata
 from functools import cache
 
 from extractors.closing import authority_prefix
+from extractors.split import opening_words
 from extractors.lines import is_upper
 from extractors.tracked import TrackedText
 
@@ -99,8 +100,8 @@ _ENDS_MID_SENTENCE = re.compile(r"[^\W_]$|[,(\-]$")
 def _opens_paragraph() -> re.Pattern[str]:
     return re.compile(
         r"(?:[IVX]{1,6}|\d{1,2}(?:\.\d{1,2}){0,2})[./)](?:\s|$)|[a-zđ][)./]\s|\(\w{1,4}\)\s|"
-        r"(?:Điều|Chương|Mục|Phần|Căn\s+cứ|Thực\s+hiện|Triển\s+khai|Tiếp\s+theo|Theo|Để|Nhằm|Ngày|Qua|Trong|Trên|"
-        r"Kính\s+gửi|Đồng\s+kính\s+gửi|Nơi\s+nhận|Số|V/v|Về\s+việc|Xét|" + authority_prefix() + r")\b"
+        r"(?:Điều|Chương|Mục|Phần|Ngày|Kính\s+gửi|Đồng\s+kính\s+gửi|Nơi\s+nhận|Số|V/v|Về\s+việc|Xét|"
+        + authority_prefix() + r")\b|" + opening_words()
     )
 
 

@@ -17,7 +17,7 @@ from typing import Literal
 from extractors.attachments import is_caption
 from extractors.closing import is_authority_line, is_person_name, is_signing_title
 from extractors.lines import Line, is_upper, lines_of, looks_like_paragraph
-from extractors.tables import entries
+from extractors.tables import entries, phrase_pattern
 
 NUMBER_LINE = re.compile(r"^S[ốôổo]\s*[:.;]?\s*\d[^\n]*/")
 # A certified copy's block (SAO Y / SAO LỤC / TRÍCH SAO) has its own number but is no new letter.
@@ -35,6 +35,14 @@ REPORTED_LETTER = re.compile(
     r"Hướng\s+dẫn|Chương\s+trình|Nghị\s+quyết)\s+số\s+\d"
 )
 NOI_NHAN = re.compile(r"^N[ơo]i\s+nh[ậâ]n\b")
+
+
+@cache
+def opening_words() -> str:
+    """The words a body paragraph opens with, as a regex (letter_signals.toml [[opening]]);
+    "Ngày" only before a number ("Ngày 20 tháng 11, ..."), as a date line is no opening."""
+    words = [w for e in entries("letter_signals", "opening") for w in e["words"]]
+    return r"(?:" + phrase_pattern(words) + r"\b|Ngày\s+\d)"
 
 
 @cache
