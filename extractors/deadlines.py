@@ -653,9 +653,10 @@ def pass_down_deadlines(text: str, clauses: list[Clause], obligations: list[Obli
             here = (label if clause in tasks else None) or given
             ob = by_clause.get(clause.id)
             if ob is None:
-                walk(clause.children, stated(clause) or here, None)
+                if clause.children:
+                    walk(clause.children, stated(clause) or here, None)
                 continue
-            if clause.children and clause.children[-1].span.end < clause.span.end:
+            if clause.children and clause.children[-1].span.end < clause.span.end and not _scored(ob.deadline):
                 after = find_deadlines(text, clause.children[-1].span.end, clause.span.end,
                                        letter_date=letter_date, received=received)
                 _take(ob, primary_deadline(after)[0])
@@ -666,8 +667,11 @@ def pass_down_deadlines(text: str, clauses: list[Clause], obligations: list[Obli
     walk(clauses, None, None)
 
 
+def _scored(deadline: Deadline | None) -> bool:
+    return deadline is not None and deadline.kind in SCORED_KINDS
+
+
 def _take(ob: Obligation, deadline: Deadline | None) -> None:
     """Give an obligation a deadline where it has none, or none that is scored."""
-    if deadline is not None and (ob.deadline is None or (
-            ob.deadline.kind not in SCORED_KINDS and deadline.kind in SCORED_KINDS)):
+    if deadline is not None and (ob.deadline is None or (not _scored(ob.deadline) and _scored(deadline))):
         ob.deadline = deadline
