@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Generic, TypeVar
 
-from extractors.assignees import split_names
+from extractors.assignees import split_names, starts_with_action
 from extractors.bodies import starts_body
 from extractors.dates import find_date
-from extractors.keys import DocumentKey, parse_key
+from extractors.keys import KEY_PATTERN, DocumentKey, parse_key
 from extractors.lines import LIST_ITEM, Line, is_upper, lines_of, list_item_text, looks_like_paragraph
-from extractors.split import NATIONAL_MOTTO, NUMBER_LINE, STAMP_LINE
-from extractors.tables import entries
+from extractors.split import NATIONAL_MOTTO, NUMBER_LINE, STAMP_LINE, opening_words
+from extractors.tables import entries, phrase_pattern
 
 T = TypeVar("T")
 
@@ -79,11 +79,14 @@ _STAMP_LABEL = re.compile(r"^Chuy[ểêỂÊe]n\s*[:;]?\s+", re.I)
 _BARE_DATE = re.compile(r"^[,\s]*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}\s*$", re.I)
 _BLANK_NUMBER = re.compile(r"^S[ốôổo]\s*[:.]\s*[/.…]*\s*/")
 _LEGAL_BASIS = re.compile(r"^Căn\s+cứ\b")
-_KEY_VALUE = re.compile(r"\d+(?:\s*[/-]\s*[0-9A-Za-zĐđÐ&]+)+")
+_KEY_VALUE = re.compile(KEY_PATTERN, re.VERBOSE)  # the number as keys.py reads every number
 _SUBJECT = re.compile(r"^(?:V/v|Về\s+việc|Về\s*:)\s*[:.]?\s*", re.I)
-_DEAR = re.compile(r"^Kính\s+gửi\s*[:.]?\s*")
+_DEAR = re.compile(rf"^(?:{phrase_pattern(w['word'] for w in entries('recipients', 'addressing'))})\s*[:.]?\s*", re.I)
+# After an addressee: why it is sent ("(để báo cáo)"), or a line of its particulars ("Mã số thuế: ...").
+_PURPOSE = re.compile(rf"\s*\(\s*(?:{phrase_pattern(w['word'] for w in entries('recipients', 'purpose'))})\s[^()]*\)\s*$", re.I)
+_DETAIL = re.compile(rf"(?:{phrase_pattern(w['word'] for w in entries('recipients', 'detail'))})(?:\s+\w+){{0,4}}\s*:", re.I)
 _TELEGRAM_TO = re.compile(r"^(?P<who>[^\n]{3,80}?)\s+điện\s*:\s*$", re.I)
-_OPENING = re.compile(r"^(?:Căn\s+cứ|Thực\s+hiện|Triển\s+khai|Tiếp\s+theo|Theo|Để|Nhằm|Ngày\s+\d|Qua|Trong|Trên)\b")
+_OPENING = re.compile("^" + opening_words())
 _CLAUSE_LABEL = re.compile(r"^(?:[IVX]+\.|\d+\.|[a-zđ]\)|Điều\s+\d)")
 
 
@@ -127,7 +130,8 @@ def _subject_end(text: str, lines: list[Line], i: int, first: str) -> int:
     if not first.strip() and j < len(lines):
         first = lines[j].text  # "V/v" alone: the subject is the next line, whatever it starts with
         j += 1
-    upper = is_upper(first)
+    # a first line too short to tell ("Ý" / "KIẾN CHỈ ĐẠO ..."): the subject is in the case of the next
+    upper = is_upper(first) if sum(c.isalpha() for c in first) >= 2 or j >= len(lines) else is_upper(lines[j].text)
     while j < len(lines) and "\n\n" not in text[lines[j - 1].end : lines[j].start + 1]:
         t = lines[j].text
         if (
@@ -213,6 +217,9 @@ def read_header(text: str, start: int, end: int) -> Header:
             h.marks[fld] = Found(value, ln.start, ln.end)
             i += 1
             continue
+        if h.key is None and h.date is None and not h.issuer_lines and _take_portal_heading(h, ln):
+            i += 1
+            continue
         if h.key is None and _BLANK_NUMBER.match(t):
             i += 1  # a draft's "Số: /KH-UBND": no number yet
             continue
@@ -245,10 +252,13 @@ def read_header(text: str, start: int, end: int) -> Header:
             expect_subject = False
             continue
         title = t.strip().rstrip(":").strip().casefold()
-        if h.subject is None and is_upper(t) and title in _type_titles() and not t.rstrip().endswith(":"):
-            h.doc_type = Found(_type_titles()[title], ln.start, ln.end)
+        if h.subject is None and is_upper(t) and not t.rstrip().endswith(":") and (
+            (taken := _type_title_lines(lines, i, title))
+        ):
+            code_label, last = taken
+            h.doc_type = Found(code_label, ln.start, lines[last].end)
             expect_subject = True
-            i += 1
+            i = last + 1
             continue
         if expect_subject and not (
             _DEAR.match(t) or _LEGAL_BASIS.match(t) or t.rstrip().endswith((";", ":")) or _starts_with_title(t)
@@ -271,6 +281,55 @@ def read_header(text: str, start: int, end: int) -> Header:
         h.stray.append(ln)
         i += 1
     return h
+
+
+@cache
+def _portal_heading() -> re.Pattern[str]:
+    """A web portal's heading for a letter whose header block it dropped: "Công văn số 1234/UBND-VX
+    ngày 05/3/2024 của UBND tỉnh Đồng Nai V/v triển khai ...", "Công văn 1234/UBND-VX về việc ..."."""
+    labels = sorted((e["label"] for e in entries("doc_types", "type")), key=len, reverse=True)
+    return re.compile(
+        r"^(?P<type>" + "|".join(re.escape(x) for x in labels) + r")\s+(?:số\s*:?\s*)?(?P<key>\d[\w.&/\-]*/[\w.&\-]+)"
+        r"(?:\s*,?\s*ngày\s+(?P<date>\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}))?"
+        r"(?:\s+(?:của|do)\s+(?P<issuer>.+?))?"
+        r"(?:\s*[:,-]?\s+(?P<subject_label>V/v|về\s+việc|về)\s+(?P<subject>.+))?$",
+        re.I,
+    )
+
+
+def _take_portal_heading(h: Header, ln: Line) -> bool:
+    """Key, type, date and subject from a portal's heading line; whether it was one."""
+    m = _portal_heading().match(ln.text)
+    if m is None or (key := parse_key(m.group("key"))) is None or not (m.group("date") or m.group("subject")):
+        return False
+    h.key = Found(key, ln.start + m.start("key"), ln.start + m.end("key"))
+    label = m.group("type").casefold()
+    h.doc_type = Found(_type_titles()[label], ln.start + m.start("type"), ln.start + m.end("type"))
+    if m.group("date") and (found := find_date("ngày " + m.group("date"))):
+        h.date = Found(found.iso, ln.start + m.start("date"), ln.start + m.end("date"))
+    if m.group("subject"):
+        h.subject = Found(m.group("subject").strip(), ln.start + m.start("subject"), ln.end)
+    if m.group("issuer") and starts_body(m.group("issuer")):
+        h.issuer_lines.append(Line(ln.start + m.start("issuer"), ln.start + m.end("issuer"), m.group("issuer")))
+    return True
+
+
+def _type_title_lines(lines: list[Line], i: int, title: str) -> tuple[tuple[str, str], int] | None:
+    """The type's title on lines[i] ("QUYẾT ĐỊNH"), or wrapped onto the next line ("QUYẾT" / "ĐỊNH");
+    the (code, label) and the index of its last line."""
+    if title in _type_titles():
+        return _type_titles()[title], i
+    # "THÔNG BÁO KẾT LUẬN": a title naming the type and, after it, what kind of that type it is
+    words = title.split()
+    for cut in range(1, len(words)):
+        first, rest = " ".join(words[:cut]), " ".join(words[cut:])
+        if first in _type_titles() and rest in _type_titles():
+            return _type_titles()[first], i
+    if i + 1 < len(lines) and is_upper(lines[i + 1].text):
+        joined = f"{title} {lines[i + 1].text.strip().rstrip(':').strip().casefold()}"
+        if joined in _type_titles():
+            return _type_titles()[joined], i + 1
+    return None
 
 
 def _place_date_line(t: str) -> re.Match[str] | None:
@@ -299,6 +358,8 @@ def _take_place_date(h: Header, ln: Line, pd: re.Match[str]) -> None:
 
 
 def _read_recipients(h: Header, text: str, lines: list[Line], i: int, rest_start: int) -> int:
+    """The addressees after a "Kính gửi" line: on the line itself, or listed below it (dashed,
+    or undashed after a bare "Kính gửi:"), each item as long as it runs over its lines."""
     ln = lines[i]
     rest = text[rest_start : ln.end].strip()
     if rest:
@@ -311,24 +372,55 @@ def _read_recipients(h: Header, text: str, lines: list[Line], i: int, rest_start
                     h.recipients.append(Found(body.text.strip(), body.start, body.end))
             pos += len(part)
     i += 1
-    while i < len(lines) and (LIST_ITEM.match(lines[i].text) or _undashed_item(h, lines[i].text, rest)):
-        item = lines[i]
-        name = list_item_text(item.text)
-        i += 1
-        # a name wrapped onto the next line ("... thị xã, thành phố\nHuế."), as OCR keeps lines
-        while (
-            i < len(lines) and not item.text.rstrip().endswith((";", ".")) and not LIST_ITEM.match(lines[i].text)
-            and len(lines[i].text.split()) <= 6 and "\n\n" not in text[item.end : lines[i].start + 1]
-        ):
-            item = Line(item.start, lines[i].end, text[item.start : lines[i].end])
-            name = list_item_text(item.text.replace("\n", " "))
-            i += 1
-        if name:
+    ended = False  # the last item closed with ".": only another short dashed item goes on
+    while i < len(lines):
+        dashed = bool(LIST_ITEM.match(lines[i].text))
+        if not dashed and (rest or ended):
+            break
+        item, j = _recipient_item(text, lines, i)
+        flat = " ".join(item.text.split())
+        if _DEAR.match(flat) or _OPENING.match(list_item_text(flat)):
+            break
+        named = list_item_text(flat)
+        if not flat.endswith((";", ".")) and not dashed or len(flat.split()) > _LONGEST_RECIPIENT or (
+                ended and (not flat.endswith((";", ".")) or starts_with_action(named, 0, len(named)))):
+            break
+        i = j
+        name = _PURPOSE.sub("", named).rstrip(" ;.,")
+        if name and not _DETAIL.match(name):
             s = item.start + len(item.text) - len(item.text.lstrip("-+• "))
             h.recipients.append(Found(name, s, item.end - (len(item.text) - len(item.text.rstrip(";., ")))))
-        if item.text.rstrip().endswith("."):
-            break
+        ended = flat.endswith(".")
     return i
+
+
+# An addressee, however long its title, is a line or three; a longer "item" is the body's.
+_LONGEST_RECIPIENT = 40
+
+
+def _recipient_item(text: str, lines: list[Line], i: int) -> tuple[Line, int]:
+    """The item that starts on lines[i], with the lines it runs on to ("... các tỉnh: Hưng Yên,
+    Ninh" / "Bình, Bắc Ninh."; "- Bộ trưởng các Bộ:" / "" / "Quốc phòng, Công an,"), and the
+    index after it. An item goes on while it has not closed with ";" or "." and the next line is
+    no item, "Kính gửi" or opening of its own: after "," or ":" (even past a blank line), or as a
+    short line (OCR keeps a name's last word on a line of its own) or one that closes like an item
+    and is no order."""
+    item, j = lines[i], i + 1
+    while j < len(lines):
+        end = item.text.rstrip(" *")
+        nxt = lines[j]
+        if end.endswith((";", ".")) or LIST_ITEM.match(nxt.text) or _DEAR.match(nxt.text) or _OPENING.match(nxt.text):
+            break
+        open_end = end.endswith((",", ":"))
+        words = len(nxt.text.split())
+        if "\n\n" in text[item.end : nxt.start + 1] and not open_end:
+            break
+        closes = nxt.text.rstrip().endswith((",", ";", ".", ":"))
+        if not (open_end or words <= 6 or (closes and len(item.text.split()) + words <= _LONGEST_RECIPIENT
+                                            and not starts_with_action(nxt.text, 0, len(nxt.text)))):
+            break
+        item, j = Line(item.start, nxt.end, text[item.start : nxt.end]), j + 1
+    return item, j
 
 
 # A letter's header fits in its first lines; the body's own "Về việc ..." further down is not one.
@@ -355,11 +447,6 @@ def _last_header_line(lines: list[Line]) -> int:
         ):
             last = i
     return last
-
-
-def _undashed_item(h: Header, t: str, rest: str) -> bool:
-    """A Kính gửi line whose dash OCR lost: it follows an empty "Kính gửi:" and ends like an item."""
-    return not rest and t.rstrip().endswith((";", ".")) and len(t.split()) <= 25 and not _OPENING.match(t)
 
 
 def _starts_body(t: str) -> bool:

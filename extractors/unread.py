@@ -34,26 +34,31 @@ _DATE_LINE = re.compile(
     r"ngày\s*(?P<day>[^\n]{0,8}?)\s*tháng\s*(?P<month>\d{1,2})\s*năm\s*(?P<year>(?:19|20)\d\d)\b", re.I)
 
 
-def complete_header(h: Header, text: str, references: list[Reference]) -> list[str]:
-    """Fill in the printed part of an unread number or day of `h`; return why the letter needs review."""
-    reasons: list[str] = []
+def complete_header(h: Header, text: str, references: list[Reference]) -> list[tuple[str, str]]:
+    """Fill in the printed part of an unread number or day of `h`; return (code, message) notes.
+
+    Codes: `unread_number` (key keeps its symbol, number null), `unread_day` (date given as its
+    month), `implausible_date` (a date that cannot be the date of issue, left out).
+    """
+    reasons: list[tuple[str, str]] = []
     header_lines = lines_of(text, 0, h.body_start)
     if h.key is None:
         reasons += _partial_number(h, header_lines)
     if h.date is not None and h.place is not None and not _PLACE.fullmatch(h.place.value):
         # "Về kế hoạch giảng dạy từ ngày 01/3/2022": a date in the subject, not the place-date line
-        reasons.append(f"the date {h.date.value} follows {h.place.value!r}, which is no place: not the date of issue")
+        reasons.append(("implausible_date",
+                        f"the date {h.date.value} follows {h.place.value!r}, which is no place: not the date of issue"))
         h.date = h.place = None
     if h.date is not None and (late := _cited_after(h.date.value, references)):
-        reasons.append(f"the date {h.date.value} is over a year before a letter it cites ({late}): "
-                       "not the date of issue")
+        reasons.append(("implausible_date", f"the date {h.date.value} is over a year before a letter it cites "
+                                            f"({late}): not the date of issue"))
         h.date = None
     if h.date is None:
         reasons += _partial_date(h, header_lines, references)
     return reasons
 
 
-def _partial_number(h: Header, lines) -> list[str]:  # noqa: ANN001 - extractors.lines.Line
+def _partial_number(h: Header, lines) -> list[tuple[str, str]]:  # noqa: ANN001 - extractors.lines.Line
     for ln in lines:
         m = _NUMBER_LINE.match(ln.text)
         if not m or _DIGITS.fullmatch(m.group("number")):
@@ -67,11 +72,11 @@ def _partial_number(h: Header, lines) -> list[str]:  # noqa: ANN001 - extractors
         h.stray = [x for x in h.stray if x.start != ln.start]
         read = m.group("number").strip(" .…")
         what = f"OCR read {read!r}" if read else "it is blank or handwritten"
-        return [f"the number before /{key.symbol} could not be read ({what}): number left out"]
+        return [("unread_number", f"the number before /{key.symbol} could not be read ({what}): number left out")]
     return []
 
 
-def _partial_date(h: Header, lines, references: list[Reference]) -> list[str]:  # noqa: ANN001
+def _partial_date(h: Header, lines, references: list[Reference]) -> list[tuple[str, str]]:  # noqa: ANN001
     for ln in lines:
         m = _DATE_LINE.search(ln.text)
         if not m:
@@ -91,7 +96,7 @@ def _partial_date(h: Header, lines, references: list[Reference]) -> list[str]:  
             what = f"day {day} of month {month} cannot be"
         else:
             what = f"the day could not be read ({f'OCR read {day!r}' if day else 'blank or handwritten'})"
-        return [f"{what}: the date of issue is given as its month, {year:04d}-{month:02d}"]
+        return [("unread_day", f"{what}: the date of issue is given as its month, {year:04d}-{month:02d}")]
     return []
 
 

@@ -1,4 +1,6 @@
-"""Every `examples` entry of the data files, run through the code that uses the entry."""
+"""Every `examples` entry of the data files, run through the code that uses the entry; the files' schema."""
+import re
+
 import pytest
 
 from extractors import tables
@@ -6,9 +8,12 @@ from extractors.abbreviations import expand_abbreviations, issuer_name
 from extractors.bodies import case_body_name
 from extractors.closing import body_end, read_closing
 from extractors.header import read_header
+from extractors.implements import find_implements, named_directive
 from extractors.keys import parse_key
+from extractors.lines import lines_of
 from extractors.normalize import normalize
 from extractors.references import find_references
+from extractors.split import opening_words
 
 DOC_TYPE_EXAMPLES = [
     pytest.param(e["code"], ex, id=f"{e['code']}:{ex[:40]}")
@@ -75,6 +80,18 @@ def test_signature_title_example(name, example):
     assert closing.title[0] == name and closing.signer_name[0] == "Nguyễn Văn An"
 
 
+SURNAME_EXAMPLES = [
+    pytest.param(e["name"], ex, id=ex) for e in tables.entries("person_names", "surname") for ex in e["examples"]
+]
+
+
+@pytest.mark.parametrize("surname,example", SURNAME_EXAMPLES)
+def test_family_name_example(surname, example):
+    """A name printed in capitals under the title is the signer's when it starts with a family name."""
+    closing = read_closing(f"KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\n{example}\n", 0, len(example) + 27)
+    assert closing.signer_name[0] == example.title() and closing.signer_name[0].split()[0] == surname
+
+
 AUTHORITY_EXAMPLES = [
     pytest.param(e["prefix"], ex, id=ex) for e in tables.entries("signature", "authority") for ex in e["examples"]
 ]
@@ -107,3 +124,95 @@ def test_web_chrome_example(example):
     body = "1. Thủ trưởng các Sở quán triệt thực hiện nghiêm các nội dung trên.\n\n"
     text = body + example + "\n"
     assert body_end(text, 0, len(text), news=True) == len(body)
+
+
+SIGNAL_EXAMPLES = [
+    pytest.param(e["pattern"], ex, found, id=f"{e['name']}:{ex[:30]}")
+    for e in tables.entries("letter_signals", "signal")
+    for found, key in ((True, "examples"), (False, "not_examples")) for ex in e.get(key, [])
+]
+
+
+@pytest.mark.parametrize("pattern,example,found", SIGNAL_EXAMPLES)
+def test_letter_signal_example(pattern, example, found):
+    assert bool(re.search(pattern, example, re.M)) is found
+
+
+def test_every_data_file_follows_its_schema():
+    names = sorted(p.stem for p in tables.DATA_DIR.glob("*.toml"))
+    assert names == sorted(tables.SCHEMA)
+    for name in names:
+        tables.check(name, tables.load(name))
+
+
+@pytest.mark.parametrize("broken,says", [
+    ({"signal": [{"name": "x", "kind": "part", "pattern": "(", "examples": ["x"]}]}, "does not compile"),
+    ({"signal": [{"name": "x", "kind": "part", "pattern": "x"}]}, "missing ['examples']"),
+    ({"signal": [{"name": "x", "kind": "part", "pattern": "x", "examples": ["x"], "spelling": "x"}]}, "unknown keys"),
+    ({"signal": []}, "non-empty"),
+    ({}, "is missing"),
+])
+def test_a_data_file_that_breaks_its_schema_fails_loudly(broken, says):
+    with pytest.raises(tables.DataError, match=re.escape(says)):
+        tables.check("letter_signals", broken)
+
+
+def test_phrases_become_one_pattern_longest_first():
+    pattern = re.compile(tables.phrase_pattern(["Chủ tịch", "Phó Chủ tịch"]))
+    assert pattern.match("Phó Chủ\ntịch").group(0) == "Phó Chủ\ntịch"
+
+
+OPENING_EXAMPLES = [pytest.param(ex, id=ex[:30]) for e in tables.entries("letter_signals", "opening") for ex in e["examples"]]
+
+
+@pytest.mark.parametrize("example", OPENING_EXAMPLES)
+def test_opening_example(example):
+    assert re.match(opening_words(), example)
+
+
+def _implemented(text: str, as_subject: bool) -> list[str]:
+    text = normalize(text).text
+    refs = find_references(text)
+    opening = [] if as_subject else lines_of(text)
+    return [r.key for r in find_implements(text, opening, (0, len(text)) if as_subject else None, refs)]
+
+
+IMPLEMENTS_EXAMPLES = [
+    pytest.param(table, text, keys, id=f"{table}:{text[:50]}")
+    for table, rows in tables.load("implements").items() if table != "item_cue"
+    for e in rows for text, keys in e["examples"]
+]
+
+
+@pytest.mark.parametrize("table,text,keys", IMPLEMENTS_EXAMPLES)
+def test_implements_example(table, text, keys):
+    assert _implemented(text, as_subject=table == "subject_opening") == keys
+
+
+def test_every_implements_entry_has_examples():
+    assert all(e.get("examples") for rows in tables.load("implements").values() for e in rows)
+
+
+ITEM_CUE_EXAMPLES = [
+    pytest.param(text, key, id=f"{e['word']}:{text[:40]}")
+    for e in tables.entries("implements", "item_cue") for text, key in e["examples"]
+]
+
+
+@pytest.mark.parametrize("text,key", ITEM_CUE_EXAMPLES)
+def test_item_cue_example(text, key):
+    text = normalize(text).text
+    named = named_directive(text, 0, len(text), find_references(text))
+    assert (named[0].key if named else "") == key
+
+
+RECIPIENT_EXAMPLES = [
+    pytest.param(text, names, id=f"{table}:{e['word']}:{text[:30]}")
+    for table, rows in tables.load("recipients").items() for e in rows for text, names in e["examples"]
+]
+
+
+@pytest.mark.parametrize("text,names", RECIPIENT_EXAMPLES)
+def test_recipient_example(text, names):
+    text = normalize(text).text
+    assert [r.value for r in read_header(text, 0, len(text)).recipients] == names

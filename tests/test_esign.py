@@ -18,9 +18,8 @@ STAMP = ["Ký bởi: Ủy ban Nhân dân huyện Cần Giờ", "Email: ubnd@cang
 SANS = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
 
-def test_every_label_has_the_one_schema_and_its_examples_are_stamp_lines():
+def test_every_label_example_is_a_stamp_line_of_its_field():
     for e in tables.entries("esign", "label"):
-        assert set(e) == {"field", "pattern", "examples"}
         for example in e["examples"]:
             assert [ln.field for ln in stamp_lines(example)] == [e["field"]], example
 
