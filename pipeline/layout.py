@@ -83,24 +83,20 @@ def reading_order(words: list[LaidWord], width: int) -> list[Line]:
     lines = _tesseract_lines(words)
     if not lines:
         return []
-    inked = [w for w in words if _height(w.box) > 0]
+    inked = [w for w in words if _height(w.box) > 0] or words
     left = min(w.box[0] for w in inked)
     right = max(w.box[2] for w in inked)
     text_width = max(right - left, width // 4, 1)
     pieces = [p for ln in lines for p in _pieces(ln, COLUMN_GAP * text_width)]
     area = (left, text_width)
-    taken: set[int] = set()
     header = _header_band(pieces, area)
     closing = _closing_band(pieces, area, exclude=header)
-    out: list[Line] = []
-    for tag, band in (("header", header), ("closing", closing)):
-        if band:
-            taken.update(id(w) for p in band for w in p.words)
-    header_lines = _columns(header, area, "header") if header else []
+    taken = {id(w) for p in [*header, *closing] for w in p.words}
     closing_lines = _columns(closing, area, "closing") if closing else []
     closing_top = min((p.box[1] for p in closing), default=None)
-    out += header_lines
-    rest_before, rest_after = [], []
+    out = _columns(header, area, "header") if header else []
+    rest_before: list[Line] = []
+    rest_after: list[Line] = []
     for key, ln in lines:
         kept = [w for w in ln if id(w) not in taken]
         if not kept:

@@ -1,0 +1,57 @@
+"""Reading order from word boxes (pipeline/layout.py), on the geometry of real scans."""
+from pipeline.layout import LaidWord, reading_order
+
+
+def line(number: int, words: list[tuple[str, int, int]], top: int, height: int = 50) -> list[LaidWord]:
+    """Words of one Tesseract line: (text, x0, x1) each, on one row."""
+    return [LaidWord(text, (x0, top, x1, top + height), 95.0, (number, 1, 1)) for text, x0, x1 in words]
+
+
+def texts(words: list[LaidWord], width: int = 2479) -> list[str]:
+    return [" ".join(w.text for w in ws) for _, ws in reading_order(words, width)]
+
+
+# a ministry's decision as Tesseract read it (AI_HCMUT test_10): issuer and motto on one line with a
+# seal speck between them, the typed day glued apart from its month ("ngày ]]" | "tháng 9 năm 2025")
+DECISION = [
+    *line(1, [("BỘ", 302, 377), ("GIÁO", 394, 535), ("DỤC", 552, 665), ("VÀ", 682, 758), ("ĐÀO", 775, 892),
+              ("TẠO", 909, 1023), ("ˆ", 1073, 1103), ("CỘNG", 1131, 1290), ("HOÀ", 1307, 1427), ("XÃ", 1444, 1519),
+              ("HỘI", 1536, 1638), ("CHỦ", 1655, 1772), ("NGHĨA", 1788, 1969), ("VIỆT", 1985, 2116),
+              ("NAM", 2132, 2258)], 209),
+    *line(2, [("Độc", 1369, 1450), ("lập", 1460, 1530), ("-", 1540, 1560), ("Tự", 1570, 1630), ("do", 1640, 1700),
+              ("-", 1710, 1730), ("Hạnh", 1740, 1870), ("phúc", 1880, 2030)], 281),
+    *line(3, [("Số:2576", 413, 640), ("/QĐ-BGDĐT", 660, 928)], 327),
+    *line(4, [("Hà", 1310, 1380), ("Nội,", 1390, 1480), ("ngày", 1490, 1580), ("]]", 1590, 1601),
+              ("tháng", 1684, 1830), ("9", 1840, 1870), ("năm", 1880, 1980), ("2025", 1990, 2087)], 407),
+    *line(5, [("QUYÉT", 1128, 1300), ("ĐỊNH", 1310, 1472)], 545),
+    *line(6, [("Về", 436, 500), ("việc", 510, 600), ("điều", 610, 700), ("chỉnh", 710, 850), ("thời", 860, 960),
+              ("gian", 970, 1080), ("thực", 1090, 1200), ("hiện", 1210, 1320), ("chương", 1330, 1500),
+              ("trình", 1510, 1620), ("khoa", 1630, 1750), ("học", 1760, 1860), ("và", 1870, 1930),
+              ("công", 1940, 2060), ("nghệ", 2070, 2164)], 621),
+]
+
+
+def test_the_header_is_read_column_by_column():
+    assert texts(DECISION)[:6] == [
+        "BỘ GIÁO DỤC VÀ ĐÀO TẠO", "Số:2576 /QĐ-BGDĐT",
+        "ˆ CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM",  # the speck goes by its place: right of the gutter
+        "Độc lập - Tự do - Hạnh phúc", "Hà Nội, ngày ]] tháng 9 năm 2025",
+        "QUYÉT ĐỊNH"]
+
+
+def test_a_page_without_a_header_keeps_tesseract_order():
+    body = DECISION[-15:]  # one line across the page
+    assert texts(body) == [" ".join(w.text for w in body)]
+
+
+def test_the_closing_reads_the_recipients_then_the_signature():
+    closing = [
+        *line(1, [("KT.", 1549, 1644), ("BỘ", 1660, 1740), ("TRƯỞNG", 1750, 2020)], 2403),
+        *line(2, [("Nơi", 300, 380), ("nhận:", 390, 520)], 2440),
+        *line(3, [("-", 300, 320), ("Như", 330, 420), ("Điều", 430, 520), ("3;", 530, 580),
+                  ("THỨ", 1600, 1700), ("TRƯỞNG", 1710, 1980)], 2490),
+        *line(4, [("-", 300, 320), ("Lưu:", 330, 440), ("VT.", 450, 530)], 2540),
+        *line(5, [("Phạm", 1560, 1700), ("Ngọc", 1710, 1840), ("Thưởng", 1850, 2050)], 2900),
+    ]
+    assert texts(closing) == ["Nơi nhận:", "- Như Điều 3;", "- Lưu: VT.", "KT. BỘ TRƯỞNG", "THỨ TRƯỞNG",
+                              "Phạm Ngọc Thưởng"]
