@@ -23,7 +23,8 @@ from extractors.lines import lines_of
 from schemas import Reference
 
 # "Số: 4@` /TB-UBND", "Số: … /CT-UBND", "Số: /TB-UBND": a number line whose number is not digits
-_NUMBER_LINE = re.compile(r"^S[ốôổo]\s*[:.;]?\s*(?P<number>[^/\n]{0,12}?)\s*/\s*(?P<symbol>[^\s/][^\n]*?)\s*$")
+# (a text layer may go on with the right column: "Số: /TB-UBND Quảng Ngãi, ngày tháng 11 năm 2024")
+_NUMBER_LINE = re.compile(r"^S[ốôổo]\s*[:.;]?\s*(?P<number>[^/\n]{0,12}?)\s*/\s*(?P<symbol>[^\s/]+(?:\s*-\s*[^\s/-]+)*)")
 _DIGITS = re.compile(r"\d{1,6}")
 CITED_AFTER_DAYS = 365
 # a place as a date line names it: words in capitals ("Hà Nội", "TP. Hồ Chí Minh"), or a level before them

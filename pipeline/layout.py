@@ -44,6 +44,9 @@ PARAGRAPH_GAP = 2.0
 # How far above the "Nơi nhận" line the signature block may start, in line heights.
 SIGNATURE_LEAD = 4.0
 
+# A header has the national motto (or a party's name) or its "Số:" line: compared without marks.
+_HEADER_ANCHOR = re.compile(r"cong *hoa *xa|doc *lap|dang *cong *san|^so *[:;.]|^so *\d")
+_DEAR = re.compile(r"^kinh *g[uaoi]i\b")
 # "Nơi nhận" as Tesseract reads it: the letters are checked without their marks.
 _RECIPIENTS_LIST = re.compile(r"^noi\s*nhan\b", re.I)
 
@@ -153,7 +156,11 @@ def _header_band(pieces: list[_Piece], area: tuple[int, int]) -> list[_Piece]:
             break
         if band and abs((x0 + x1) / 2 - centre) < CENTRED * text_width and not _beside(piece, pieces):
             break
+        if band and _DEAR.match(bare(piece.text)):
+            break  # "Kính gửi:" starts what follows the header, however short its line
         band.append(piece)
+    if not any(_HEADER_ANCHOR.search(bare(p.text)) for p in band):
+        return []  # two pieces side by side at the top of a page are no header without its motto or number
     gutter = _paired_gutter(band)
     if gutter is None:
         return []
@@ -170,7 +177,8 @@ def _paired_gutter(band: list[_Piece]) -> float | None:
     pieces of the band run across (a right column's own gap, "ngày 24 | tháng 01", is crossed by
     the motto above it), then the one most rows agree on.
     """
-    gaps = [(a.box[2], b.box[0]) for a in band for b in band if b.box[0] > a.box[2] and _same_row(a, b)]
+    real = [p for p in band if any(_is_word(w) for w in p.words)]  # specks pair with nothing
+    gaps = [(a.box[2], b.box[0]) for a in real for b in real if b.box[0] > a.box[2] and _same_row(a, b)]
     if not gaps:
         return None
 

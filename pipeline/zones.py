@@ -19,6 +19,7 @@ from PIL import Image, ImageChops
 
 from extractors.ocr_repair import as_digits, bare
 from pipeline import tesseract
+from pipeline.errors import PageFailure
 from pipeline.preprocess import otsu_threshold
 from pipeline.tesseract import OcrText, OcrWord
 
@@ -62,7 +63,11 @@ def reread_zones(ocr: OcrText, page: Image.Image, skew: float, *, timeout: float
     for zone in _zones(ocr.words, page.height):
         if _clean(zone, ocr.words):
             continue
-        digits, confidence = tesseract.read_digits(_cut(page, skew, zone.box), timeout=timeout)
+        try:
+            digits, confidence = tesseract.read_digits(_cut(page, skew, zone.box), timeout=timeout)
+        except PageFailure as failure:  # costs the second reading, never the page
+            notes.append(f"{zone.kind} not read again: {failure.message}")
+            continue
         # taken when read with confidence, or when both readings agree (the first one's letters
         # read as the digits they stand for: "]]" and "11")
         agreed = bool(digits) and confidence >= AGREE_CONFIDENCE and as_digits(zone.read.strip(" .,_")) == digits

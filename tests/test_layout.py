@@ -55,3 +55,19 @@ def test_the_closing_reads_the_recipients_then_the_signature():
     ]
     assert texts(closing) == ["Nơi nhận:", "- Như Điều 3;", "- Lưu: VT.", "KT. BỘ TRƯỞNG", "THỨ TRƯỞNG",
                               "Phạm Ngọc Thưởng"]
+
+
+def test_a_short_kinh_gui_line_ends_the_header():
+    # a công văn: "Kính gửi:" alone under the V/v lines, its recipients listed below it
+    cong_van = [
+        *line(1, [("ỦY", 300, 360), ("BAN", 370, 460), ("NHÂN", 470, 600), ("DÂN", 610, 700),
+                  ("CỘNG", 1100, 1250), ("HÒA", 1260, 1370), ("XÃ", 1380, 1450), ("HỘI", 1460, 1560),
+                  ("CHỦ", 1570, 1680), ("NGHĨA", 1690, 1860), ("VIỆT", 1870, 1990), ("NAM", 2000, 2110)], 200),
+        *line(2, [("Số:", 320, 400), ("8731/UBND", 410, 640), ("Cần", 1300, 1390), ("Giờ,", 1400, 1500),
+                  ("ngày", 1510, 1610), ("29", 1620, 1670)], 280),
+        *line(3, [("V/v", 300, 380), ("tiếp", 390, 480), ("tục", 490, 560), ("chấn", 570, 690)], 340),
+        *line(4, [("Kính", 400, 500), ("gửi:", 510, 600)], 420),
+        *line(5, [("-", 700, 720), ("Các", 730, 820), ("xã,", 830, 900), ("thị", 910, 980), ("trấn.", 990, 1110)], 480),
+    ]
+    assert texts(cong_van) == ["ỦY BAN NHÂN DÂN", "Số: 8731/UBND", "V/v tiếp tục chấn", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                               "Cần Giờ, ngày 29", "Kính gửi:", "- Các xã, thị trấn."]
