@@ -37,6 +37,8 @@ WIDE = 0.62
 CENTRED = 0.07
 # The gutter is looked for in this part of the text width (the left column is a third to a half).
 GUTTER_RANGE = (0.25, 0.72)
+# The widest gap in a row of the body cut into pieces (a header's gutter is wider).
+BODY_GAP = 0.04
 # A vertical gap this many line heights wide ends the header band (the body starts below it) ...
 BAND_GAP = 3.0
 # ... and this many starts a new paragraph inside a column.
@@ -158,6 +160,8 @@ def _header_band(pieces: list[_Piece], area: tuple[int, int]) -> list[_Piece]:
             break
         if band and _DEAR.match(bare(piece.text)):
             break  # "Kính gửi:" starts what follows the header, however short its line
+        if _body_row(piece, pieces, text_width):
+            break
         band.append(piece)
     if not any(_HEADER_ANCHOR.search(bare(p.text)) for p in band):
         return []  # two pieces side by side at the top of a page are no header without its motto or number
@@ -168,6 +172,14 @@ def _header_band(pieces: list[_Piece], area: tuple[int, int]) -> list[_Piece]:
     crossing = next((i for i, p in enumerate(band) if p.box[0] < gutter < p.box[2]), len(band))
     band = band[:crossing]
     return band if _paired_gutter(band) is not None else []
+
+
+def _body_row(piece: _Piece, pieces: list[_Piece], text_width: int) -> bool:
+    """A line of the body that OCR cut at wide justified spaces: its row spans the page, no gap a gutter."""
+    row = sorted((p for p in pieces if p is piece or _same_row(piece, p)), key=lambda p: p.box[0])
+    if len(row) < 2 or row[-1].box[2] - row[0].box[0] < WIDE * text_width:
+        return False
+    return max(b.box[0] - a.box[2] for a, b in zip(row, row[1:])) < BODY_GAP * text_width
 
 
 def _paired_gutter(band: list[_Piece]) -> float | None:
