@@ -2,11 +2,19 @@
 
 A name starts with a head from the gazetteer (assignees.toml: a title such as "Chủ tịch",
 "Giám đốc", "Thủ trưởng", or a kind of body such as "Sở", "UBND", "Văn phòng"), optionally
-after "các", and runs until an action word ("tổ chức", "tăng cường", "đề xuất" ...) or a
-stop (":", "(", end of sentence). A run of names is split where a new head starts:
-"Thủ trưởng các cơ quan, đơn vị, Chủ tịch UBND các xã, thị trấn" is two names, while
-"các Sở, ban, ngành" and "các cơ quan, đơn vị thuộc và trực thuộc Sở" stay whole, and
-"Văn phòng HĐND và UBND huyện" is one office.
+after "các", and runs until an action word ("tổ chức", "tăng cường", "đề xuất" ...), a
+qualifier ("theo chức năng, nhiệm vụ") or a stop (":", "(", end of sentence). A run of
+names is split where a new head starts: "Thủ trưởng các cơ quan, đơn vị, Chủ tịch UBND các
+xã, thị trấn" is two names, while "các Sở, ban, ngành" and "các cơ quan, đơn vị thuộc và
+trực thuộc Sở" stay whole, and "Văn phòng HĐND và UBND huyện" is one office.
+
+Names are read as printed, with three things a reader does without thinking:
+  - a capitalised word inside a name is part of it even when it is also a verb: "Sở Xây
+    dựng", "Bộ Công Thương", "Ban Tổ chức";
+  - a web copy's hard line wrap inside a name is a space ("Sở Văn hóa, Thể thao và\\nDu
+    lịch"), while a line that ends a complete name ends it;
+  - a title shared by a list is given to each item: "Chủ tịch UBND các tỉnh: A, B" is
+    "Chủ tịch UBND tỉnh A" and "Chủ tịch UBND tỉnh B".
 """
 from __future__ import annotations
 
@@ -29,22 +37,31 @@ def _words_pattern(words: str) -> str:
     return r"\s+".join(re.escape(w) for w in words.split())
 
 
+def _alternation(items: list[dict]) -> str:
+    parts = []
+    for e in sorted(items, key=lambda e: -len(e["words"])):
+        p = _words_pattern(e["words"])
+        # after "các" a kind is often in lower case: "các sở, ban, ngành", "Các phòng, ban"
+        parts.append(f"(?:{p}|(?<=ác )(?i:{p}))" if e.get("case") == "exact" else f"(?i:{p})")
+    return "|".join(parts)
+
+
+_PREFIX = r"(?:[Cc]ác\s+)?"
+
+
 @cache
 def _heads() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """(any head, heads that start a new name inside a list), each after an optional 'các'."""
-    def alternation(items: list[dict]) -> str:
-        parts = []
-        for e in sorted(items, key=lambda e: -len(e["words"])):
-            p = _words_pattern(e["words"])
-            # after "các" a kind is often in lower case: "các sở, ban, ngành", "Các phòng, ban"
-            parts.append(f"(?:{p}|(?<=ác )(?i:{p}))" if e.get("case") == "exact" else f"(?i:{p})")
-        return "|".join(parts)
-
     heads = entries("assignees", "head")
-    prefix = r"(?:[Cc]ác\s+)?"
-    any_head = re.compile(rf"{prefix}(?:{alternation(heads)})(?!\w)")
-    split_head = re.compile(rf"{prefix}(?:{alternation([e for e in heads if e.get('split')])})(?!\w)")
+    any_head = re.compile(rf"{_PREFIX}(?:{_alternation(heads)})(?!\w)")
+    split_head = re.compile(rf"{_PREFIX}(?:{_alternation([e for e in heads if e.get('split')])})(?!\w)")
     return any_head, split_head
+
+
+@cache
+def _head_at_end() -> re.Pattern[str]:
+    """A head that ends the text so far: 'Giám đốc', 'Chánh Văn phòng' (a name cannot end there)."""
+    return re.compile(rf"(?<!\w){_PREFIX}(?:{_alternation(entries('assignees', 'head'))})$")
 
 
 @cache
@@ -54,52 +71,141 @@ def _bare_title() -> re.Pattern[str]:
 
 
 @cache
-def _actions() -> re.Pattern[str]:
-    words = sorted({w for e in entries("assignees", "action") for w in e["words"]}, key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?i:" + "|".join(_words_pattern(w) for w in words) + r")(?!\w)")
+def _shared_title() -> re.Pattern[str]:
+    """A bare title that shares the body after it in a list ('Giám đốc, Thủ trưởng các Sở'); not one
+    that names an office by itself ('Bộ trưởng, Thủ trưởng cơ quan ngang bộ' is two)."""
+    heads = entries("assignees", "head")
+    titles = "|".join(f"(?i:{_words_pattern(e['words'])})" for e in heads if e.get("title") and not e.get("whole"))
+    return re.compile(titles)
 
 
-# Body kinds whose own name may begin with an action word: "Ban Chỉ đạo", "Tổ kiểm tra".
+@cache
+def _collectives() -> re.Pattern[str]:
+    """Collective heads ('cơ quan', 'tổ chức, cá nhân'): after 'và' they start a new name when a
+    title heads the name before ('Thủ trưởng các cơ quan, đơn vị và tổ chức, cá nhân có liên quan')."""
+    heads = [e for e in entries("assignees", "head") if e.get("collective")]
+    return re.compile(rf"{_PREFIX}(?:{_alternation(heads)})(?!\w)")
+
+
+def _words_alternation(table: str) -> str:
+    words = sorted({w for e in entries("assignees", table) for w in e["words"]}, key=len, reverse=True)
+    return "|".join(_words_pattern(w) for w in words)
+
+
+@cache
+def _predicates() -> re.Pattern[str]:
+    """Where a name stops: qualifiers (group 'qualifier'), action words (group 'action') and
+    words that only end a name (group 'boundary')."""
+    qualifiers = "|".join(f"(?:{e['pattern']})" for e in entries("assignees", "qualifier"))
+    return re.compile(
+        rf"(?<!\w)(?i:(?P<qualifier>{qualifiers})|(?P<action>{_words_alternation('action')})"
+        rf"|(?P<boundary>{_words_alternation('boundary')}))(?!\w)"
+    )
+
+
+@cache
+def _openers() -> re.Pattern[str]:
+    """Words that open a fronted phrase ('Căn cứ ...,', 'Để ...,', 'Về ...:'); never inside a name."""
+    words = sorted((e["words"] for e in entries("assignees", "opener")), key=len, reverse=True)
+    return re.compile(r"(?:" + "|".join(_words_pattern(w) for w in words) + r")(?!\w)", re.I)
+
+
+@cache
+def _honorific() -> re.Pattern[str]:
+    words = sorted((e["words"] for e in entries("assignees", "honorific")), key=len, reverse=True)
+    return re.compile(r"(?i:" + "|".join(_words_pattern(w) for w in words) + r")\s+")
+
+
+# Body kinds whose own name may begin with an action word in lower case: "Ban chỉ đạo", "Tổ kiểm tra".
 _KINDS_NAMED_BY_ACTION = (" Ban", " Tổ", " Đoàn", " Đội", "Hội đồng", "Ủy ban", "Trung tâm", "Phòng", " Cục", " Vụ")
 # Where a word can only be a noun: "các tổ chức", "cơ quan, tổ chức".
 _NOUN_CONTEXT = re.compile(r"(?:\b(?:các|những|và)|,)\s*$", re.I)
-_STOP = re.compile(r"[:(\n!?]|\.(?:\s|$)")
+# Marks that end a name on its line: a label colon, a parenthesis, the end of a sentence.
+_STOP = re.compile(r"[:(!?\n]|\.(?:\s|$)")
+# What a new line starts with when it is a new item: a dash, a bullet or a label ("2.", "b)", "(iii)").
+_ITEM_START = re.compile(r"[-+•*]|\(?(?:\d{1,2}(?:\.\d{1,2})*|[a-zđ]|[ivx]{1,5}|[IVX]{1,5})[.)]|Điều\s+\d")
+# Words a name can go on from over a line break: "Sở Văn hóa, Thể thao và\nDu lịch".
+_CONTINUES = re.compile(r"(?:,|-|\b(?:và|các|của|thuộc|trực thuộc))$")
 _OFFICE_OF = re.compile(r"^(?:Chánh\s+|Phó\s+Chánh\s+)?Văn\s+phòng\s+(?:HĐND|UBND|Hội\s+đồng\s+nhân\s+dân|Ủy\s+ban\s+nhân\s+dân|Tỉnh\s+ủy|Huyện\s+ủy)$", re.I)
 _SEPARATOR = re.compile(r"\s*;\s*|\s*,\s*|\s+và\s+")
+_SPACES = re.compile(r"\s+")
 
 
 def starts_with_action(text: str, pos: int, end: int) -> bool:
     """'Tổ chức kiểm tra', 'Báo cáo kết quả': a verb that begins like a head ('Tổ', 'Báo')."""
+    return _starts_with(("action",), text, pos, end)
+
+
+def _starts_with(groups: tuple[str, ...], text: str, pos: int, end: int) -> bool:
     m = re.match(r"(?:[Cc]ác\s+)?", text[pos:end])
-    return bool(_actions().match(text, pos + m.end(), end))
+    a = _predicates().match(text, pos + m.end(), end)
+    return bool(a and any(a.group(g) for g in groups)) and not _head_fully_covers(text, pos, end, a.end())
+
+
+def _no_name_at(text: str, pos: int, end: int) -> bool:
+    """A verb or a phrase like 'Trường hợp' where a head would begin ('Trường')."""
+    return _starts_with(("action", "boundary"), text, pos, end)
+
+
+def _head_fully_covers(text: str, pos: int, end: int, action_end: int) -> bool:
+    """'Cơ quan chủ trì', 'Tổ chức chính trị - xã hội': a head longer than the verb inside it;
+    'các tổ chức', 'tổ chức, cá nhân': a word that is a verb and a head is a noun after 'các' or in a list."""
+    h = _heads()[0].match(text, pos, end)
+    if not h or h.end() < action_end:
+        return False
+    return h.end() > action_end or text[pos:h.start() + 4].casefold().startswith("các ") or text.startswith(",", h.end())
 
 
 def starts_name(text: str, pos: int) -> bool:
-    return bool(_heads()[0].match(text, pos)) and not starts_with_action(text, pos, len(text))
+    return bool(_heads()[0].match(text, pos)) and not _no_name_at(text, pos, len(text))
 
 
 def read_names(text: str, pos: int, end: int | None = None) -> list[Name]:
     """The names that start exactly at `pos`, up to where the sentence goes on to the action."""
-    end = len(text) if end is None else end
-    if m := _KIND_LIST.match(text, pos, end):
-        return _kind_list(text, m, end)
-    head = _heads()[0].match(text, pos, end)
-    if not head or starts_with_action(text, pos, end):
-        return []
-    stop = _phrase_end(text, pos, head.end(), end)
-    phrase_end = pos + len(text[pos:stop].rstrip(" ,;-"))
-    names = split_names(text, pos, phrase_end)
-    if names and (m := _KIND_LIST.match(text, names[-1].start, end)):
-        names[-1:] = _kind_list(text, m, end)  # "...; Giám đốc các Sở: Nội vụ, Tài chính"
+    names, _ = read_subject(text, pos, end)
     return names
 
 
-# "Các Bộ: Quốc phòng, Công an và Ngoại giao", "Giám đốc các Sở: Nội vụ, Tài chính": one kind,
-# several bodies.
-_KIND_LIST = re.compile(
-    r"(?:(?P<title>Giám\s+đốc|Thủ\s+trưởng|Bộ\s+trưởng)\s+)?[Cc]ác\s+"
-    r"(?P<kind>Bộ|Sở|Phòng|Ban|Cục|Vụ|Tổng\s+cục|Trung\s+tâm)\s*:\s*"
-)
+def read_subject(text: str, pos: int, end: int | None = None) -> tuple[list[Name], bool]:
+    """The names that start at `pos`, and whether a predicate (an action or a qualifier) follows them."""
+    end = len(text) if end is None else end
+    if m := _honorific().match(text, pos, end):
+        if _heads()[0].match(text, m.end(), end) and _bare_title().match(text, m.end(), end):
+            pos = m.end()  # "Các đồng chí Bộ trưởng" names the Bộ trưởng
+    if m := _kind_list().match(text, pos, end):
+        return _kind_list_names(text, m, end), True
+    head = _heads()[0].match(text, pos, end)
+    if not head or _no_name_at(text, pos, end):
+        return [], False
+    stop, how = _phrase_end(text, pos, head.end(), end)
+    phrase_end = pos + len(text[pos:stop].rstrip(" ,;-\n"))
+    names = split_names(text, pos, phrase_end)
+    if names and (m := _kind_list().match(text, names[-1].start, end)):
+        names[-1:] = _kind_list_names(text, m, end)  # "...; Giám đốc các Sở: Nội vụ, Tài chính"
+    if how == "qualifier":
+        # "Sở Nội vụ, các sở, ban, ngành trong phạm vi chức năng, nhiệm vụ của mình và các cơ quan ..."
+        q = _predicates().match(text, stop, end)
+        assert q is not None
+        if (sep := re.compile(r"\s*,\s*|\s+và\s+").match(text, q.end(), end)) and starts_name(text, sep.end()):
+            more, predicate = read_subject(text, sep.end(), end)
+            return names + more, predicate
+    return names, how in ("action", "qualifier")
+
+
+@cache
+def _kind_list() -> re.Pattern[str]:
+    """A title or body shared by a list of fields or places after a colon: 'Các Bộ: Quốc phòng, Công
+    an', 'Giám đốc các Sở: Nội vụ, Tài chính', 'Chủ tịch UBND các tỉnh: Đắk Lắk, Gia Lai'."""
+    heads = entries("assignees", "head")
+    titles = _alternation([e for e in heads if e.get("title")])
+    places = _alternation([e for e in heads if e.get("of_place")])
+    kinds = _alternation([e for e in heads if e.get("listed")])
+    levels = "|".join(_words_pattern(e["name"]) for e in entries("bodies", "locality"))
+    return re.compile(
+        rf"(?P<prefix>(?:(?:{titles})\s+)?(?:(?:{places})\s+)?)[Cc]ác\s+(?P<kind>{kinds}|(?:{levels}))\s*:\s*"
+    )
+
+
 _LIST_SEPARATOR = re.compile(r"\s*[,;]\s*|\s+và\s+")
 
 
@@ -110,43 +216,96 @@ def _compound_fields() -> re.Pattern[str]:
     return re.compile("|".join(_words_pattern(f) for f in fields), re.I)
 
 
-def _kind_list(text: str, m: re.Match[str], end: int) -> list[Name]:
-    stop = _phrase_end(text, m.end(), m.end(), end)
+def _kind_list_names(text: str, m: re.Match[str], end: int) -> list[Name]:
+    stop, _ = _phrase_end(text, m.end(), m.end(), end)
     rest: list[Name] = []
     # "...: Nội vụ, Tài chính; Thủ trưởng các cơ quan ...": the list ends where a new name starts
     for sep in _LIST_SEPARATOR.finditer(text, m.end(), stop):
         new_name = sep.group().strip() == ";" or _bare_title().match(text, sep.end(), stop)
-        if new_name and _heads()[0].match(text, sep.end(), stop) and not starts_with_action(text, sep.end(), stop):
+        if new_name and _heads()[0].match(text, sep.end(), stop) and not _no_name_at(text, sep.end(), stop):
             rest = read_names(text, sep.end(), end)
             stop = sep.start()
             break
-    stop = m.end() + len(text[m.end() : stop].rstrip(" ,;.-"))
-    prefix = " ".join(f"{m.group('title') or ''} {m.group('kind')}".split())
+    stop = m.end() + len(text[m.end() : stop].rstrip(" ,;.-\n"))
+    prefix = " ".join(f"{m.group('prefix')} {m.group('kind')}".split())
+    if prefix[:1].islower():
+        prefix = prefix[0].upper() + prefix[1:]  # "các Bộ: Quốc phòng" -> "Bộ Quốc phòng"
     protected = [c.span() for c in _compound_fields().finditer(text, m.end(), stop)]
     names, cur = [], m.end()
     seps = [s for s in _LIST_SEPARATOR.finditer(text, m.end(), stop) if not any(a < s.start() < b for a, b in protected)]
     for sep in [*seps, None]:
         item_end = sep.start() if sep else stop
-        if text[cur:item_end].strip():
-            names.append(Name(f"{prefix} {text[cur:item_end].strip()}", cur, item_end))
+        if item := _SPACES.sub(" ", text[cur:item_end].strip()):
+            names.append(Name(f"{prefix} {item}", cur, item_end))
         if sep:
             cur = sep.end()
     return names + rest
 
 
-def _phrase_end(text: str, pos: int, after: int, end: int) -> int:
-    """Where a name begun at `pos` stops: at a stop mark or the first action word after `after`."""
+def _soft_break(text: str, pos: int, nl: int, end: int) -> bool:
+    """A line break inside a name, as web copies wrap lines: the name so far cannot end there."""
+    nxt = nl + 1
+    if nxt >= end or text[nxt] in "\n " or text[nl - 1] in ".;:!?)":
+        return False
+    if _ITEM_START.match(text, nxt) or _openers().match(text, nxt):
+        return False
+    so_far = text[pos:nl].rstrip()
+    last_word = so_far.rsplit(None, 1)[-1] if so_far else ""
+    return bool(_CONTINUES.search(so_far) or last_word[:1].isupper() or _head_at_end().search(so_far))
+
+
+def _phrase_end(text: str, pos: int, after: int, end: int) -> tuple[int, str]:
+    """Where a name begun at `pos` stops, and why: at an 'action', a 'qualifier' or a 'stop' mark."""
     stop = end
-    if m := _STOP.search(text, after, end):
+    search_from = after
+    while m := _STOP.search(text, search_from, end):
+        if m.group() == "\n" and _soft_break(text, pos, m.start(), end):
+            search_from = m.end()
+            continue
         stop = m.start()
-    for m in _actions().finditer(text, after, stop):
+        break
+    skip_to = after
+    for m in _predicates().finditer(text, after, stop):
+        if m.start() < skip_to:
+            continue
+        if m.group("qualifier"):
+            return m.start(), "qualifier"
+        if (r := _relative().match(text, m.start(), stop)) and (p := _relative_end(text, r.end(), stop)):
+            skip_to = p  # "Thủ trưởng các đơn vị được giao nhiệm vụ ... | chịu trách nhiệm"
+            continue
         before = " " + text[pos : m.start()]
         if before.rstrip().endswith(_KINDS_NAMED_BY_ACTION):
             continue
         if _NOUN_CONTEXT.search(before):
             continue
-        return m.start()
-    return stop
+        if text[m.start()].isupper() and text[m.start() - 1] == " " and not _after_break(text, m.start()):
+            continue  # "Sở Xây dựng", "Bộ Công Thương": a capitalised word inside the name
+        return m.start(), "action" if m.group("action") else "boundary"
+    return stop, "stop"
+
+
+@cache
+def _relative() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{e['pattern']})" for e in entries("assignees", "relative_clause")), re.I)
+
+
+@cache
+def _relative_predicates() -> re.Pattern[str]:
+    words = sorted({w for e in entries("assignees", "relative_clause") for w in e["until"]}, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?i:" + "|".join(_words_pattern(w) for w in words) + r")(?!\w)")
+
+
+def _relative_end(text: str, pos: int, stop: int) -> int | None:
+    """Where the predicate after a relative clause begins ('được giao chủ trì | có trách nhiệm')."""
+    m = _relative_predicates().search(text, pos, stop)
+    return m.start() if m else None
+
+
+def _after_break(text: str, pos: int) -> bool:
+    i = pos - 1
+    while i >= 0 and text[i] == " ":
+        i -= 1
+    return i < 0 or text[i] == "\n"
 
 
 def split_names(text: str, start: int, end: int) -> list[Name]:
@@ -161,16 +320,99 @@ def split_names(text: str, start: int, end: int) -> list[Name]:
             ok = bool(_heads()[0].match(text, right, end))
         elif is_and:
             ok = (split_head.match(text, right, end) or text.startswith(("các ", "Các "), right)) and not _OFFICE_OF.match(left_text)
+            # "Sở Xây dựng và đơn vị có liên quan", "Thủ trưởng các cơ quan, đơn vị và tổ chức, cá nhân có
+            # liên quan": collectives after a body or a title are a name of their own
+            ok = ok or bool(_collectives().match(text, right, end) and not _collectives().match(text, cur, end))
         else:
             ok = bool(split_head.match(text, right, end))
-        if ok and _bare_title().fullmatch(left_text.strip()) and not is_and:
+        if ok and _shared_title().fullmatch(_SPACES.sub(" ", left_text.strip())) and not is_and:
             ok = False  # "Giám đốc, Thủ trưởng các Sở, ban, ngành": a bare title shares what follows
         if ok and left_text.strip():
-            names.append(Name(left_text, cur, sep.start()))
+            names.append(Name(_SPACES.sub(" ", left_text.strip()), cur, sep.start()))
             cur = right
     if text[cur:end].strip():
-        names.append(Name(text[cur:end], cur, end))
+        names.append(Name(_SPACES.sub(" ", text[cur:end].strip()), cur, end))
     return names
+
+
+@cache
+def _cue(role: str) -> re.Pattern[str]:
+    """The [[cue]] patterns of one role, each followed by a space: 'ask' ('Giao', 'Đề nghị'),
+    'label' ('Đối với X:'), 'support' ('phối hợp với')."""
+    patterns = "|".join(f"(?:{e['pattern']})" for e in entries("assignees", "cue") if e["role"] == role)
+    return re.compile(rf"(?<!\w)(?i:{patterns})\s+")
+
+
+def cue_end(role: str, text: str, pos: int, end: int) -> int | None:
+    """Where the cue of that role that starts at `pos` ends, if one does."""
+    m = _cue(role).match(text, pos, end)
+    return m.end() if m else None
+
+
+def cues(role: str, text: str, start: int, end: int) -> list[int]:
+    """The ends of every cue of that role in text[start:end]."""
+    return [m.end() for m in _cue(role).finditer(text, start, end)]
+
+
+# Where a clause of a sentence ends, for reading its subject.
+_SENTENCE_END = re.compile(r"\.(?=\s)|\n|$")
+# Where the actor may come after a fronted phrase: "Về ...: giao X", "Căn cứ ..., X ...".
+_AFTER_FRONT = re.compile(r"[,:]\s+")
+
+
+def sentence_end(text: str, start: int, end: int) -> int:
+    pos = start
+    while m := _SENTENCE_END.search(text, pos, end):
+        if m.group() == "\n" and _soft_break(text, start, m.start(), end):
+            pos = m.end()
+            continue
+        return min(m.start(), end)
+    return end
+
+
+def find_actor(text: str, start: int, end: int) -> list[Name]:
+    """Who the sentence that starts at `start` tells to act: its subject ("Sở Nội vụ chủ trì"),
+    whom it asks ("Đề nghị Sở Nội vụ ..."), or the actor after a fronted topic or adverbial
+    ("Về ...: giao X ...", "Căn cứ ..., X thực hiện ...")."""
+    stop = sentence_end(text, start, end)
+    if names := _actor_at(text, start, stop, need_predicate=False):
+        return names
+    if _openers().match(text, start, stop):
+        for b in _AFTER_FRONT.finditer(text, start, stop):
+            if names := _actor_at(text, b.end(), stop, need_predicate=True):
+                return names
+    return []
+
+
+def _actor_at(text: str, pos: int, stop: int, need_predicate: bool) -> list[Name]:
+    if (after := cue_end("ask", text, pos, stop)) is not None:
+        return read_names(text, after, stop)
+    if not starts_name(text, pos):
+        return []
+    names, predicate = read_subject(text, pos, stop)
+    if names and (after := cue_end("ask", text, _skip_spaces(text, names[-1].end), stop)) is not None:
+        return read_names(text, after, stop) or names  # "Sở Giáo dục và Đào tạo đề nghị | UBND các xã, phường ..."
+    return names if predicate or not need_predicate else []
+
+
+def _skip_spaces(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    return pos
+
+
+# A new sentence inside an item: after a full stop, or on a new line.
+_NEXT_SENTENCE = re.compile(r"\.\s+(?=[^\W\d_])|\n+")
+
+
+def later_actors(text: str, start: int, end: int) -> list[Name]:
+    """The actors of the sentences after the first one: "... Trên cơ sở đó, Bộ Tư pháp tổng hợp"."""
+    out: list[Name] = []
+    for m in _NEXT_SENTENCE.finditer(text, start, end):
+        if m.group().startswith("\n") and _soft_break(text, start, m.start(), end):
+            continue
+        out += find_actor(text, m.end(), end)
+    return out
 
 
 _GENERIC = re.compile(r"^(?:các\s+)?(?:cơ\s+quan|đơn\s+vị|tổ\s+chức|địa\s+phương|ngành|cá\s+nhân)\b.*?(?:liên\s+quan)?$", re.I)
