@@ -105,9 +105,14 @@ def _predicates() -> re.Pattern[str]:
 
 @cache
 def _openers() -> re.Pattern[str]:
-    """Words that open a fronted phrase ('Căn cứ ...,', 'Để ...,', 'Về ...:'); never inside a name."""
-    words = sorted((e["words"] for e in entries("assignees", "opener")), key=len, reverse=True)
-    return re.compile(r"(?:" + "|".join(_words_pattern(w) for w in words) + r")(?!\w)", re.I)
+    """Words that open a fronted phrase ('Căn cứ ...,', 'Để ...,', 'Về ...:'); never inside a name.
+    Group 'condition': those whose actor comes after 'thì' ('Nếu ... thì X ...')."""
+    def alternation(condition: bool) -> str:
+        words = sorted((e["words"] for e in entries("assignees", "opener") if bool(e.get("condition")) == condition),
+                       key=len, reverse=True)
+        return "|".join(_words_pattern(w) for w in words)
+
+    return re.compile(rf"(?:(?P<condition>{alternation(True)})|(?P<plain>{alternation(False)}))(?!\w)", re.I)
 
 
 @cache
@@ -173,7 +178,7 @@ def read_subject(text: str, pos: int, end: int | None = None) -> tuple[list[Name
         if _heads()[0].match(text, m.end(), end) and _bare_title().match(text, m.end(), end):
             pos = m.end()  # "Các đồng chí Bộ trưởng" names the Bộ trưởng
     if m := _kind_list().match(text, pos, end):
-        return _kind_list_names(text, m, end), True
+        return _kind_list_names(text, m, end)
     head = _heads()[0].match(text, pos, end)
     if not head or _no_name_at(text, pos, end):
         return [], False
@@ -181,7 +186,8 @@ def read_subject(text: str, pos: int, end: int | None = None) -> tuple[list[Name
     phrase_end = pos + len(text[pos:stop].rstrip(" ,;-\n"))
     names = split_names(text, pos, phrase_end)
     if names and (m := _kind_list().match(text, names[-1].start, end)):
-        names[-1:] = _kind_list_names(text, m, end)  # "...; Giám đốc các Sở: Nội vụ, Tài chính"
+        names[-1:], listed_predicate = _kind_list_names(text, m, end)  # "...; Giám đốc các Sở: Nội vụ, Tài chính"
+        return names, listed_predicate
     if how == "qualifier":
         # "Sở Nội vụ, các sở, ban, ngành trong phạm vi chức năng, nhiệm vụ của mình và các cơ quan ..."
         q = _predicates().match(text, stop, end)
@@ -216,14 +222,16 @@ def _compound_fields() -> re.Pattern[str]:
     return re.compile("|".join(_words_pattern(f) for f in fields), re.I)
 
 
-def _kind_list_names(text: str, m: re.Match[str], end: int) -> list[Name]:
-    stop, _ = _phrase_end(text, m.end(), m.end(), end)
+def _kind_list_names(text: str, m: re.Match[str], end: int) -> tuple[list[Name], bool]:
+    """The names of a listed kind, and whether a predicate follows the list."""
+    stop, how = _phrase_end(text, m.end(), m.end(), end)
+    predicate = how in ("action", "qualifier")
     rest: list[Name] = []
     # "...: Nội vụ, Tài chính; Thủ trưởng các cơ quan ...": the list ends where a new name starts
     for sep in _LIST_SEPARATOR.finditer(text, m.end(), stop):
         new_name = sep.group().strip() == ";" or _bare_title().match(text, sep.end(), stop)
         if new_name and _heads()[0].match(text, sep.end(), stop) and not _no_name_at(text, sep.end(), stop):
-            rest = read_names(text, sep.end(), end)
+            rest, predicate = read_subject(text, sep.end(), end)
             stop = sep.start()
             break
     stop = m.end() + len(text[m.end() : stop].rstrip(" ,;.-\n"))
@@ -239,7 +247,7 @@ def _kind_list_names(text: str, m: re.Match[str], end: int) -> list[Name]:
             names.append(Name(f"{prefix} {item}", cur, item_end))
         if sep:
             cur = sep.end()
-    return names + rest
+    return names + rest, predicate
 
 
 def _soft_break(text: str, pos: int, nl: int, end: int) -> bool:
@@ -337,10 +345,10 @@ def split_names(text: str, start: int, end: int) -> list[Name]:
 
 @cache
 def _cue(role: str) -> re.Pattern[str]:
-    """The [[cue]] patterns of one role, each followed by a space: 'ask' ('Giao', 'Đề nghị'),
+    """The [[cue]] patterns of one role, each followed by a space or a colon: 'ask' ('Giao', 'Đề nghị:'),
     'label' ('Đối với X:'), 'support' ('phối hợp với')."""
     patterns = "|".join(f"(?:{e['pattern']})" for e in entries("assignees", "cue") if e["role"] == role)
-    return re.compile(rf"(?<!\w)(?i:{patterns})\s+")
+    return re.compile(rf"(?<!\w)(?i:{patterns})(?:\s*:\s*|\s+)")
 
 
 def cue_end(role: str, text: str, pos: int, end: int) -> int | None:
@@ -356,8 +364,9 @@ def cues(role: str, text: str, start: int, end: int) -> list[int]:
 
 # Where a clause of a sentence ends, for reading its subject.
 _SENTENCE_END = re.compile(r"\.(?=\s)|\n|$")
-# Where the actor may come after a fronted phrase: "Về ...: giao X", "Căn cứ ..., X ...".
-_AFTER_FRONT = re.compile(r"[,:]\s+")
+# Where the actor may come after a fronted phrase: "Về ...: giao X", "Căn cứ ..., X ...",
+# "Đối với ... thì X ...".
+_AFTER_FRONT = re.compile(r"[,:]\s+|\s+thì\s+")
 
 
 def sentence_end(text: str, start: int, end: int) -> int:
@@ -377,11 +386,23 @@ def find_actor(text: str, start: int, end: int) -> list[Name]:
     stop = sentence_end(text, start, end)
     if names := _actor_at(text, start, stop, need_predicate=False):
         return names
-    if _openers().match(text, start, stop):
-        for b in _AFTER_FRONT.finditer(text, start, stop):
+    if opener := _opener_at(text, start, stop):
+        boundaries = list(_AFTER_FRONT.finditer(text, opener.end(), stop))
+        if opener.lastgroup == "condition" and (then := [b for b in boundaries if b.group().strip() == "thì"]):
+            boundaries = then  # "Khi trình UBND thành phố, Chủ tịch ... xem xét, nếu ... thì | X có trách nhiệm"
+        for b in boundaries:
             if names := _actor_at(text, b.end(), stop, need_predicate=True):
                 return names
     return []
+
+
+def _opener_at(text: str, pos: int, stop: int) -> re.Match[str] | None:
+    """A fronted phrase's first words, unless they begin a longer verb ('Theo' in 'Theo dõi')."""
+    m = _openers().match(text, pos, stop)
+    if not m:
+        return None
+    verb = _predicates().match(text, pos, stop)
+    return None if verb and verb.group("action") and verb.end() > m.end() else m
 
 
 def _actor_at(text: str, pos: int, stop: int, need_predicate: bool) -> list[Name]:
@@ -391,7 +412,7 @@ def _actor_at(text: str, pos: int, stop: int, need_predicate: bool) -> list[Name
         return []
     names, predicate = read_subject(text, pos, stop)
     if names and (after := cue_end("ask", text, _skip_spaces(text, names[-1].end), stop)) is not None:
-        return read_names(text, after, stop) or names  # "Sở Giáo dục và Đào tạo đề nghị | UBND các xã, phường ..."
+        return read_names(text, after, stop)  # "Sở Giáo dục và Đào tạo đề nghị | UBND các xã, phường ..."
     return names if predicate or not need_predicate else []
 
 
@@ -406,13 +427,20 @@ _NEXT_SENTENCE = re.compile(r"\.\s+(?=[^\W\d_])|\n+")
 
 
 def later_actors(text: str, start: int, end: int) -> list[Name]:
-    """The actors of the sentences after the first one: "... Trên cơ sở đó, Bộ Tư pháp tổng hợp"."""
+    """The bodies named as actors of the sentences after the first one: "... Trên cơ sở đó, Bộ Tư
+    pháp tổng hợp"; not a role the item describes ("Đơn vị được lấy ý kiến có trách nhiệm trả lời")."""
     out: list[Name] = []
     for m in _NEXT_SENTENCE.finditer(text, start, end):
         if m.group().startswith("\n") and _soft_break(text, start, m.start(), end):
             continue
-        out += find_actor(text, m.end(), end)
+        out += [n for n in find_actor(text, m.end(), end) if is_specific(n.text) and not _titled_collective(n.text)]
     return out
+
+
+def _titled_collective(name: str) -> bool:
+    """'thủ trưởng cơ quan, đơn vị trình văn bản': a title over a collective, no body named."""
+    title = _bare_title().match(name)
+    return bool(title) and bool(_collectives().match(name, _skip_spaces(name, title.end())))
 
 
 _GENERIC = re.compile(r"^(?:các\s+)?(?:cơ\s+quan|đơn\s+vị|tổ\s+chức|địa\s+phương|ngành|cá\s+nhân)\b.*?(?:liên\s+quan)?$", re.I)

@@ -91,10 +91,10 @@ def test_subject_and_support():
         ("các cơ quan, đơn vị liên quan", "support"),
     ]
     assert (obs["1"].deadline.kind, obs["1"].deadline.date) == ("date", "2024-03-31")
-    # coordination that is itself the task, and generic partners only, name no supporting body
+    # coordination that is itself the task names no supporting body; generic partners are partners too
     assert who(obs["2"]) == [("Phòng Nội vụ huyện", "lead")]
     assert obs["2"].assignees[0].normalized == "Phòng Nội vụ huyện Cẩm Mỹ"
-    assert who(obs["3"]) == [("Văn phòng HĐND và UBND huyện", "lead")]
+    assert who(obs["3"]) == [("Văn phòng HĐND và UBND huyện", "lead"), ("các cơ quan có liên quan", "support")]
 
 
 def test_assignee_labels_on_lettered_dash_items():
@@ -170,7 +170,10 @@ def test_targets_are_kept():
         ("1. Các phòng, ban chuyên môn thuộc UBND huyện rà soát thủ tục.", "Các phòng, ban chuyên môn thuộc UBND huyện"),
         ("1. Đối với Sở Nội vụ: Tham mưu kiểm tra công vụ.", "Sở Nội vụ"),
         ("1. Giao nhiệm vụ cho Phòng Tư pháp rà soát văn bản.", "Phòng Tư pháp"),
-        ("1. Đối với cán bộ, công chức vi phạm thì Phòng Nội vụ tham mưu xử lý.", "Thủ trưởng các cơ quan, đơn vị thuộc huyện"),
+        ("1. Đối với cán bộ, công chức vi phạm thì Phòng Nội vụ tham mưu xử lý.", "Phòng Nội vụ"),
+        ("1. Căn cứ kết quả kiểm tra, Chánh Thanh tra huyện kiến nghị xử lý.", "Chánh Thanh tra huyện"),
+        ("1. Về công tác tuyên truyền: Giao Phòng Văn hóa và Thông tin chủ trì.", "Phòng Văn hóa và Thông tin"),
+        ("1. Sở Xây dựng chủ trì, phối hợp với Sở Tài chính thẩm định.", "Sở Xây dựng"),
     ],
 )
 def test_subject_forms(item, lead):
