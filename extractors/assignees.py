@@ -87,6 +87,11 @@ def _collectives() -> re.Pattern[str]:
     return re.compile(rf"{_PREFIX}(?:{_alternation(heads)})(?!\w)")
 
 
+@cache
+def _noun_actions() -> frozenset[str]:
+    return frozenset(w.casefold() for e in entries("assignees", "action") if e.get("noun") for w in e["words"])
+
+
 def _words_alternation(table: str) -> str:
     words = sorted({w for e in entries("assignees", table) for w in e["words"]}, key=len, reverse=True)
     return "|".join(_words_pattern(w) for w in words)
@@ -282,9 +287,9 @@ def _phrase_end(text: str, pos: int, after: int, end: int) -> tuple[int, str]:
             skip_to = p  # "Thủ trưởng các đơn vị được giao nhiệm vụ ... | chịu trách nhiệm"
             continue
         before = " " + text[pos : m.start()]
-        if before.rstrip().endswith(_KINDS_NAMED_BY_ACTION):
+        if m.group("action") and before.rstrip().endswith(_KINDS_NAMED_BY_ACTION):
             continue
-        if _NOUN_CONTEXT.search(before):
+        if _SPACES.sub(" ", m.group().casefold()) in _noun_actions() and _NOUN_CONTEXT.search(before):
             continue
         if text[m.start()].isupper() and text[m.start() - 1] == " " and not _after_break(text, m.start()):
             continue  # "Sở Xây dựng", "Bộ Công Thương": a capitalised word inside the name
@@ -422,18 +427,32 @@ def _skip_spaces(text: str, pos: int) -> int:
     return pos
 
 
-# A new sentence inside an item: after a full stop, or on a new line.
+# A new sentence: after a full stop, or on a new line.
 _NEXT_SENTENCE = re.compile(r"\.\s+(?=[^\W\d_])|\n+")
+
+
+def sentence_starts(text: str, start: int, end: int) -> list[int]:
+    """Where the sentences of text[start:end] begin. A line break is a new sentence after closing
+    punctuation, at a blank line or before an item; after running text it is a web copy's wrap
+    ("Bộ Nội vụ đã hướng dẫn\nSở Nội vụ các tỉnh ...")."""
+    out = [start]
+    for m in _NEXT_SENTENCE.finditer(text, start, end):
+        if m.end() >= end:
+            break
+        if m.group().startswith("\n"):
+            before = text[start : m.start()].rstrip(" ")
+            if not (m.group().count("\n") > 1 or before.endswith((".", ";", ":", "!", "?", ")")) or _ITEM_START.match(text, m.end())):
+                continue
+        out.append(m.end())
+    return out
 
 
 def later_actors(text: str, start: int, end: int) -> list[Name]:
     """The bodies named as actors of the sentences after the first one: "... Trên cơ sở đó, Bộ Tư
     pháp tổng hợp"; not a role the item describes ("Đơn vị được lấy ý kiến có trách nhiệm trả lời")."""
     out: list[Name] = []
-    for m in _NEXT_SENTENCE.finditer(text, start, end):
-        if m.group().startswith("\n") and _soft_break(text, start, m.start(), end):
-            continue
-        out += [n for n in find_actor(text, m.end(), end) if is_specific(n.text) and not _titled_collective(n.text)]
+    for pos in sentence_starts(text, start, end)[1:]:
+        out += [n for n in find_actor(text, pos, end) if is_specific(n.text) and not _titled_collective(n.text)]
     return out
 
 

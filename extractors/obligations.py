@@ -42,6 +42,7 @@ from extractors.assignees import (
     read_names,
     read_subject,
     sentence_end,
+    sentence_starts,
     split_names,
     starts_name,
     starts_with_action,
@@ -112,6 +113,14 @@ class Letter:
     place: str | None
     references: list = field(default_factory=list)
     closing_start: int | None = None
+    issuer: str | None = None
+
+    def is_issuer(self, name: Name) -> bool:
+        """'UBND tỉnh', 'Chủ tịch UBND tỉnh' in a letter of the UBND tỉnh: the letter's own voice."""
+        if not self.issuer:
+            return False
+        own = normalized_name(re.sub(r"^Chủ\s+tịch\s+", "", name.text), self.level, self.place).casefold()
+        return own == self.issuer.casefold()
 
 
 @dataclass(frozen=True)
@@ -129,7 +138,7 @@ def find_obligations(doc: Document, body_start: int, body_end: int) -> list[Obli
     first = doc.clauses[0].span.start if doc.clauses else body_end
     base = Context()
     if doc.text[body_start:first].strip():
-        base = _intro_context(doc.text, body_start, first, None, Context()) or Context()
+        base = _intro_context(letter, body_start, first, None, Context()) or Context()
     out: list[Obligation] = []
     _walk(letter, doc.clauses, base, first, out)
     if not doc.clauses:
@@ -166,10 +175,11 @@ def _letter(doc: Document, body_start: int, body_end: int) -> Letter:
         place=place,
         references=doc.references,
         closing_start=_closing_start(doc.text, body_start, body_end),
+        issuer=doc.issuer.name if doc.issuer else None,
     )
 
 
-_LIST_LINE = re.compile(r"^\s*(?:[-+•]|\d+\.|[a-zđ]\))")
+_LIST_LINE = re.compile(r"\s*(?:[-+•]|\d+\.|[a-zđ]\))")
 
 
 def _closing_start(text: str, body_start: int, body_end: int) -> int | None:
@@ -177,27 +187,45 @@ def _closing_start(text: str, body_start: int, body_end: int) -> int | None:
     "Trong quá trình thực hiện, nếu có khó khăn, vướng mắc ... phản ánh về ...", "Văn phòng Chính phủ
     thông báo để ... biết, thực hiện./."."""
     start = None
-    for ln in reversed(lines_of(text, body_start, body_end)):
-        if _LIST_LINE.match(ln.text) or not _matches("closing", ln.text):
+    for ps, pe in reversed(_paragraphs(text, body_start, body_end)):
+        if _LIST_LINE.match(text[ps:pe]) or not _matches("closing", text[ps:pe]):
             break
-        start = ln.start
+        start = ps
     return start
 
 
+def _paragraphs(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The paragraphs of text[start:end]: its lines, a line wrapped after running text joined to the
+    line before ("... trân trọng cảm ơn và\nQuốc hội ...")."""
+    out: list[tuple[int, int]] = []
+    for ln in lines_of(text, start, end):
+        if out and _continues(text, out[-1][1], ln.start):
+            out[-1] = (out[-1][0], ln.end)
+        else:
+            out.append((ln.start, ln.end))
+    return out
+
+
+def _continues(text: str, prev_end: int, line_start: int) -> bool:
+    """A line that goes on with the sentence of the line before: no blank line, no closing mark, no label."""
+    return (
+        text.count("\n", prev_end, line_start) == 1
+        and not text[:prev_end].rstrip().endswith((".", ";", ":", "!", "?", ")"))
+        and not _LIST_LINE.match(text, line_start)
+    )
+
+
 def _last_paragraph(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """The last paragraph of text[start:end], its wrapped lines joined back ('... Sở\\nGiáo dục ...')."""
-    lines = lines_of(text, start, end)
-    if not lines:
-        return None
-    first = len(lines) - 1
-    while first > 0 and not lines[first - 1].text.rstrip().endswith((".", ";", ":", "!", "?")) and not _LIST_LINE.match(lines[first].text):
-        first -= 1
-    return lines[first].start, lines[-1].end
+    """The last paragraph of text[start:end], its wrapped lines joined back ('... Sở\nGiáo dục ...')."""
+    paragraphs = _paragraphs(text, start, end)
+    return paragraphs[-1] if paragraphs else None
 
 
-def _lead_in(text: str, start: int, end: int) -> tuple[list[Name], list[Name]]:
+def _lead_in(letter: Letter, start: int, end: int) -> tuple[list[Name], list[Name]]:
     """Whom the paragraph that introduces a list asks to act ('... yêu cầu X thực hiện ... sau:',
-    'Để ..., các Sở, ngành ... triển khai những nội dung sau:'), and the partners it names."""
+    'Để ..., các Sở, ngành ... triển khai những nội dung sau:'), and the partners it names; not the
+    issuer speaking ('UBND tỉnh ban hành Kế hoạch ... như sau:')."""
+    text = letter.text
     para = _last_paragraph(text, start, end)
     if not para:
         return [], []
@@ -207,7 +235,7 @@ def _lead_in(text: str, start: int, end: int) -> tuple[list[Name], list[Name]]:
         if names := read_names(text, m.end(), pe):
             break
     if not names and text[ps:pe].rstrip().endswith(":"):
-        names = find_actor(text, _last_sentence_start(text, ps, pe), pe)
+        names = [n for n in find_actor(text, _last_sentence_start(text, ps, pe), pe) if not letter.is_issuer(n)]
     return names, (_supports(text, ps, pe) if names else [])
 
 
@@ -276,10 +304,10 @@ def _subject(text: str, start: int, end: int) -> list[Name]:
     return find_actor(text, start, end)
 
 
-def _intro_context(text: str, start: int, end: int, current: Context | None, inherited: Context) -> Context | None:
+def _intro_context(letter: Letter, start: int, end: int, current: Context | None, inherited: Context) -> Context | None:
     """The context set by the paragraph before a list; None when it introduces findings."""
-    last = text[start:end].strip().splitlines()[-1]
-    names, supports = _lead_in(text, start, end)
+    last = letter.text[start:end].strip().splitlines()[-1]
+    names, supports = _lead_in(letter, start, end)
     if names:
         return Context(tuple(names), tuple(supports), True)
     if _matches("findings", last):
@@ -330,7 +358,7 @@ def _walk(letter: Letter, clauses: list[Clause], inherited: Context, region_star
     prev_end = region_start
     for clause in clauses:
         if text[prev_end : clause.span.start].strip():
-            context = _intro_context(text, prev_end, clause.span.start, context, inherited)
+            context = _intro_context(letter, prev_end, clause.span.start, context, inherited)
         prev_end = clause.span.end
         if context is None:
             continue  # items below a findings lead-in
@@ -472,25 +500,27 @@ def _body_obligations(letter: Letter, start: int, end: int) -> list[Obligation]:
     leads: list[Name] = []
     supports: list[Name] = []
     first = last = None
-    for ln in lines_of(text, start, stop):
-        if ln.text.rstrip().endswith(":"):
+    for s in sentence_starts(text, start, stop):
+        se = _sentence_stop(text, s, stop)
+        if text[s:se].rstrip().endswith(":"):
             continue  # "... có ý kiến chỉ đạo như sau:": it introduces the instructions
-        for s in _sentence_starts(text, ln.start, ln.end):
-            se = sentence_end(text, s, ln.end)
-            names = _directing_actor(text, s, se)
-            if not names:
-                continue
-            leads += names
-            supports += _supports(text, s, se)
-            first = s if first is None else first
-            last = se
+        names = _directing_actor(text, s, se)
+        if not names:
+            continue
+        leads += names
+        supports += _supports(text, s, se)
+        first = s if first is None else first
+        last = se
     if first is None or last is None:
         return []
     return [_obligation(letter, None, first, last, leads, supports)]
 
 
-def _sentence_starts(text: str, start: int, end: int) -> list[int]:
-    return [start] + [start + m.end() for m in re.finditer(r"\.\s+(?=[^\W\d_])", text[start:end])]
+def _sentence_stop(text: str, start: int, end: int) -> int:
+    """The end of the sentence that begins at `start`: the next sentence start, less its spaces."""
+    starts = sentence_starts(text, start, end)
+    stop = starts[1] if len(starts) > 1 else end
+    return start + len(text[start:stop].rstrip())
 
 
 def _directing_actor(text: str, start: int, end: int) -> list[Name]:
