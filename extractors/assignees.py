@@ -137,7 +137,7 @@ _ITEM_START = re.compile(r"[-+•*]|\(?(?:\d{1,2}(?:\.\d{1,2})*|[a-zđ]|[ivx]{1,
 # Words a name can go on from over a line break: "Sở Văn hóa, Thể thao và\nDu lịch".
 _CONTINUES = re.compile(r"(?:,|-|\b(?:và|các|của|thuộc|trực thuộc))$")
 _OFFICE_OF = re.compile(r"^(?:Chánh\s+|Phó\s+Chánh\s+)?Văn\s+phòng\s+(?:HĐND|UBND|Hội\s+đồng\s+nhân\s+dân|Ủy\s+ban\s+nhân\s+dân|Tỉnh\s+ủy|Huyện\s+ủy)$", re.I)
-_SEPARATOR = re.compile(r"\s*;\s*|\s*,\s*|\s+và\s+")
+_SEPARATOR = re.compile(r"\s*;\s*|\s*,\s*|\s+(?:và|cùng)\s+")
 _SPACES = re.compile(r"\s+")
 
 
@@ -193,6 +193,11 @@ def read_subject(text: str, pos: int, end: int | None = None) -> tuple[list[Name
     if names and (m := _kind_list().match(text, names[-1].start, end)):
         names[-1:], listed_predicate = _kind_list_names(text, m, end)  # "...; Giám đốc các Sở: Nội vụ, Tài chính"
         return names, listed_predicate
+    if how == "stop" and text.startswith("(", stop) and (close := text.find(")", stop, end)) > 0:
+        # "Trung tâm Dịch vụ việc làm Thành phố (Sở Nội vụ), Ủy ban nhân dân xã, ...": a list goes on after a note
+        if (sep := re.compile(r"\s*,\s*|\s+và\s+").match(text, close + 1, end)) and starts_name(text, sep.end()):
+            more, predicate = read_subject(text, sep.end(), end)
+            return names + more, predicate
     if how == "qualifier":
         # "Sở Nội vụ, các sở, ban, ngành trong phạm vi chức năng, nhiệm vụ của mình và các cơ quan ..."
         q = _predicates().match(text, stop, end)
@@ -289,8 +294,11 @@ def _phrase_end(text: str, pos: int, after: int, end: int) -> tuple[int, str]:
         before = " " + text[pos : m.start()]
         if m.group("action") and before.rstrip().endswith(_KINDS_NAMED_BY_ACTION):
             continue
-        if _SPACES.sub(" ", m.group().casefold()) in _noun_actions() and _NOUN_CONTEXT.search(before):
-            continue
+        if _SPACES.sub(" ", m.group().casefold()) in _noun_actions() and (noun := _NOUN_CONTEXT.search(before)):
+            # after "các", "những", "và" a verb of the kind is a noun ("các báo cáo"); after a comma only a
+            # head is ("cơ quan, tổ chức có liên quan", not "Sở Tài chính, báo cáo UBND")
+            if noun.group().strip() != "," or _heads()[0].match(text, m.start(), stop):
+                continue
         if text[m.start()].isupper() and text[m.start() - 1] == " " and not _after_break(text, m.start()):
             continue  # "Sở Xây dựng", "Bộ Công Thương": a capitalised word inside the name
         return m.start(), "action" if m.group("action") else "boundary"
@@ -328,7 +336,7 @@ def split_names(text: str, start: int, end: int) -> list[Name]:
     for sep in _SEPARATOR.finditer(text, start, end):
         right = sep.end()
         left_text = text[cur : sep.start()]
-        is_and = sep.group(0).strip() == "và"
+        is_and = sep.group(0).strip() in ("và", "cùng")
         if sep.group(0).strip() == ";":
             ok = bool(_heads()[0].match(text, right, end))
         elif is_and:
@@ -338,6 +346,8 @@ def split_names(text: str, start: int, end: int) -> list[Name]:
             ok = ok or bool(_collectives().match(text, right, end) and not _collectives().match(text, cur, end))
         else:
             ok = bool(split_head.match(text, right, end))
+            # "Đài Phát thanh và Truyền hình Thành phố, cơ quan thông tấn báo chí": collectives after a named body
+            ok = ok or bool(_collectives().match(text, right, end) and _names_a_body(text, cur, end))
         if ok and _shared_title().fullmatch(_SPACES.sub(" ", left_text.strip())) and not is_and:
             ok = False  # "Giám đốc, Thủ trưởng các Sở, ban, ngành": a bare title shares what follows
         if ok and left_text.strip():
@@ -395,10 +405,27 @@ def find_actor(text: str, start: int, end: int) -> list[Name]:
         boundaries = list(_AFTER_FRONT.finditer(text, opener.end(), stop))
         if opener.lastgroup == "condition" and (then := [b for b in boundaries if b.group().strip() == "thì"]):
             boundaries = then  # "Khi trình UBND thành phố, Chủ tịch ... xem xét, nếu ... thì | X có trách nhiệm"
+        spans = _name_spans(text, opener.end(), stop)
         for b in boundaries:
+            if any(a < b.start() < z for a, z in spans):
+                continue  # "Trên cơ sở đề nghị của các Bộ, | cơ quan liên quan, ...": a comma inside a name
+            if b.group().strip() == ":" and cue_end("ask", text, b.end(), stop) is None and starts_with_action(text, b.end(), stop):
+                break  # "Về thi công: | chỉ đạo Ban Quản lý dự án, các nhà thầu ...": the clause has begun
             if names := _actor_at(text, b.end(), stop, need_predicate=True):
                 return names
     return []
+
+
+def _name_spans(text: str, start: int, stop: int) -> list[tuple[int, int]]:
+    """The spans of the names that begin in a fronted phrase."""
+    spans: list[tuple[int, int]] = []
+    for h in _heads()[0].finditer(text, start, stop):
+        if h.start() > start and text[h.start() - 1].isalnum():
+            continue
+        if spans and h.start() < spans[-1][1]:
+            continue
+        spans += [(n.start, n.end) for n in read_names(text, h.start(), stop)]
+    return spans
 
 
 def _opener_at(text: str, pos: int, stop: int) -> re.Match[str] | None:
@@ -460,6 +487,14 @@ def _titled_collective(name: str) -> bool:
     """'thủ trưởng cơ quan, đơn vị trình văn bản': a title over a collective, no body named."""
     title = _bare_title().match(name)
     return bool(title) and bool(_collectives().match(name, _skip_spaces(name, title.end())))
+
+
+def _names_a_body(text: str, pos: int, end: int) -> bool:
+    """The name at `pos` begins with a kind of body ('Sở', 'Đài', 'Bộ'), not with a title, a collective or 'các'."""
+    if text.startswith(("các ", "Các "), pos):
+        return False
+    h = _heads()[0].match(text, pos, end)
+    return bool(h) and not _bare_title().match(text, pos, end) and not _collectives().match(text, pos, end)
 
 
 _GENERIC = re.compile(r"^(?:các\s+)?(?:cơ\s+quan|đơn\s+vị|tổ\s+chức|địa\s+phương|ngành|cá\s+nhân)\b.*?(?:liên\s+quan)?$", re.I)

@@ -119,8 +119,9 @@ class Letter:
         """'UBND tỉnh', 'Chủ tịch UBND tỉnh' in a letter of the UBND tỉnh: the letter's own voice."""
         if not self.issuer:
             return False
-        own = normalized_name(re.sub(r"^Chủ\s+tịch\s+", "", name.text), self.level, self.place).casefold()
-        return own == self.issuer.casefold()
+        own = normalized_name(re.sub(r"^Chủ\s+tịch\s+", "", name.text), None, None).casefold()
+        issuer = self.issuer.casefold()
+        return own == issuer or (bool(self.place) and f"{own} {self.place.casefold()}" == issuer)
 
 
 @dataclass(frozen=True)
@@ -369,7 +370,10 @@ def _walk(letter: Letter, clauses: list[Clause], inherited: Context, region_star
         while rest < end and text[rest].isspace():
             rest += 1
         own = names or _subject(text, rest, end)
-        later = [n for n in later_actors(text, rest, end) if n.text.casefold() not in {o.text.casefold() for o in own}]
+        if names and rest < end and (first := _subject(text, rest, end)):
+            own = names + first  # "h) Các đơn vị khác\nCơ quan đăng ký đầu tư có trách nhiệm ..."
+        later = [n for n in later_actors(text, rest, end)
+                 if n.text.casefold() not in {o.text.casefold() for o in own} and not letter.is_issuer(n)]
         own_supports = _supports(text, start, end) if own else []
         here = Context(tuple(own), tuple(own_supports), True) if own else context
         if block := _task_block(letter, clause):
