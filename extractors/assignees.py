@@ -100,11 +100,12 @@ def _words_alternation(table: str) -> str:
 @cache
 def _predicates() -> re.Pattern[str]:
     """Where a name stops: qualifiers (group 'qualifier'), action words (group 'action') and
-    words that only end a name (group 'boundary')."""
+    words that only end a name (group 'boundary'); nouns that hold an action word ('việc làm',
+    'công trình') are matched first (group 'noun') so that their verb does not end the name."""
     qualifiers = "|".join(f"(?:{e['pattern']})" for e in entries("assignees", "qualifier"))
     return re.compile(
-        rf"(?<!\w)(?i:(?P<qualifier>{qualifiers})|(?P<action>{_words_alternation('action')})"
-        rf"|(?P<boundary>{_words_alternation('boundary')}))(?!\w)"
+        rf"(?<!\w)(?i:(?P<qualifier>{qualifiers})|(?P<noun>{_words_alternation('compound')})"
+        rf"|(?P<action>{_words_alternation('action')})|(?P<boundary>{_words_alternation('boundary')}))(?!\w)"
     )
 
 
@@ -179,9 +180,14 @@ def read_names(text: str, pos: int, end: int | None = None) -> list[Name]:
 def read_subject(text: str, pos: int, end: int | None = None) -> tuple[list[Name], bool]:
     """The names that start at `pos`, and whether a predicate (an action or a qualifier) follows them."""
     end = len(text) if end is None else end
+    plural = ""
     if m := _honorific().match(text, pos, end):
         if _heads()[0].match(text, m.end(), end) and _bare_title().match(text, m.end(), end):
-            pos = m.end()  # "Các đồng chí Bộ trưởng" names the Bộ trưởng
+            plural = "các " if text[pos : m.end()].casefold().startswith("các ") else ""
+            pos = m.end()  # "Các đồng chí Bộ trưởng" names the Bộ trưởng ("các Bộ trưởng")
+    if plural:
+        names, predicate = read_subject(text, pos, end)
+        return [Name(plural + names[0].text, *_span(names[0]))] + names[1:] if names else [], predicate
     if m := _kind_list().match(text, pos, end):
         return _kind_list_names(text, m, end)
     head = _heads()[0].match(text, pos, end)
@@ -206,6 +212,10 @@ def read_subject(text: str, pos: int, end: int | None = None) -> tuple[list[Name
             more, predicate = read_subject(text, sep.end(), end)
             return names + more, predicate
     return names, how in ("action", "qualifier")
+
+
+def _span(name: Name) -> tuple[int, int]:
+    return name.start, name.end
 
 
 @cache
@@ -284,7 +294,7 @@ def _phrase_end(text: str, pos: int, after: int, end: int) -> tuple[int, str]:
         break
     skip_to = after
     for m in _predicates().finditer(text, after, stop):
-        if m.start() < skip_to:
+        if m.start() < skip_to or m.group("noun"):
             continue
         if m.group("qualifier"):
             return m.start(), "qualifier"

@@ -306,8 +306,12 @@ def _subject(text: str, start: int, end: int) -> list[Name]:
 
 
 def _intro_context(letter: Letter, start: int, end: int, current: Context | None, inherited: Context) -> Context | None:
-    """The context set by the paragraph before a list; None when it introduces findings."""
-    last = letter.text[start:end].strip().splitlines()[-1]
+    """The context set by the paragraph before a list; None when it introduces findings or quoted rules."""
+    text = letter.text
+    para = _last_paragraph(text, start, end)
+    if para is None:
+        return current if current is not None else inherited
+    last = text[_last_sentence_start(text, *para) : para[1]].strip()
     names, supports = _lead_in(letter, start, end)
     if names:
         return Context(tuple(names), tuple(supports), True)
@@ -315,6 +319,8 @@ def _intro_context(letter: Letter, start: int, end: int, current: Context | None
         return None
     if _DIRECTIVE_INTRO.search(last):
         return Context(inherited.names, inherited.supports, True)
+    if last.endswith(":"):
+        return Context()  # "Bộ Tài chính gửi kèm bộ Cẩm nang gồm:", "... có ý kiến như sau:": no task list
     return current if current is not None else inherited
 
 
@@ -370,9 +376,10 @@ def _walk(letter: Letter, clauses: list[Clause], inherited: Context, region_star
         while rest < end and text[rest].isspace():
             rest += 1
         own = names or _subject(text, rest, end)
+        listed = _enumerated(text, rest, end)
         if names and rest < end and (first := _subject(text, rest, end)):
             own = names + first  # "h) Các đơn vị khác\nCơ quan đăng ký đầu tư có trách nhiệm ..."
-        later = [n for n in later_actors(text, rest, end)
+        later = [n for n in listed + later_actors(text, rest, end)
                  if n.text.casefold() not in {o.text.casefold() for o in own} and not letter.is_issuer(n)]
         own_supports = _supports(text, start, end) if own else []
         here = Context(tuple(own), tuple(own_supports), True) if own else context
@@ -397,6 +404,12 @@ def _walk(letter: Letter, clauses: list[Clause], inherited: Context, region_star
             out.append(_obligation(letter, clause.id, rest, end, leads, supports))
         if clause.children:
             _walk(letter, clause.children, here, end, out, disposing=decides and not own)
+
+
+def _enumerated(text: str, start: int, end: int) -> list[Name]:
+    """Names listed as the members of a collective: "Phân công các đồng chí Phó Thủ tướng ..., cụ thể:
+    Phó Thủ tướng Nguyễn Hòa Bình tỉnh Đắk Lắk, Phó Thủ tướng ..."."""
+    return [n for pos in cues("enumerate", text, start, end) for n in read_names(text, pos, end)]
 
 
 def _acts(text: str, start: int, end: int, own: list[Name]) -> bool:

@@ -129,7 +129,7 @@ def _entry_params(table: str):
             for e in tables.entries("assignees", table) for phrase, expected in e["examples"]]
 
 
-@pytest.mark.parametrize("phrase,expected", _entry_params("qualifier") + _entry_params("relative_clause"))
+@pytest.mark.parametrize("phrase,expected", _entry_params("qualifier") + _entry_params("relative_clause") + _entry_params("compound"))
 def test_qualifiers_and_relative_clauses_end_the_name_where_the_predicate_starts(phrase, expected):
     assert names(phrase) == expected
 
@@ -150,7 +150,7 @@ CUE_EXAMPLES = [pytest.param(e["role"], sentence, expected, id=f"{e['role']}:{se
 
 @pytest.mark.parametrize("role,sentence,expected", CUE_EXAMPLES)
 def test_cue_examples(role, sentence, expected):
-    if role == "support":
+    if role in ("support", "enumerate"):
         found = [n.text for pos in cues(role, sentence, 0, len(sentence)) for n in read_names(sentence, pos)]
     else:
         after = cue_end(role, sentence, 0, len(sentence))
