@@ -94,6 +94,12 @@ def case_body_name(name: str) -> str:
     return re.sub(r"\s+([,])", r"\1", " ".join(out))
 
 
+def is_bare_kind(name: str) -> bool:
+    """A kind of body and nothing more ("VĂN PHÒNG", "Ban", "SỞ"): the start of a name, not a name."""
+    words = expand_abbreviations(name).split()
+    return any(_match(words, 0, k[0]) and len(words) == len(k[0]) for k in _kinds())
+
+
 def starts_body(line: str) -> bool:
     words = expand_abbreviations(line).split()
     return any(_match(words, 0, k[0]) for k in _kinds())
@@ -103,8 +109,8 @@ def group_body_lines(lines: list[Line]) -> list[Line]:
     """Header lines of the issuing block, grouped into one Line per body (parent first)."""
     groups: list[list[Line]] = []
     for line in lines:
-        if groups and not starts_body(line.text):
-            groups[-1].append(line)
+        if groups and (not starts_body(line.text) or is_bare_kind(" ".join(ln.text for ln in groups[-1]))):
+            groups[-1].append(line)  # "VĂN PHÒNG" / "CHÍNH PHỦ": a kind alone names no body yet
         else:
             groups.append([line])
     return [Line(g[0].start, g[-1].end, " ".join(ln.text.strip() for ln in g)) for g in groups]

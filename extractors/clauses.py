@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from extractors import tables
+from extractors.bodies import starts_body
 from schemas.models import Clause, Span
 
 _LINE = re.compile(r"[^\n]+")
@@ -296,10 +297,23 @@ def parse_clauses(text: str, start: int = 0, end: int | None = None) -> list[Cla
                 if ahead is not None and ahead.form.rank < stack[-1].form.rank:  # type: ignore[union-attr]
                     continue  # lead-in of what follows
         top = stack[-1]
+        if len(stack) > 2 and _closes_parent(text, stack[-2], line):
+            del stack[-1]  # the list is over: this paragraph is its parent's
+            top = stack[-1]
         top.pieces.append((s, e))
         top.end = e
 
     return [_build(text, c) for c in root.children]
+
+
+def _closes_parent(text: str, parent: _Node, line: str) -> bool:
+    """An unlabelled paragraph after a list that its parent introduced ("... một số nội dung sau:")
+    and that names its own actor ("Ủy ban nhân dân các tỉnh ... khẩn trương gửi Báo cáo ...") closes
+    the parent item: the list's last item does not run on into it."""
+    if not parent.pieces:
+        return False
+    lead_in = text[parent.pieces[-1][0] : parent.pieces[-1][1]]
+    return lead_in.rstrip().endswith(":") and starts_body(line)
 
 
 def flatten(clauses: list[Clause]) -> list[Clause]:
