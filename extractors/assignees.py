@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from extractors.abbreviations import expand_abbreviations
-from extractors.tables import entries
+from extractors.tables import entries, phrase_pattern
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,8 @@ class Name:
 
 
 def _words_pattern(words: str) -> str:
-    return r"\s+".join(re.escape(w) for w in words.split())
+    """One phrase as a regex (tables.phrase_pattern, the one builder): its spaces match any white space."""
+    return phrase_pattern([words])
 
 
 def _alternation(items: list[dict]) -> str:
@@ -67,7 +68,7 @@ def _head_at_end() -> re.Pattern[str]:
 @cache
 def _bare_title() -> re.Pattern[str]:
     titles = [e for e in entries("assignees", "head") if e.get("title")]
-    return re.compile("|".join(f"(?i:{_words_pattern(e['words'])})" for e in titles))
+    return re.compile(phrase_pattern((e["words"] for e in titles), ignore_case=True))
 
 
 @cache
@@ -75,8 +76,7 @@ def _shared_title() -> re.Pattern[str]:
     """A bare title that shares the body after it in a list ('Giám đốc, Thủ trưởng các Sở'); not one
     that names an office by itself ('Bộ trưởng, Thủ trưởng cơ quan ngang bộ' is two)."""
     heads = entries("assignees", "head")
-    titles = "|".join(f"(?i:{_words_pattern(e['words'])})" for e in heads if e.get("title") and not e.get("whole"))
-    return re.compile(titles)
+    return re.compile(phrase_pattern((e["words"] for e in heads if e.get("title") and not e.get("whole")), ignore_case=True))
 
 
 @cache
@@ -93,8 +93,7 @@ def _noun_actions() -> frozenset[str]:
 
 
 def _words_alternation(table: str) -> str:
-    words = sorted({w for e in entries("assignees", table) for w in e["words"]}, key=len, reverse=True)
-    return "|".join(_words_pattern(w) for w in words)
+    return phrase_pattern(w for e in entries("assignees", table) for w in e["words"])
 
 
 @cache
@@ -114,17 +113,14 @@ def _openers() -> re.Pattern[str]:
     """Words that open a fronted phrase ('Căn cứ ...,', 'Để ...,', 'Về ...:'); never inside a name.
     Group 'condition': those whose actor comes after 'thì' ('Nếu ... thì X ...')."""
     def alternation(condition: bool) -> str:
-        words = sorted((e["words"] for e in entries("assignees", "opener") if bool(e.get("condition")) == condition),
-                       key=len, reverse=True)
-        return "|".join(_words_pattern(w) for w in words)
+        return phrase_pattern(e["words"] for e in entries("assignees", "opener") if bool(e.get("condition")) == condition)
 
     return re.compile(rf"(?:(?P<condition>{alternation(True)})|(?P<plain>{alternation(False)}))(?!\w)", re.I)
 
 
 @cache
 def _honorific() -> re.Pattern[str]:
-    words = sorted((e["words"] for e in entries("assignees", "honorific")), key=len, reverse=True)
-    return re.compile(r"(?i:" + "|".join(_words_pattern(w) for w in words) + r")\s+")
+    return re.compile(phrase_pattern((e["words"] for e in entries("assignees", "honorific")), ignore_case=True) + r"\s+")
 
 
 # Body kinds whose own name may begin with an action word in lower case: "Ban chỉ đạo", "Tổ kiểm tra".
@@ -226,7 +222,7 @@ def _kind_list() -> re.Pattern[str]:
     titles = _alternation([e for e in heads if e.get("title")])
     places = _alternation([e for e in heads if e.get("of_place")])
     kinds = _alternation([e for e in heads if e.get("listed")])
-    levels = "|".join(_words_pattern(e["name"]) for e in entries("bodies", "locality"))
+    levels = phrase_pattern(e["name"] for e in entries("bodies", "locality"))
     return re.compile(
         rf"(?P<prefix>(?:(?:{titles})\s+)?(?:(?:{places})\s+)?)[Cc]ác\s+(?P<kind>{kinds}|(?:{levels}))\s*:\s*"
     )
@@ -238,8 +234,7 @@ _LIST_SEPARATOR = re.compile(r"\s*[,;]\s*|\s+và\s+")
 @cache
 def _compound_fields() -> re.Pattern[str]:
     """Field names that hold a comma or 'và' themselves ('Văn hóa, Thể thao và Du lịch')."""
-    fields = sorted((e["name"] for e in entries("assignees", "field")), key=len, reverse=True)
-    return re.compile("|".join(_words_pattern(f) for f in fields), re.I)
+    return re.compile(phrase_pattern((e["name"] for e in entries("assignees", "field")), ignore_case=True))
 
 
 def _kind_list_names(text: str, m: re.Match[str], end: int) -> tuple[list[Name], bool]:
@@ -322,8 +317,8 @@ def _relative() -> re.Pattern[str]:
 
 @cache
 def _relative_predicates() -> re.Pattern[str]:
-    words = sorted({w for e in entries("assignees", "relative_clause") for w in e["until"]}, key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?i:" + "|".join(_words_pattern(w) for w in words) + r")(?!\w)")
+    words = phrase_pattern((w for e in entries("assignees", "relative_clause") for w in e["until"]), ignore_case=True)
+    return re.compile(rf"(?<!\w){words}(?!\w)")
 
 
 def _relative_end(text: str, pos: int, stop: int) -> int | None:
