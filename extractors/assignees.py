@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from collections.abc import Iterator
+from bisect import bisect_left
+from functools import cache, lru_cache
 
 from extractors.abbreviations import expand_abbreviations
 from extractors.tables import entries, phrase_pattern
@@ -38,53 +40,180 @@ def _words_pattern(words: str) -> str:
     return phrase_pattern([words])
 
 
-def _alternation(items: list[dict]) -> str:
-    parts = []
+class _Hit:
+    """A phrase found by a _PhraseIndex, with the parts of re.Match the readers use."""
+
+    __slots__ = ("_start", "_end", "lastgroup")
+
+    def __init__(self, start: int, end: int, label: str) -> None:
+        self._start, self._end, self.lastgroup = start, end, label
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+    def group(self, label: str) -> bool:
+        return self.lastgroup == label
+
+
+_WORD = re.compile(r"\w+")
+_CAC = re.compile(r"[Cc]ác\s+")
+
+
+class _PhraseIndex:
+    """Phrases looked up by their first word, each tried with its own small regex: one alternation
+    of a hundred case-insensitive phrases scans text slowly. Candidates of a word are tried in the
+    order they were added (earlier labels first, longest first within a label); `after_cac` heads
+    are those that match in lower case only after "các" ("các sở, ban, ngành")."""
+
+    def __init__(self, plural: bool = False) -> None:
+        self._by_word: dict[str, list[tuple[re.Pattern[str], str, bool]]] = {}
+        self._plural = plural  # an optional "các" before the phrase belongs to the match
+        self._keys: set[str] = {"các"} if plural else set()
+
+    def add(self, first_words: list[str], pattern: str, label: str, *, flags: int = re.I, after_cac: bool = False,
+            whole_word: bool = True) -> None:
+        compiled = re.compile(rf"(?:{pattern})(?!\w)" if whole_word else pattern, flags)
+        for word in first_words:
+            self._by_word.setdefault(word.casefold(), []).append((compiled, label, after_cac))
+            self._keys.add(word.casefold())
+
+    def match(self, text: str, pos: int = 0, end: int | None = None) -> _Hit | None:
+        end = len(text) if end is None else end
+        if self._plural and (cac := _CAC.match(text, pos, end)):
+            if hit := self._at(text, cac.end(), end, plural=True):
+                return _Hit(pos, hit.end(), hit.lastgroup)
+        return self._at(text, pos, end, plural=False)
+
+    def _at(self, text: str, pos: int, end: int, plural: bool) -> _Hit | None:
+        word = _WORD.match(text, pos, end)
+        if not word:
+            return None
+        for pattern, label, after_cac in self._by_word.get(word.group().casefold(), ()):
+            if after_cac and not plural:
+                continue
+            if m := pattern.match(text, pos, end):
+                return _Hit(pos, m.end(), label)
+        return None
+
+    def fullmatch(self, text: str) -> bool:
+        hit = self.match(text, 0)
+        return bool(hit) and hit.end() == len(text)
+
+    def finditer(self, text: str, start: int, end: int) -> Iterator[_Hit]:
+        """Every phrase in text[start:end] that begins a word, left to right, without overlaps."""
+        pos = start
+        for w in self._candidates(text, start, end):
+            if w >= pos and (hit := self.match(text, w, end)):
+                yield hit
+                pos = hit.end()
+
+    def _candidates(self, text: str, start: int, end: int) -> list[int]:
+        """Where a word that may begin a phrase begins: by finding the few first words in the lower-case
+        text, or by walking the words when there are many first words."""
+        if len(self._keys) <= _FEW_KEYS and (lower := _lower(text)) is not None:
+            found = set()
+            for key in self._keys:
+                at = lower.find(key, start, end)
+                while at >= 0:
+                    if (at == 0 or not lower[at - 1].isalnum()) and not lower[at + len(key) : at + len(key) + 1].isalnum():
+                        found.add(at)
+                    at = lower.find(key, at + 1, end)
+            return sorted(found)
+        starts, words = _word_table(text)
+        keys = self._keys
+        out = []
+        for i in range(bisect_left(starts, start), len(starts)):
+            if starts[i] >= end:
+                break
+            if words[i] in keys:
+                out.append(starts[i])
+        return out
+
+    def ends(self, text: str) -> bool:
+        """A phrase that ends `text`: 'Giám đốc', 'Chánh Văn phòng'."""
+        starts = [m.start() for m in _WORD.finditer(text)][-5:]
+        return any((hit := self.match(text, p)) is not None and hit.end() == len(text) for p in starts)
+
+
+# An index with at most this many first words finds them with str.find, not by walking the words.
+_FEW_KEYS = 8
+
+
+@lru_cache(maxsize=8)
+def _lower(text: str) -> str | None:
+    """The letter in lower case, when that keeps every offset."""
+    lower = text.casefold()
+    return lower if len(lower) == len(text) else None
+
+
+@lru_cache(maxsize=8)
+def _word_table(text: str) -> tuple[list[int], list[str]]:
+    """Where the words of a letter begin, and each word in lower case (computed once per letter)."""
+    starts, words = [], []
+    for m in _WORD.finditer(text):
+        starts.append(m.start())
+        words.append(m.group().casefold())
+    return starts, words
+
+
+def _first_words(phrase: str) -> list[str]:
+    first = _WORD.match(phrase)
+    assert first is not None, phrase
+    return [first.group()]
+
+
+def _head_index(items: list[dict]) -> _PhraseIndex:
+    index = _PhraseIndex(plural=True)
     for e in sorted(items, key=lambda e: -len(e["words"])):
-        p = _words_pattern(e["words"])
-        # after "các" a kind is often in lower case: "các sở, ban, ngành", "Các phòng, ban"
-        parts.append(f"(?:{p}|(?<=ác )(?i:{p}))" if e.get("case") == "exact" else f"(?i:{p})")
-    return "|".join(parts)
+        pattern = _words_pattern(e["words"])
+        if e.get("case") == "exact":
+            index.add(_first_words(e["words"]), pattern, "head", flags=0)
+            # after "các" a kind is often in lower case: "các sở, ban, ngành", "Các phòng, ban"
+            index.add(_first_words(e["words"]), pattern, "head", after_cac=True)
+        else:
+            index.add(_first_words(e["words"]), pattern, "head")
+    return index
 
 
 _PREFIX = r"(?:[Cc]ác\s+)?"
 
 
 @cache
-def _heads() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _heads() -> tuple[_PhraseIndex, _PhraseIndex]:
     """(any head, heads that start a new name inside a list), each after an optional 'các'."""
     heads = entries("assignees", "head")
-    any_head = re.compile(rf"{_PREFIX}(?:{_alternation(heads)})(?!\w)")
-    split_head = re.compile(rf"{_PREFIX}(?:{_alternation([e for e in heads if e.get('split')])})(?!\w)")
-    return any_head, split_head
+    return _head_index(heads), _head_index([e for e in heads if e.get("split")])
 
 
 @cache
-def _head_at_end() -> re.Pattern[str]:
-    """A head that ends the text so far: 'Giám đốc', 'Chánh Văn phòng' (a name cannot end there)."""
-    return re.compile(rf"(?<!\w){_PREFIX}(?:{_alternation(entries('assignees', 'head'))})$")
+def _bare_title() -> _PhraseIndex:
+    return _head_index([e for e in entries("assignees", "head") if e.get("title")])
 
 
 @cache
-def _bare_title() -> re.Pattern[str]:
-    titles = [e for e in entries("assignees", "head") if e.get("title")]
-    return re.compile(phrase_pattern((e["words"] for e in titles), ignore_case=True))
-
-
-@cache
-def _shared_title() -> re.Pattern[str]:
+def _shared_title() -> _PhraseIndex:
     """A bare title that shares the body after it in a list ('Giám đốc, Thủ trưởng các Sở'); not one
     that names an office by itself ('Bộ trưởng, Thủ trưởng cơ quan ngang bộ' is two)."""
-    heads = entries("assignees", "head")
-    return re.compile(phrase_pattern((e["words"] for e in heads if e.get("title") and not e.get("whole")), ignore_case=True))
+    return _head_index([e for e in entries("assignees", "head") if e.get("title") and not e.get("whole")])
 
 
 @cache
-def _collectives() -> re.Pattern[str]:
+def _collectives() -> _PhraseIndex:
     """Collective heads ('cơ quan', 'tổ chức, cá nhân'): after 'và' they start a new name when a
     title heads the name before ('Thủ trưởng các cơ quan, đơn vị và tổ chức, cá nhân có liên quan')."""
-    heads = [e for e in entries("assignees", "head") if e.get("collective")]
-    return re.compile(rf"{_PREFIX}(?:{_alternation(heads)})(?!\w)")
+    return _head_index([e for e in entries("assignees", "head") if e.get("collective")])
+
+
+def _alternation(items: list[dict]) -> str:
+    """The heads as one regex, for the few patterns that embed them (a listed kind)."""
+    parts = []
+    for e in sorted(items, key=lambda e: -len(e["words"])):
+        p = _words_pattern(e["words"])
+        parts.append(f"(?:{p}|(?<=ác )(?i:{p}))" if e.get("case") == "exact" else f"(?i:{p})")
+    return "|".join(parts)
 
 
 @cache
@@ -92,20 +221,18 @@ def _noun_actions() -> frozenset[str]:
     return frozenset(w.casefold() for e in entries("assignees", "action") if e.get("noun") for w in e["words"])
 
 
-def _words_alternation(table: str) -> str:
-    return phrase_pattern(w for e in entries("assignees", table) for w in e["words"])
-
-
 @cache
-def _predicates() -> re.Pattern[str]:
-    """Where a name stops: qualifiers (group 'qualifier'), action words (group 'action') and
-    words that only end a name (group 'boundary'); nouns that hold an action word ('việc làm',
-    'công trình') are matched first (group 'noun') so that their verb does not end the name."""
-    qualifiers = "|".join(f"(?:{e['pattern']})" for e in entries("assignees", "qualifier"))
-    return re.compile(
-        rf"(?<!\w)(?i:(?P<qualifier>{qualifiers})|(?P<noun>{_words_alternation('compound')})"
-        rf"|(?P<action>{_words_alternation('action')})|(?P<boundary>{_words_alternation('boundary')}))(?!\w)"
-    )
+def _predicates() -> _PhraseIndex:
+    """Where a name stops: qualifiers (label 'qualifier'), action words ('action') and words that
+    only end a name ('boundary'); nouns that hold an action word ('việc làm', 'công trình') are
+    tried first ('noun') so that their verb does not end the name."""
+    index = _PhraseIndex()
+    for e in entries("assignees", "qualifier"):
+        index.add(e["starts"], e["pattern"], "qualifier")
+    for label, table in (("noun", "compound"), ("action", "action"), ("boundary", "boundary")):
+        for w in sorted({w for e in entries("assignees", table) for w in e["words"]}, key=len, reverse=True):
+            index.add(_first_words(w), _words_pattern(w), label)
+    return index
 
 
 @cache
@@ -274,7 +401,7 @@ def _soft_break(text: str, pos: int, nl: int, end: int) -> bool:
         return False
     so_far = text[pos:nl].rstrip()
     last_word = so_far.rsplit(None, 1)[-1] if so_far else ""
-    return bool(_CONTINUES.search(so_far) or last_word[:1].isupper() or _head_at_end().search(so_far))
+    return bool(_CONTINUES.search(so_far) or last_word[:1].isupper() or _heads()[0].ends(so_far))
 
 
 def _phrase_end(text: str, pos: int, after: int, end: int) -> tuple[int, str]:
@@ -299,7 +426,7 @@ def _phrase_end(text: str, pos: int, after: int, end: int) -> tuple[int, str]:
         before = " " + text[pos : m.start()]
         if m.group("action") and before.rstrip().endswith(_KINDS_NAMED_BY_ACTION):
             continue
-        if _SPACES.sub(" ", m.group().casefold()) in _noun_actions() and (noun := _NOUN_CONTEXT.search(before)):
+        if _SPACES.sub(" ", text[m.start() : m.end()].casefold()) in _noun_actions() and (noun := _NOUN_CONTEXT.search(before)):
             # after "các", "những", "và" a verb of the kind is a noun ("các báo cáo"); after a comma only a
             # head is ("cơ quan, tổ chức có liên quan", not "Sở Tài chính, báo cáo UBND")
             if noun.group().strip() != "," or _heads()[0].match(text, m.start(), stop):
@@ -364,11 +491,14 @@ def split_names(text: str, start: int, end: int) -> list[Name]:
 
 
 @cache
-def _cue(role: str) -> re.Pattern[str]:
+def _cue(role: str) -> _PhraseIndex:
     """The [[cue]] patterns of one role, each followed by a space or a colon: 'ask' ('Giao', 'Đề nghị:'),
     'label' ('Đối với X:'), 'support' ('phối hợp với')."""
-    patterns = "|".join(f"(?:{e['pattern']})" for e in entries("assignees", "cue") if e["role"] == role)
-    return re.compile(rf"(?<!\w)(?i:{patterns})(?:\s*:\s*|\s+)")
+    index = _PhraseIndex()
+    for e in entries("assignees", "cue"):
+        if e["role"] == role:
+            index.add(e["starts"], rf"(?:{e['pattern']})(?:\s*:\s*|\s+)", role, whole_word=False)
+    return index
 
 
 def cue_end(role: str, text: str, pos: int, end: int) -> int | None:

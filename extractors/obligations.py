@@ -376,18 +376,20 @@ def _walk(letter: Letter, clauses: list[Clause], inherited: Context, region_star
         while rest < end and text[rest].isspace():
             rest += 1
         own = names or _subject(text, rest, end)
-        listed = _enumerated(text, rest, end)
         if names and rest < end and (first := _subject(text, rest, end)):
             own = names + first  # "h) Các đơn vị khác\nCơ quan đăng ký đầu tư có trách nhiệm ..."
-        later = [n for n in listed + later_actors(text, rest, end)
-                 if n.text.casefold() not in {o.text.casefold() for o in own} and not letter.is_issuer(n)]
         own_supports = _supports(text, start, end) if own else []
         here = Context(tuple(own), tuple(own_supports), True) if own else context
-        if block := _task_block(letter, clause):
+        if clause.children and (block := _task_block(letter, clause)):
             _emit_task_block(letter, clause, block, here, out)
             continue
         body = text[rest:end].strip()
         is_lead_in = bool(clause.children) and (not body or _introduces_only(text, rest, end))
+        later: list[Name] = []
+        if body and not is_lead_in:
+            known = {o.text.casefold() for o in own}
+            later = [n for n in _enumerated(text, rest, end) + later_actors(text, rest, end)
+                     if n.text.casefold() not in known and not letter.is_issuer(n)]
         # A decision's own articles ("Điều 1. Phê duyệt ...", "Điều 2. ... có hiệu lực") decide, and so do
         # their items ("1. Ban Quản lý ... là cơ quan ..."); only those that tell someone to act are tasks.
         decides = (letter.doc_type == "quyet_dinh" and clause.kind == "article") or disposing

@@ -36,8 +36,8 @@ SCHEMA: dict[str, dict[str, tuple[frozenset[str], frozenset[str]] | None]] = {
     "assignees": {
         "head": _entries("words", "case split title whole collective of_place listed"), "field": _entries("name"),
         "action": _entries("words", "noun"), "boundary": _entries("words"), "compound": _entries("words"),
-        "qualifier": _entries("pattern"), "relative_clause": _entries("pattern until"), "opener": _entries("words", "condition"),
-        "honorific": _entries("words"), "cue": _entries("role pattern"), "task_field": _entries("role pattern"),
+        "qualifier": _entries("pattern starts"), "relative_clause": _entries("pattern until"), "opener": _entries("words", "condition"),
+        "honorific": _entries("words"), "cue": _entries("role pattern starts"), "task_field": _entries("role pattern"),
         "findings": _entries("pattern", "not_examples"), "background_heading": _entries("pattern", "not_examples"),
         "closing": _entries("pattern"),
     },
