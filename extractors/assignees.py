@@ -73,6 +73,11 @@ class _PhraseIndex:
         self._plural = plural  # an optional "các" before the phrase belongs to the match
         self._keys: set[str] = {"các"} if plural else set()
 
+    @property
+    def keys(self) -> frozenset[str]:
+        """The first words of the phrases, in lower case."""
+        return frozenset(self._keys)
+
     def add(self, first_words: list[str], pattern: str, label: str, *, flags: int = re.I, after_cac: bool = False,
             whole_word: bool = True) -> None:
         compiled = re.compile(rf"(?:{pattern})(?!\w)" if whole_word else pattern, flags)
@@ -533,6 +538,9 @@ def find_actor(text: str, start: int, end: int) -> list[Name]:
     """Who the sentence that starts at `start` tells to act: its subject ("Sở Nội vụ chủ trì"),
     whom it asks ("Đề nghị Sở Nội vụ ..."), or the actor after a fronted topic or adverbial
     ("Về ...: giao X ...", "Căn cứ ..., X thực hiện ...")."""
+    word = _WORD.match(text, start, end)
+    if not word or word.group().casefold() not in _actor_first_words():
+        return []
     stop = sentence_end(text, start, end)
     if names := _actor_at(text, start, stop, need_predicate=False):
         return names
@@ -561,6 +569,14 @@ def _name_spans(text: str, start: int, stop: int) -> list[tuple[int, int]]:
             continue
         spans += [(n.start, n.end) for n in read_names(text, h.start(), stop)]
     return spans
+
+
+@cache
+def _actor_first_words() -> frozenset[str]:
+    """The words a sentence that names its actor can begin with: a head, a cue that asks, an opener."""
+    words = set(_heads()[0].keys) | set(_cue("ask").keys)
+    words |= {w.casefold() for e in entries("assignees", "opener") for w in _first_words(e["words"])}
+    return frozenset(words)
 
 
 def _opener_at(text: str, pos: int, stop: int) -> re.Match[str] | None:
