@@ -114,6 +114,7 @@ class Letter:
     references: list = field(default_factory=list)
     closing_start: int | None = None
     issuer: str | None = None
+    body_end: int = 0
 
     def is_issuer(self, name: Name) -> bool:
         """'UBND tỉnh', 'Chủ tịch UBND tỉnh' in a letter of the UBND tỉnh: the letter's own voice."""
@@ -177,6 +178,7 @@ def _letter(doc: Document, body_start: int, body_end: int) -> Letter:
         references=doc.references,
         closing_start=_closing_start(doc.text, body_start, body_end),
         issuer=doc.issuer.name if doc.issuer else None,
+        body_end=body_end,
     )
 
 
@@ -251,6 +253,13 @@ def _own_region(text: str, clause: Clause, letter: Letter) -> tuple[int, int]:
     label_at = text.find(clause.label, clause.span.start)
     start = label_at + len(clause.label) if 0 <= label_at < clause.span.start + 8 else clause.span.start
     end = clause.children[0].span.start if clause.children else clause.span.end
+    if not clause.children:
+        end = _wrapped_on(text, end, letter.body_end)
+    return _trimmed(text, start, end, letter)
+
+
+def _trimmed(text: str, start: int, end: int, letter: Letter) -> tuple[int, int]:
+    """text[start:end] without its outer white space and without the closing formulas."""
     if letter.closing_start is not None and start <= letter.closing_start < end:
         end = letter.closing_start
     while start < end and text[start].isspace():
@@ -404,8 +413,34 @@ def _walk(letter: Letter, clauses: list[Clause], inherited: Context, region_star
             leads = list(here.names) + later
             supports = list(here.supports if not own else []) + _supports(text, rest, end)
             out.append(_obligation(letter, clause.id, rest, end, leads, supports))
+        elif is_lead_in and (tail := _tail_region(text, clause, letter)):
+            # "1. X chỉ đạo ... báo cáo về một số nội dung sau: (1) ... (3) ...\nX khẩn trương gửi Báo cáo
+            # ... trước ngày ...": the paragraph after the list finishes the item's own task
+            ts, te = tail
+            tail_actors = find_actor(text, ts, te)
+            if tail_actors or _directs_by_itself(text, ts, te):
+                leads = list(here.names) + [n for n in tail_actors if n.text.casefold() not in {o.text.casefold() for o in here.names}]
+                out.append(_obligation(letter, clause.id, ts, te, leads, list(here.supports) + _supports(text, ts, te)))
         if clause.children:
             _walk(letter, clause.children, here, end, out, disposing=decides and not own)
+
+
+def _wrapped_on(text: str, end: int, limit: int) -> int:
+    """The end of a clause whose last line was wrapped and whose rest the outline left out ("Điều 3.
+    Chánh\nVăn phòng Bộ, ... chịu trách nhiệm thi hành Quyết định này./.")."""
+    own_end = end
+    while own_end > 0 and text[own_end - 1] in " \t":
+        own_end -= 1
+    if own_end >= limit or text[own_end : own_end + 1] != "\n" or not _continues(text, own_end, own_end + 1):
+        return end
+    line_end = text.find("\n", own_end + 1, limit)
+    return limit if line_end < 0 else line_end
+
+
+def _tail_region(text: str, clause: Clause, letter: Letter) -> tuple[int, int] | None:
+    """The clause's own text after its items, if any: a paragraph that closes the list."""
+    start, end = _trimmed(text, clause.children[-1].span.end, clause.span.end, letter)
+    return (start, end) if start < end else None
 
 
 def _enumerated(text: str, start: int, end: int) -> list[Name]:
