@@ -141,6 +141,35 @@ def _run(command: list[str]) -> str:
     return subprocess.run([sys.executable, *command], capture_output=True, text=True, check=True).stdout
 
 
+# How a web copy or a scan loses a letter's header: it starts at "Kính gửi", at the first paragraph of
+# the body, or some lines down.
+_KINH_GUI = re.compile(r"^\W*Kính\s+gửi", re.M)
+_BODY_WORDS = 12
+_DROPPED_LINES = 10
+
+
+def headless_check(names: list[str]) -> tuple[int, list[str]]:
+    """Every text letter of the sets with its header cut off three ways: how many cuts were tried, and
+    those that gave no document (a letter without its header block is still a letter)."""
+    tried, lost = 0, []
+    for name in names:
+        if name == "realscans":
+            continue
+        for path in sorted((EVAL / name).glob("*.txt")):
+            text = path.read_text(encoding="utf-8")
+            lines = text.splitlines()
+            cuts = {"from-kinh-gui": text[m.start():] if (m := _KINH_GUI.search(text)) else None,
+                    "from-body": next(("\n".join(lines[i:]) for i, ln in enumerate(lines) if len(ln.split()) >= _BODY_WORDS), None),
+                    f"without-{_DROPPED_LINES}-lines": "\n".join(lines[_DROPPED_LINES:])}
+            for cut, rest in cuts.items():
+                if rest is None:
+                    continue
+                tried += 1
+                if not extract_documents([rest])[0]:
+                    lost.append(f"{name}/{path.stem} {cut}")
+    return tried, lost
+
+
 def print_gold_report(title: str, report: dict) -> None:
     def fmt(value: float | None) -> str:
         return "   -  " if value is None else f"{value:6.3f}"
@@ -211,6 +240,11 @@ def main(argv: list[str] | None = None) -> int:
                 summary[name] = line
                 if args.misses:
                     print("\n".join(d for d in detail if "all ok" not in d))
+        tried, lost = headless_check(names)
+        if tried:
+            print(f"\n## Header cut off\n\n{tried - len(lost)} of {tried} cuts (from Kính gửi, from the body, without "
+                  f"the first {_DROPPED_LINES} lines) still give a letter" + "".join(f"\n  no letter: {x}" for x in lost))
+            summary["headless"] = {"tried": tried, "lost": lost}
         for name, failures in failed.items():
             if failures:
                 print(f"\n{name}: {len(failures)} input(s) gave no JSON:\n" + "\n".join("  " + f for f in failures))

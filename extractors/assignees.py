@@ -25,6 +25,7 @@ from bisect import bisect_left
 from functools import cache, lru_cache
 
 from extractors.abbreviations import expand_abbreviations
+from extractors.bodies import place_level
 from extractors.tables import entries, phrase_pattern
 
 
@@ -354,7 +355,7 @@ def _kind_list() -> re.Pattern[str]:
     titles = _alternation([e for e in heads if e.get("title")])
     places = _alternation([e for e in heads if e.get("of_place")])
     kinds = _alternation([e for e in heads if e.get("listed")])
-    levels = phrase_pattern(e["name"] for e in entries("bodies", "locality"))
+    levels = place_level()
     return re.compile(
         rf"(?P<prefix>(?:(?:{titles})\s+)?(?:(?:{places})\s+)?)[Cc]ác\s+(?P<kind>{kinds}|(?:{levels}))\s*:\s*"
     )
@@ -656,13 +657,15 @@ def is_specific(name: str) -> bool:
     return not _GENERIC.match(name.strip())
 
 
-_LEVEL_AT_END = re.compile(r"(?<!\bcác\s)\b(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)$")
+@cache
+def _level_at_end() -> re.Pattern[str]:
+    return re.compile(r"(?<!\bcác\s)\b(" + place_level() + r")$")
 
 
 def normalized_name(name: str, level: str | None, place: str | None) -> str:
     """Abbreviations expanded; a bare 'huyện'/'tỉnh' that means the issuer's own resolved to its place."""
     out = expand_abbreviations(name.strip())
-    m = _LEVEL_AT_END.search(out)
+    m = _level_at_end().search(out)
     if m and level and place and m.group(1) == level and " các " not in f" {out} ":
         out = f"{out} {place}"
     return out

@@ -12,7 +12,7 @@ from functools import cache
 
 from extractors.abbreviations import expand_abbreviations
 from extractors.lines import Line, is_upper
-from extractors.tables import entries
+from extractors.tables import entries, phrase_pattern
 
 
 @cache
@@ -116,10 +116,19 @@ def group_body_lines(lines: list[Line]) -> list[Line]:
     return [Line(g[0].start, g[-1].end, " ".join(ln.text.strip() for ln in g)) for g in groups]
 
 
-_LEVEL_MENTION = re.compile(
-    r"(?<!các )(?:Ủy ban nhân dân|UBND|Chủ tịch UBND|Chủ tịch Ủy ban nhân dân|Hội đồng nhân dân|HĐND)"
-    r"\s+(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)(?=[\s,.;:)]|$)(?P<next>\s+\w)?",
-)
+@cache
+def place_level() -> str:
+    """The levels of local government (tỉnh, thành phố, huyện, ..., đặc khu) as a regex, from the
+    [[locality]] entries of bodies.toml: the one list every module matches them with."""
+    return phrase_pattern(e["name"] for e in entries("bodies", "locality"))
+
+
+@cache
+def _level_mention() -> re.Pattern[str]:
+    return re.compile(
+        r"(?<!các )(?:Ủy ban nhân dân|UBND|Chủ tịch UBND|Chủ tịch Ủy ban nhân dân|Hội đồng nhân dân|HĐND)"
+        r"\s+(" + place_level() + r")(?=[\s,.;:)]|$)(?P<next>\s+\w)?",
+    )
 
 
 def own_level(text: str) -> str | None:
@@ -129,6 +138,6 @@ def own_level(text: str) -> str | None:
     named place ("huyện Cẩm Mỹ") name others.
     """
     counts = Counter(
-        m.group(1) for m in _LEVEL_MENTION.finditer(text) if not (m.group("next") or "").strip().isupper()
+        m.group(1) for m in _level_mention().finditer(text) if not (m.group("next") or "").strip().isupper()
     )
     return counts.most_common(1)[0][0] if counts else None

@@ -250,10 +250,19 @@ def parse_clauses(text: str, start: int = 0, end: int | None = None) -> list[Cla
     def skipped(line: str) -> bool:
         return rules.footnote.match(line) is not None or rules.residue.fullmatch(line) is not None
 
+    quote_lines = 0  # > 0 while inside a quotation: lines of it still allowed
     for i, (s, e) in enumerate(lines):
         line = text[s:e]
         if rules.stop.match(line):
             break
+        if quote_lines or _opens_quotation(line):
+            # quoted text ("“Điều 1. Giảm thuế ... a) ...”"): its labels are the quoted document's, not
+            # this letter's; it belongs to the item that quotes it
+            quote_lines = 0 if _QUOTE_CLOSE in line[1:] else (quote_lines or _QUOTATION_MAX_LINES) - 1
+            if len(stack) > 1:
+                stack[-1].pieces.append((s, e))
+                stack[-1].end = e
+            continue
         lab = _label(rules, line, stack, seen)
         if lab is not None:
             form, m = lab.form, lab.match
@@ -304,6 +313,18 @@ def parse_clauses(text: str, start: int = 0, end: int | None = None) -> list[Cla
         top.end = e
 
     return [_build(text, c) for c in root.children]
+
+
+_QUOTE_OPEN = "“"
+_QUOTE_CLOSE = "”"
+# A quotation left open (a lost closing mark) ends after this many lines.
+_QUOTATION_MAX_LINES = 40
+
+
+def _opens_quotation(line: str) -> bool:
+    """A paragraph that starts a quotation running over more lines: "“Điều 1. Giảm thuế ..." with
+    no closing mark on the same line."""
+    return line.startswith(_QUOTE_OPEN) and _QUOTE_CLOSE not in line
 
 
 def _closes_parent(text: str, parent: _Node, line: str) -> bool:

@@ -19,7 +19,7 @@ from extractors.bodies import starts_body
 from extractors.dates import find_date
 from extractors.keys import DocumentKey, parse_key
 from extractors.lines import LIST_ITEM, Line, is_upper, lines_of, list_item_text, looks_like_paragraph
-from extractors.split import NATIONAL_MOTTO, NUMBER_LINE, STAMP_LINE
+from extractors.split import NATIONAL_MOTTO, NUMBER_LINE, STAMP_LINE, opening_words
 from extractors.tables import entries
 
 T = TypeVar("T")
@@ -83,7 +83,7 @@ _KEY_VALUE = re.compile(r"\d+(?:\s*[/-]\s*[0-9A-Za-zĐđÐ&]+)+")
 _SUBJECT = re.compile(r"^(?:V/v|Về\s+việc|Về\s*:)\s*[:.]?\s*", re.I)
 _DEAR = re.compile(r"^Kính\s+gửi\s*[:.]?\s*")
 _TELEGRAM_TO = re.compile(r"^(?P<who>[^\n]{3,80}?)\s+điện\s*:\s*$", re.I)
-_OPENING = re.compile(r"^(?:Căn\s+cứ|Thực\s+hiện|Triển\s+khai|Tiếp\s+theo|Theo|Để|Nhằm|Ngày\s+\d|Qua|Trong|Trên)\b")
+_OPENING = re.compile("^" + opening_words())
 _CLAUSE_LABEL = re.compile(r"^(?:[IVX]+\.|\d+\.|[a-zđ]\)|Điều\s+\d)")
 
 

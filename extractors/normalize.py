@@ -14,6 +14,7 @@ import unicodedata
 from functools import cache
 
 from extractors.closing import authority_prefix
+from extractors.split import opening_words
 from extractors.lines import is_upper
 from extractors.tracked import TrackedText
 
@@ -99,8 +100,8 @@ _ENDS_MID_SENTENCE = re.compile(r"[^\W_]$|[,(\-]$")
 def _opens_paragraph() -> re.Pattern[str]:
     return re.compile(
         r"(?:[IVX]{1,6}|\d{1,2}(?:\.\d{1,2}){0,2})[./)](?:\s|$)|[a-zđ][)./]\s|\(\w{1,4}\)\s|"
-        r"(?:Điều|Chương|Mục|Phần|Căn\s+cứ|Thực\s+hiện|Triển\s+khai|Tiếp\s+theo|Theo|Để|Nhằm|Ngày|Qua|Trong|Trên|"
-        r"Kính\s+gửi|Đồng\s+kính\s+gửi|Nơi\s+nhận|Số|V/v|Về\s+việc|Xét|" + authority_prefix() + r")\b"
+        r"(?:Điều|Chương|Mục|Phần|Ngày|Kính\s+gửi|Đồng\s+kính\s+gửi|Nơi\s+nhận|Số|V/v|Về\s+việc|Xét|"
+        + authority_prefix() + r")\b|" + opening_words()
     )
 
 
@@ -195,8 +196,9 @@ _NEWLINE_DIGIT = re.compile(r"\n(?:\d|tháng|năm)")
 
 
 # OCR residue at the edges of a line: specks read as "_", "|", "'", "¬", " ." or " -"; Vietnamese
-# typesetting never puts these there (a space before ":" or ";" is common, so those stay).
-_EDGE_JUNK_START = re.compile(r"^(?:[_“”\"'`~|¬^:.,]+[ ]*)+(?=\S)", re.MULTILINE)
+# typesetting never puts these there (a space before ":" or ";" is common, so those stay). An opening
+# "“" stays: it starts a quotation, whose labels are not the letter's own (extractors/clauses.py).
+_EDGE_JUNK_START = re.compile(r"^(?:[_”\"'`~|¬^:.,]+[ ]*)+(?=\S)", re.MULTILINE)
 _EDGE_JUNK_END = re.compile(r"(?<= )[_“”\"'`~|¬^.,\-]{1,3}$", re.MULTILINE)
 _DASH_JUNK = re.compile(r"^[-_]{2,}[ ]*|^-(?=[_“”\"'`~|¬]+)[_“”\"'`~|¬]+[ ]*", re.MULTILINE)
 _SPECK_LINE = re.compile(r"^[^\w\n(]{1,3}$", re.MULTILINE)

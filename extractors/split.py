@@ -17,7 +17,7 @@ from typing import Literal
 from extractors.attachments import is_caption
 from extractors.closing import is_authority_line, is_person_name, is_signing_title
 from extractors.lines import Line, is_upper, lines_of, looks_like_paragraph
-from extractors.tables import entries
+from extractors.tables import entries, phrase_pattern
 
 NUMBER_LINE = re.compile(r"^S[ốôổo]\s*[:.;]?\s*\d[^\n]*/")
 # A certified copy's block (SAO Y / SAO LỤC / TRÍCH SAO) has its own number but is no new letter.
@@ -35,6 +35,14 @@ REPORTED_LETTER = re.compile(
     r"Hướng\s+dẫn|Chương\s+trình|Nghị\s+quyết)\s+số\s+\d"
 )
 NOI_NHAN = re.compile(r"^N[ơo]i\s+nh[ậâ]n\b")
+
+
+@cache
+def opening_words() -> str:
+    """The words a body paragraph opens with, as a regex (letter_signals.toml [[opening]]);
+    "Ngày" only before a number ("Ngày 20 tháng 11, ..."), as a date line is no opening."""
+    words = [w for e in entries("letter_signals", "opening") for w in e["words"]]
+    return r"(?:" + phrase_pattern(words) + r"\b|Ngày\s+\d)"
 
 
 @cache
@@ -96,11 +104,14 @@ def split_letters(text: str) -> list[LetterSpan]:
             starts.append(lines[first].start)
         ends = starts[1:] + [len(text)]
         return [LetterSpan(s, e) for s, e in zip(starts, ends)]
-    if REPORTED_LETTER.search(text):
-        return [LetterSpan(0, len(text), "news_report")]
+    # A letter's own parts first: a letter that cites another as "ban hành Công văn số ..." is no news page.
     parts = sum(bool(p.search(text)) for p in _signals()["part"]) + any(is_authority_line(ln.text) for ln in lines)
     if parts >= 2 or (_has_instructions(lines) and _has_closing(lines)):
         return [LetterSpan(0, len(text))]
+    if REPORTED_LETTER.search(text):
+        return [LetterSpan(0, len(text), "news_report")]
+    if _has_instructions(lines) and _has_directed_list(lines):
+        return [LetterSpan(0, len(text))]  # a letter's body with its header and closing cut off
     return []
 
 
@@ -110,6 +121,19 @@ def _issued_with_previous(lines: list[Line], i: int) -> bool:
     window = lines[i : i + _HEADER_WINDOW + 6]
     own_number = any(NUMBER_LINE.match(ln.text) and not COPY_NUMBER.search(ln.text) for ln in window[1:_HEADER_WINDOW])
     return not NUMBER_LINE.match(lines[i].text) and not own_number and any(is_caption(ln.text) for ln in window)
+
+
+_NUMBERED_ITEM = re.compile(r"^(?:\d{1,2}|[IVX]{1,4})[.)/]\s")
+
+
+def _has_directed_list(lines: list[Line]) -> bool:
+    """A lead-in that asks ("Chủ tịch Ủy ban nhân dân thành phố yêu cầu:") and numbered items under it:
+    a letter's body, even with its header and closing cut off (a copy on a news page)."""
+    instruction = _signals()["instruction"]
+    for i, ln in enumerate(lines):
+        if ln.text.rstrip().endswith(":") and any(p.search(ln.text) for p in instruction):
+            return sum(bool(_NUMBERED_ITEM.match(x.text)) for x in lines[i + 1 :]) >= 2
+    return False
 
 
 def _has_instructions(lines: list[Line]) -> bool:

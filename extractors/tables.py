@@ -62,7 +62,7 @@ SCHEMA: dict[str, dict[str, tuple[frozenset[str], frozenset[str]] | None]] = {
     "doc_types": {"type": _entries("code label", "abbr aliases labels ocr party")},
     "holidays": {"fixed": _entries("name month day", "extra_day since_extra"),
                  "lunar": _entries("name month day offsets"), "year": _entries("year days_off work_days")},
-    "letter_signals": {"signal": _entries("name kind pattern", "not_examples")},
+    "letter_signals": {"signal": _entries("name kind pattern", "not_examples"), "opening": _entries("words")},
     "person_names": {"surname": _entries("name")},
     "signature": {"authority": _entries("prefix meaning", "printed"), "mark": _entries("text field value")},
     "web_chrome": {"marker": _entries("starts")},

@@ -53,7 +53,41 @@ def _parser() -> argparse.ArgumentParser:
 
     add_store_commands(commands)
     _add_inbox_commands(commands)
+    _add_review_command(commands)
     return parser
+
+
+def _add_review_command(commands: argparse._SubParsersAction) -> None:
+    review = commands.add_parser(
+        "review", help="write the review site: each letter with its evidence highlighted (static HTML)",
+        description="Write SITE/index.html and a page per letter from the output JSON (files, or folders of "
+        ".json files) of extract, ingest, the inbox or the bulk flow. Opens from the file system; no server.")
+    review.add_argument("paths", nargs="+", metavar="JSON", help="an output .json file, or a folder of them")
+    review.add_argument("--out", required=True, type=Path, metavar="SITE", help="folder to write the site into")
+    review.add_argument("--store", action="store_true",
+                        help="take each letter's chain (parents, children) from the store, not only from the JSON given")
+    review.add_argument("--db", metavar="URL", help=f"with --store: {_DB_HELP}")
+    review.set_defaults(command=_review)
+
+
+def _review(args: argparse.Namespace) -> int:
+    from pipeline.errors import CongvanError
+    from pipeline.review import write_review_site
+
+    try:
+        report = write_review_site(args.paths, args.out, store_url=args.db, use_store=args.store or bool(args.db))
+    except CongvanError as error:
+        _say(f"error: {error} (exit code {error.code})")
+        return error.code
+    for problem in report.problems:
+        _say(f"error: {problem} (exit code {problem.code})")
+    print(f"review site: {report.letters} letter(s), {report.images} page image(s): {report.index.resolve().as_uri()}")
+    if report.problems:
+        return report.problems[0].code
+    if not report.letters:
+        _say("error: no letters in the JSON given (folders stand for the .json files directly inside them)")
+        return USAGE_ERROR
+    return 0
 
 
 _DB_HELP = "database URL or SQLite file (default: $CONGVAN_DATABASE_URL, else var/congvan.db in the repo)"

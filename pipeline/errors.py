@@ -100,6 +100,13 @@ class OcrFailedError(CongvanError):
     status = "OCR failed"
 
 
+class NotAResultError(CongvanError):
+    """A file given to `congvan review` that is not an output JSON of congvan (another schema, not JSON)."""
+
+    code = 17
+    status = "not congvan JSON"
+
+
 class InternalError(CongvanError):
     """A bug in congvan itself; the CLI prints the traceback and goes on with the other inputs."""
 

@@ -196,3 +196,7 @@ def test_cue_examples(role, sentence, expected):
 )
 def test_names_of_the_genre(phrase, expected):
     assert names(phrase) == expected
+@pytest.mark.parametrize("level,place", [("huyện", "Cần Giờ"), ("đặc khu", "Phú Quốc"), ("phường", "Bến Nghé")])
+def test_the_issuers_own_level_resolves_to_its_place_at_every_level(level, place):
+    """Every level of bodies.toml's [[locality]] list, 'đặc khu' included: one list, read everywhere."""
+    assert normalized_name(f"Ủy ban nhân dân {level}", level, place) == f"Ủy ban nhân dân {level} {place}"

@@ -313,3 +313,12 @@ def test_a_web_address_ending_a_sentence_does_not_close_the_letter():
     text = ("- Thường xuyên theo dõi chỉ số VN_AQI tại website: https://moitruongthudo.vn/.\n"
             "- Hạn chế các hoạt động ngoài trời cho học sinh.\n- Chủ động điều chỉnh thời gian học tập./.\n")
     assert [c.id for c in parse_clauses(text)] == ["-1", "-2", "-3"]
+
+
+def test_labels_inside_a_quotation_are_the_quoted_documents():
+    text = ("- Căn cứ Nghị định số 72/2024/NĐ-CP của Chính phủ:\n+ Tại Điều 1 quy định về giảm thuế:\n"
+            "“Điều 1. Giảm thuế giá trị gia tăng\n1. Giảm thuế đối với các nhóm hàng hóa sau:\na) Viễn thông\n…”\n"
+            "+ Tại Điều 2 quy định hiệu lực thi hành.\n")
+    tree = parse_clauses(text)
+    assert [c.id for c in flatten(tree)] == ["-1", "-1.+1", "-1.+2"]
+    assert "a) Viễn thông" in tree[0].children[0].text

@@ -11,6 +11,7 @@ from extractors.header import read_header
 from extractors.keys import parse_key
 from extractors.normalize import normalize
 from extractors.references import find_references
+from extractors.split import opening_words
 
 DOC_TYPE_EXAMPLES = [
     pytest.param(e["code"], ex, id=f"{e['code']}:{ex[:40]}")
@@ -157,3 +158,11 @@ def test_a_data_file_that_breaks_its_schema_fails_loudly(broken, says):
 def test_phrases_become_one_pattern_longest_first():
     pattern = re.compile(tables.phrase_pattern(["Chủ tịch", "Phó Chủ tịch"]))
     assert pattern.match("Phó Chủ\ntịch").group(0) == "Phó Chủ\ntịch"
+
+
+OPENING_EXAMPLES = [pytest.param(ex, id=ex[:30]) for e in tables.entries("letter_signals", "opening") for ex in e["examples"]]
+
+
+@pytest.mark.parametrize("example", OPENING_EXAMPLES)
+def test_opening_example(example):
+    assert re.match(opening_words(), example)

@@ -541,3 +541,18 @@ def test_a_type_title_that_names_its_kind_and_a_one_letter_first_subject_line():
     text = CONG_VAN.replace("V/v triển khai thực hiện", "THÔNG BÁO KẾT LUẬN\nÝ\nKIẾN CHỈ ĐẠO VỀ VIỆC triển khai thực hiện", 1)
     doc, _ = one(text)
     assert doc.doc_type == "thong_bao" and doc.subject.startswith("Ý KIẾN CHỈ ĐẠO")
+
+
+def test_a_letter_citing_a_reported_letter_is_still_a_letter():
+    body = _cut("Thực hiện Công điện", "TM. ỦY BAN").replace(
+        "Thực hiện Công điện", "Ngày 01/3/2024, UBND tỉnh đã ban hành Công văn số 99/UBND-VX về việc này. Thực hiện Công điện", 1)
+    docs, _ = extract_documents([body])
+    assert len(docs) == 1 and docs[0].form == "letter" and [c.id for c in docs[0].clauses] == ["1", "2"]
+
+
+def test_a_body_of_numbered_instructions_without_header_or_closing_is_a_letter():
+    text = ("Để tăng cường kỷ luật, kỷ cương hành chính, Chủ tịch Ủy ban nhân dân thành phố yêu cầu:\n"
+            "1. Thủ trưởng các sở, ban, ngành tổ chức quán triệt và thực hiện nghiêm Quy chế làm việc.\n"
+            "2. Chủ tịch Ủy ban nhân dân các quận, huyện rà soát, báo cáo kết quả trước ngày 15/12/2024.\n")
+    docs, _ = extract_documents([text])
+    assert len(docs) == 1 and [c.id for c in docs[0].clauses] == ["1", "2"] and docs[0].needs_review
