@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from collections.abc import Iterator
-from bisect import bisect_left
 from functools import cache, lru_cache
 
 from extractors.abbreviations import expand_abbreviations
@@ -128,15 +127,11 @@ class _PhraseIndex:
                         found.add(at)
                     at = lower.find(key, at + 1, end)
             return sorted(found)
-        starts, words = _word_table(text)
         keys = self._keys
-        out = []
-        for i in range(bisect_left(starts, start), len(starts)):
-            if starts[i] >= end:
-                break
-            if words[i] in keys:
-                out.append(starts[i])
-        return out
+        lower = _lower(text) or text.casefold()
+        if len(lower) != len(text):
+            return [w.start() for w in _WORD.finditer(text, start, end) if w.group().casefold() in keys]
+        return [w.start() for w in _WORD.finditer(lower, start, end) if w.group() in keys]
 
     def ends(self, text: str) -> bool:
         """A phrase that ends `text`: 'Giám đốc', 'Chánh Văn phòng'."""
@@ -153,16 +148,6 @@ def _lower(text: str) -> str | None:
     """The letter in lower case, when that keeps every offset."""
     lower = text.casefold()
     return lower if len(lower) == len(text) else None
-
-
-@lru_cache(maxsize=8)
-def _word_table(text: str) -> tuple[list[int], list[str]]:
-    """Where the words of a letter begin, and each word in lower case (computed once per letter)."""
-    starts, words = [], []
-    for m in _WORD.finditer(text):
-        starts.append(m.start())
-        words.append(m.group().casefold())
-    return starts, words
 
 
 def _first_words(phrase: str) -> list[str]:
