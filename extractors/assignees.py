@@ -59,6 +59,7 @@ class _Hit:
 
 
 _WORD = re.compile(r"\w+")
+_AND = re.compile(r"và\s")
 _CAC = re.compile(r"[Cc]ác\s+")
 
 
@@ -69,7 +70,7 @@ class _PhraseIndex:
     are those that match in lower case only after "các" ("các sở, ban, ngành")."""
 
     def __init__(self, plural: bool = False) -> None:
-        self._by_word: dict[str, list[tuple[re.Pattern[str], str, bool]]] = {}
+        self._by_word: dict[str, list[tuple[re.Pattern[str], str, bool, bool]]] = {}
         self._plural = plural  # an optional "các" before the phrase belongs to the match
         self._keys: set[str] = {"các"} if plural else set()
 
@@ -79,10 +80,10 @@ class _PhraseIndex:
         return frozenset(self._keys)
 
     def add(self, first_words: list[str], pattern: str, label: str, *, flags: int = re.I, after_cac: bool = False,
-            whole_word: bool = True) -> None:
+            whole_word: bool = True, named: bool = False) -> None:
         compiled = re.compile(rf"(?:{pattern})(?!\w)" if whole_word else pattern, flags)
         for word in first_words:
-            self._by_word.setdefault(word.casefold(), []).append((compiled, label, after_cac))
+            self._by_word.setdefault(word.casefold(), []).append((compiled, label, after_cac, named))
             self._keys.add(word.casefold())
 
     def match(self, text: str, pos: int = 0, end: int | None = None) -> _Hit | None:
@@ -96,10 +97,10 @@ class _PhraseIndex:
         word = _WORD.match(text, pos, end)
         if not word:
             return None
-        for pattern, label, after_cac in self._by_word.get(word.group().casefold(), ()):
+        for pattern, label, after_cac, named in self._by_word.get(word.group().casefold(), ()):
             if after_cac and not plural:
                 continue
-            if m := pattern.match(text, pos, end):
+            if (m := pattern.match(text, pos, end)) and not (named and _common_noun_follows(text, m.end(), end)):
                 return _Hit(pos, m.end(), label)
         return None
 
@@ -150,6 +151,13 @@ def _lower(text: str) -> str | None:
     return lower if len(lower) == len(text) else None
 
 
+def _common_noun_follows(text: str, pos: int, end: int) -> bool:
+    """'bộ thẻ', 'Trường hợp', 'Hội nghị': a kind of body (`named`) followed by a word in lower case."""
+    while pos < end and text[pos] == " ":
+        pos += 1
+    return pos < end and text[pos].islower() and not _AND.match(text, pos)  # "Báo và Phát thanh, Truyền hình"
+
+
 def _first_words(phrase: str) -> list[str]:
     first = _WORD.match(phrase)
     assert first is not None, phrase
@@ -160,12 +168,13 @@ def _head_index(items: list[dict]) -> _PhraseIndex:
     index = _PhraseIndex(plural=True)
     for e in sorted(items, key=lambda e: -len(e["words"])):
         pattern = _words_pattern(e["words"])
+        named = bool(e.get("named"))
         if e.get("case") == "exact":
-            index.add(_first_words(e["words"]), pattern, "head", flags=0)
+            index.add(_first_words(e["words"]), pattern, "head", flags=0, named=named)
             # after "các" a kind is often in lower case: "các sở, ban, ngành", "Các phòng, ban"
-            index.add(_first_words(e["words"]), pattern, "head", after_cac=True)
+            index.add(_first_words(e["words"]), pattern, "head", after_cac=True, named=named)
         else:
-            index.add(_first_words(e["words"]), pattern, "head")
+            index.add(_first_words(e["words"]), pattern, "head", named=named)
     return index
 
 
@@ -220,9 +229,12 @@ def _predicates() -> _PhraseIndex:
     index = _PhraseIndex()
     for e in entries("assignees", "qualifier"):
         index.add(e["starts"], e["pattern"], "qualifier")
-    for label, table in (("noun", "compound"), ("action", "action"), ("boundary", "boundary")):
-        for w in sorted({w for e in entries("assignees", table) for w in e["words"]}, key=len, reverse=True):
-            index.add(_first_words(w), _words_pattern(w), label)
+    phrases = [("noun", w) for e in entries("assignees", "compound") for w in e["words"]]
+    phrases += [("action", w) for e in entries("assignees", "action") for w in e["words"]]
+    phrases += [("finding" if e.get("finding") else "boundary", w) for e in entries("assignees", "boundary") for w in e["words"]]
+    order = {"noun": 0, "action": 1, "finding": 1, "boundary": 1}  # nouns first, then the longest phrase
+    for label, w in sorted(set(phrases), key=lambda p: (order[p[0]], -len(p[1]))):
+        index.add(_first_words(w), _words_pattern(w), label)
     return index
 
 
@@ -245,14 +257,14 @@ def _honorific() -> re.Pattern[str]:
 _KINDS_NAMED_BY_ACTION = (" Ban", " Tổ", " Đoàn", " Đội", "Hội đồng", "Ủy ban", "Trung tâm", "Phòng", " Cục", " Vụ")
 # Where a word can only be a noun: "các tổ chức", "cơ quan, tổ chức".
 _NOUN_CONTEXT = re.compile(r"(?:\b(?:các|những|và)|,)\s*$", re.I)
-# Marks that end a name on its line: a label colon, a parenthesis, the end of a sentence.
-_STOP = re.compile(r"[:(!?\n]|\.(?:\s|$)")
+# Marks that end a name on its line: a label colon, a parenthesis, a footnote mark, the end of a sentence.
+_STOP = re.compile(r"[:(!?\n\[]|\.(?:\s|$)")
 # What a new line starts with when it is a new item: a dash, a bullet or a label ("2.", "b)", "(iii)").
 _ITEM_START = re.compile(r"[-+•*]|\(?(?:\d{1,2}(?:\.\d{1,2})*|[a-zđ]|[ivx]{1,5}|[IVX]{1,5})[.)]|Điều\s+\d")
 # Words a name can go on from over a line break: "Sở Văn hóa, Thể thao và\nDu lịch".
 _CONTINUES = re.compile(r"(?:,|-|\b(?:và|các|của|thuộc|trực thuộc))$")
 _OFFICE_OF = re.compile(r"^(?:Chánh\s+|Phó\s+Chánh\s+)?Văn\s+phòng\s+(?:HĐND|UBND|Hội\s+đồng\s+nhân\s+dân|Ủy\s+ban\s+nhân\s+dân|Tỉnh\s+ủy|Huyện\s+ủy)$", re.I)
-_SEPARATOR = re.compile(r"\s*;\s*|\s*,\s*|\s+(?:và|cùng)\s+")
+_SEPARATOR = re.compile(r"\s*;\s*|\s*,\s*|\s+(?:và|cùng|hoặc)\s+")
 _SPACES = re.compile(r"\s+")
 
 
@@ -269,7 +281,7 @@ def _starts_with(groups: tuple[str, ...], text: str, pos: int, end: int) -> bool
 
 def _no_name_at(text: str, pos: int, end: int) -> bool:
     """A verb or a phrase like 'Trường hợp' where a head would begin ('Trường')."""
-    return _starts_with(("action", "boundary"), text, pos, end)
+    return _starts_with(("action", "boundary", "finding"), text, pos, end)
 
 
 def _head_fully_covers(text: str, pos: int, end: int, action_end: int) -> bool:
@@ -308,6 +320,8 @@ def read_subject(text: str, pos: int, end: int | None = None) -> tuple[list[Name
     if not head or _no_name_at(text, pos, end):
         return [], False
     stop, how = _phrase_end(text, pos, head.end(), end)
+    if how == "finding":
+        return [], False  # "Ban Bí thư cơ bản nhất trí với ...": a finding, not an actor
     phrase_end = pos + len(text[pos:stop].rstrip(" ,;-\n"))
     names = split_names(text, pos, phrase_end)
     if names and (m := _kind_list().match(text, names[-1].start, end)):
@@ -424,7 +438,7 @@ def _phrase_end(text: str, pos: int, after: int, end: int) -> tuple[int, str]:
                 continue
         if text[m.start()].isupper() and text[m.start() - 1] == " " and not _after_break(text, m.start()):
             continue  # "Sở Xây dựng", "Bộ Công Thương": a capitalised word inside the name
-        return m.start(), "action" if m.group("action") else "boundary"
+        return m.start(), m.lastgroup
     return stop, "stop"
 
 
@@ -459,7 +473,7 @@ def split_names(text: str, start: int, end: int) -> list[Name]:
     for sep in _SEPARATOR.finditer(text, start, end):
         right = sep.end()
         left_text = text[cur : sep.start()]
-        is_and = sep.group(0).strip() in ("và", "cùng")
+        is_and = sep.group(0).strip() in ("và", "cùng", "hoặc")
         if sep.group(0).strip() == ";":
             ok = bool(_heads()[0].match(text, right, end))
         elif is_and:

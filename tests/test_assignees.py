@@ -23,7 +23,14 @@ def test_head_example(phrase, first):
 
 
 ACTION_EXAMPLES = [pytest.param(ex, id=ex[:50]) for table in ("action", "boundary")
-                   for e in tables.entries("assignees", table) for ex in e["examples"]]
+                   for e in tables.entries("assignees", table) if not e.get("finding") for ex in e["examples"]]
+FINDING_EXAMPLES = [pytest.param(ex, id=ex[:50]) for e in tables.entries("assignees", "boundary") if e.get("finding")
+                    for ex in e["examples"]]
+
+
+@pytest.mark.parametrize("example", FINDING_EXAMPLES)
+def test_a_name_before_a_finding_is_no_actor(example):
+    assert read_names(example.replace(" | ", " "), 0) == []
 
 
 @pytest.mark.parametrize("example", ACTION_EXAMPLES)
