@@ -520,8 +520,8 @@ def cues(role: str, text: str, start: int, end: int) -> list[int]:
 # Where a clause of a sentence ends, for reading its subject.
 _SENTENCE_END = re.compile(r"\.(?=\s)|\n|$")
 # Where the actor may come after a fronted phrase: "Về ...: giao X", "Căn cứ ..., X ...",
-# "Đối với ... thì X ...".
-_AFTER_FRONT = re.compile(r"[,:]\s+|\s+thì\s+")
+# "Đối với ... thì X ...", "Về ...: A ...; giao X ...".
+_AFTER_FRONT = re.compile(r"[,:;]\s+|\s+thì\s+")
 
 
 def sentence_end(text: str, start: int, end: int) -> int:

@@ -285,7 +285,8 @@ def _heading(text: str, start: int, end: int, has_children: bool) -> tuple[list[
     line = text[pos:line_end].rstrip()
     # A heading over its items is a name as a whole, its words read as such ("3. Cơ quan chủ trì
     # giải quyết thủ tục đầu tư dự án"); a line with a sentence's punctuation is read up to its verb.
-    if has_children and not line.endswith((".", ";", ",", ":")) and not _has_verb_phrase(text, pos, pos + len(line)):
+    if (has_children and not line.endswith((".", ";", ",", ":")) and read_names(text, pos, pos + len(line))
+            and not _has_verb_phrase(text, pos, pos + len(line))):
         line = line.split("(", 1)[0].rstrip()  # "2. Các cơ quan, đơn vị thuộc huyện (các cơ quan là thành viên ...)"
         tail = _HEADING_TAIL.search(line)
         name_end = pos + (tail.start() if tail else len(line))
