@@ -548,9 +548,9 @@ def find_actor(text: str, start: int, end: int) -> list[Name]:
         boundaries = list(_AFTER_FRONT.finditer(text, opener.end(), stop))
         if opener.lastgroup == "condition" and (then := [b for b in boundaries if b.group().strip() == "thì"]):
             boundaries = then  # "Khi trình UBND thành phố, Chủ tịch ... xem xét, nếu ... thì | X có trách nhiệm"
-        spans = _name_spans(text, opener.end(), stop)
+        spans = _NameSpans(text, opener.end(), stop)
         for b in boundaries:
-            if any(a < b.start() < z for a, z in spans):
+            if spans.cover(b.start()):
                 continue  # "Trên cơ sở đề nghị của các Bộ, | cơ quan liên quan, ...": a comma inside a name
             if b.group().strip() == ":" and cue_end("ask", text, b.end(), stop) is None and starts_with_action(text, b.end(), stop):
                 break  # "Về thi công: | chỉ đạo Ban Quản lý dự án, các nhà thầu ...": the clause has begun
@@ -559,16 +559,22 @@ def find_actor(text: str, start: int, end: int) -> list[Name]:
     return []
 
 
-def _name_spans(text: str, start: int, stop: int) -> list[tuple[int, int]]:
-    """The spans of the names that begin in a fronted phrase."""
-    spans: list[tuple[int, int]] = []
-    for h in _heads()[0].finditer(text, start, stop):
-        if h.start() > start and text[h.start() - 1].isalnum():
-            continue
-        if spans and h.start() < spans[-1][1]:
-            continue
-        spans += [(n.start, n.end) for n in read_names(text, h.start(), stop)]
-    return spans
+class _NameSpans:
+    """The names that begin in a fronted phrase, read as far as they are asked about."""
+
+    def __init__(self, text: str, start: int, stop: int) -> None:
+        self._text, self._stop = text, stop
+        self._heads = _heads()[0].finditer(text, start, stop)
+        self._spans: list[tuple[int, int]] = []
+        self._next: _Hit | None = next(self._heads, None)
+
+    def cover(self, pos: int) -> bool:
+        """A name begun before `pos` runs over it."""
+        while self._next is not None and self._next.start() < pos:
+            h, self._next = self._next, next(self._heads, None)
+            if not (self._spans and h.start() < self._spans[-1][1]):
+                self._spans += [(n.start, n.end) for n in read_names(self._text, h.start(), self._stop)]
+        return any(a < pos < z for a, z in self._spans)
 
 
 @cache
