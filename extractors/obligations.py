@@ -326,8 +326,10 @@ def _intro_context(letter: Letter, start: int, end: int, current: Context | None
     names, supports = _lead_in(letter, start, end)
     if names:
         return Context(tuple(names), tuple(supports), True)
-    if _matches("findings", last):
+    if _matches("findings", last) or _matches("quoted_list", last):
         return None
+    if _matches("opinion", last):
+        return Context()  # "Bộ Nội vụ có ý kiến như sau:": opinions; an item that asks by name still asks
     if _DIRECTIVE_INTRO.search(last):
         return Context(inherited.names, inherited.supports, True)
     if last.endswith(":"):
@@ -366,7 +368,9 @@ def _introduces_only(text: str, start: int, end: int) -> bool:
     if _OWN_TASK_BEFORE_LIST.search(text, intro_start, end):
         return False  # "X tiếp tục phân công ..., trong đó tập trung một số nhiệm vụ sau:"
     before = text[start:intro_start].strip()
-    return not before or all(not _directs_by_itself(text, ln.start, ln.end) for ln in lines_of(text, start, intro_start))
+    return not before or not any(
+        _directs_by_itself(text, ln.start, ln.end) or find_actor(text, ln.start, ln.end) for ln in lines_of(text, start, intro_start)
+    )
 
 
 def _walk(letter: Letter, clauses: list[Clause], inherited: Context, region_start: int, out: list[Obligation],
@@ -423,8 +427,15 @@ def _walk(letter: Letter, clauses: list[Clause], inherited: Context, region_star
             if tail_actors or _directs_by_itself(text, ts, te):
                 leads = list(here.names) + [n for n in tail_actors if n.text.casefold() not in {o.text.casefold() for o in here.names}]
                 out.append(_obligation(letter, clause.id, ts, te, leads, list(here.supports) + _supports(text, ts, te)))
-        if clause.children:
+        if clause.children and not _introduces_no_tasks(text, rest, end):
             _walk(letter, clause.children, here, end, out, disposing=decides and not own)
+
+
+def _introduces_no_tasks(text: str, start: int, end: int) -> bool:
+    """An item whose own text ends with a lead-in to findings, quoted rules or attachments ("... Bộ Tài
+    chính gửi kèm bộ Cẩm nang gồm:"): the items below it are no tasks."""
+    para = _last_paragraph(text, start, end)
+    return bool(para) and _matches("quoted_list", text[para[0] : para[1]])
 
 
 def _wrapped_on(text: str, end: int, limit: int) -> int:

@@ -105,11 +105,11 @@ def test_normalized_name_resolves_the_issuers_own_place(name, expected):
 
 PATTERN_EXAMPLES = [
     pytest.param(table, ex, True, id=f"{table}:{ex[:40]}")
-    for table in ("findings", "background_heading", "closing")
+    for table in ("findings", "background_heading", "closing", "opinion", "quoted_list")
     for e in tables.entries("assignees", table) for ex in e["examples"]
 ] + [
     pytest.param(table, ex, False, id=f"not {table}:{ex[:40]}")
-    for table in ("findings", "background_heading", "closing")
+    for table in ("findings", "background_heading", "closing", "opinion", "quoted_list")
     for e in tables.entries("assignees", table) for ex in e.get("not_examples", [])
 ]
 

@@ -299,3 +299,14 @@ def test_a_decisions_items_decide_unless_someone_is_told_to_act():
     )
     assert sorted(obs) == ["Đ1.2", "Đ3"]
     assert [a.name for a in obs["Đ3"].assignees] == ["Chánh Văn phòng HĐND và UBND huyện", "Trưởng phòng Nội vụ huyện"]
+
+
+def test_an_opinion_letters_items_are_tasks_only_where_they_ask():
+    obs = obligations(
+        "Thực hiện Công văn số 5611/UBND-VX ngày 11/11/2023 của UBND tỉnh, Ủy ban nhân dân huyện có ý kiến như sau:\n\n"
+        "1. Kinh phí năm 2023 đã được phân bổ theo quy định.\n\n"
+        "2. Về kinh phí năm 2024: Vì vậy, đề nghị Phòng Tài chính - Kế hoạch tổng hợp nhu cầu của các xã.\n\n"
+        "Ủy ban nhân dân huyện gửi kèm các tài liệu gồm:\n\n- Bảng tổng hợp kinh phí;\n\n- Danh sách các xã.\n\n"
+    )
+    assert sorted(obs) == ["2"]
+    assert who(obs["2"]) == [("Phòng Tài chính - Kế hoạch", "lead")]
