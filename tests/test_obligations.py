@@ -310,3 +310,18 @@ def test_an_opinion_letters_items_are_tasks_only_where_they_ask():
     )
     assert sorted(obs) == ["2"]
     assert who(obs["2"]) == [("Phòng Tài chính - Kế hoạch", "lead")]
+
+
+def _due(ob) -> str | None:
+    return f"{ob.deadline.kind}:{ob.deadline.date or ob.deadline.period}" if ob.deadline else None
+
+
+def test_a_lead_in_that_is_no_task_gives_its_limit_to_its_items():
+    obs = obligations(
+        "1. Đề nghị Thủ trưởng các cơ quan, đơn vị hoàn thành trước ngày 15/12/2023 các nội dung sau:\n\n"
+        "a) Rà soát hồ sơ công việc tồn đọng.\n\n"
+        "b) Báo cáo kết quả trước ngày 20/12/2023.\n\n"
+    )
+    assert sorted(obs) == ["1.a", "1.b"]
+    assert _due(obs["1.a"]) == "date:2023-12-15"
+    assert _due(obs["1.b"]) == "date:2023-12-20"  # its own limit stays
