@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cache, lru_cache
 
 from extractors.abbreviations import expand_abbreviations
@@ -116,7 +116,7 @@ class _PhraseIndex:
                 yield hit
                 pos = hit.end()
 
-    def _candidates(self, text: str, start: int, end: int) -> list[int]:
+    def _candidates(self, text: str, start: int, end: int) -> Iterable[int]:
         """Where a word that may begin a phrase begins: by finding the few first words in the lower-case
         text, or by walking the words when there are many first words."""
         if len(self._keys) <= _FEW_KEYS and (lower := _lower(text)) is not None:
@@ -129,10 +129,10 @@ class _PhraseIndex:
                     at = lower.find(key, at + 1, end)
             return sorted(found)
         keys = self._keys
-        lower = _lower(text) or text.casefold()
-        if len(lower) != len(text):
-            return [w.start() for w in _WORD.finditer(text, start, end) if w.group().casefold() in keys]
-        return [w.start() for w in _WORD.finditer(lower, start, end) if w.group() in keys]
+        lower = _lower(text)
+        if lower is None:
+            return (w.start() for w in _WORD.finditer(text, start, end) if w.group().casefold() in keys)
+        return (w.start() for w in _WORD.finditer(lower, start, end) if w.group() in keys)  # lazily: readers stop early
 
     def ends(self, text: str) -> bool:
         """A phrase that ends `text`: 'Giám đốc', 'Chánh Văn phòng'."""
