@@ -19,8 +19,8 @@ Names are read as printed, with three things a reader does without thinking:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from extractors.abbreviations import expand_abbreviations
@@ -178,7 +178,6 @@ def _head_index(items: list[dict]) -> _PhraseIndex:
     return index
 
 
-_PREFIX = r"(?:[Cc]ác\s+)?"
 
 
 @cache
