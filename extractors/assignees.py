@@ -252,8 +252,10 @@ def _honorific() -> re.Pattern[str]:
     return re.compile(phrase_pattern((e["words"] for e in entries("assignees", "honorific")), ignore_case=True) + r"\s+")
 
 
-# Body kinds whose own name may begin with an action word in lower case: "Ban chỉ đạo", "Tổ kiểm tra".
-_KINDS_NAMED_BY_ACTION = (" Ban", " Tổ", " Đoàn", " Đội", "Hội đồng", "Ủy ban", "Trung tâm", "Phòng", " Cục", " Vụ")
+@cache
+def _kinds_named_by_action() -> tuple[str, ...]:
+    """Body kinds whose own name may begin with an action word in lower case: "Ban chỉ đạo", "Tổ kiểm tra"."""
+    return tuple(f" {e['words']}" for e in entries("assignees", "head") if e.get("action_named"))
 # Where a word can only be a noun: "các tổ chức", "cơ quan, tổ chức".
 _NOUN_CONTEXT = re.compile(r"(?:\b(?:các|những|và)|,)\s*$", re.I)
 # Marks that end a name on its line: a label colon, a parenthesis, a footnote mark, the end of a sentence.
@@ -428,7 +430,7 @@ def _phrase_end(text: str, pos: int, after: int, end: int) -> tuple[int, str]:
             skip_to = p  # "Thủ trưởng các đơn vị được giao nhiệm vụ ... | chịu trách nhiệm"
             continue
         before = " " + text[pos : m.start()]
-        if m.group("action") and before.rstrip().endswith(_KINDS_NAMED_BY_ACTION):
+        if m.group("action") and before.rstrip().endswith(_kinds_named_by_action()):
             continue
         if _SPACES.sub(" ", text[m.start() : m.end()].casefold()) in _noun_actions() and (noun := _NOUN_CONTEXT.search(before)):
             # after "các", "những", "và" a verb of the kind is a noun ("các báo cáo"); after a comma only a

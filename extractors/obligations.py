@@ -54,15 +54,6 @@ from extractors.lines import is_upper, lines_of
 from extractors.tables import entries
 from extractors.targets import find_targets
 
-# Verbs that, inside a lead-in, come just before whom it asks ("... yêu cầu Thủ trưởng ... thực hiện:").
-_LEAD_IN_VERB = re.compile(r"\b(?:yêu\s+cầu|đề\s+nghị|giao(?:\s+cho)?|chỉ\s+đạo)\s+", re.I)
-# A lead-in that asks for action, whether or not it names who.
-_DIRECTIVE_INTRO = re.compile(
-    r"\b(?:yêu\s+cầu|đề\s+nghị|giao|chỉ\s+đạo|nhiệm\s+vụ|triển\s+khai|thực\s+hiện\s+(?:các|một\s+số|tốt|nghiêm))\b", re.I
-)
-# An item that explains or quotes rather than orders ("Căn cứ tiết b khoản 3 ...", "Về việc ...").
-_EXPLAINS = re.compile(r"(?:Căn\s+cứ|Theo|Tại|Về\s+việc|Về)\b")
-_MODAL = re.compile(r"\b(?:phải|cần|đề\s+nghị|yêu\s+cầu|giao|chịu\s+trách\s+nhiệm|có\s+trách\s+nhiệm)\b", re.I)
 # "chủ động phối hợp với các xã" is the task itself, not a partner of it.
 _OWN_COORDINATION = re.compile(r"chủ\s+động\s+$", re.I)
 # What may follow a heading's name on its line: "Các đơn vị cấp nước ... có trách nhiệm".
@@ -78,6 +69,10 @@ def _patterns(table: str) -> list[re.Pattern[str]]:
 
 def _matches(table: str, text: str) -> bool:
     return any(p.search(text) for p in _patterns(table))
+
+
+def _pattern_at(table: str, text: str, start: int, end: int) -> bool:
+    return any(p.match(text, start, end) for p in _patterns(table))
 
 
 @cache
@@ -229,8 +224,8 @@ def _lead_in(letter: Letter, start: int, end: int) -> tuple[list[Name], list[Nam
         return [], []
     ps, pe = para
     names: list[Name] = []
-    for m in _LEAD_IN_VERB.finditer(text, ps, pe):
-        if names := read_names(text, m.end(), pe):
+    for pos in sorted(cues("ask", text, ps, pe) + cues("lead_in", text, ps, pe)):
+        if names := read_names(text, pos, pe):
             break
     if not names and text[ps:pe].rstrip().endswith(":"):
         names = [n for n in find_actor(text, _last_sentence_start(text, ps, pe), pe) if not letter.is_issuer(n)]
@@ -317,14 +312,14 @@ def _intro_context(letter: Letter, start: int, end: int, current: Context | None
     if para is None:
         return current if current is not None else inherited
     last = text[_last_sentence_start(text, *para) : para[1]].strip()
+    if _matches("opinion", last):
+        return Context()  # "Bộ Nội vụ có ý kiến như sau:": opinions; an item that asks by name still asks
     names, supports = _lead_in(letter, start, end)
     if names:
         return Context(tuple(names), tuple(supports), True)
     if _matches("findings", last) or _matches("quoted_list", last):
         return None
-    if _matches("opinion", last):
-        return Context()  # "Bộ Nội vụ có ý kiến như sau:": opinions; an item that asks by name still asks
-    if _DIRECTIVE_INTRO.search(last):
+    if _matches("directive_intro", last):
         return Context(inherited.names, inherited.supports, True)
     if last.endswith(":"):
         return Context()  # "Bộ Tài chính gửi kèm bộ Cẩm nang gồm:", "... có ý kiến như sau:": no task list
@@ -333,10 +328,10 @@ def _intro_context(letter: Letter, start: int, end: int, current: Context | None
 
 def _directs_by_itself(text: str, start: int, end: int) -> bool:
     """An item that gives an order in its own words: it opens with an action or says who must."""
-    if _EXPLAINS.match(text, start, end):
+    if _pattern_at("explains", text, start, end):
         return False
     sentence_end = min((i for i in (text.find(". ", start, end), text.find(";", start, end)) if i >= 0), default=end)
-    return starts_with_action(text, start, end) or bool(_MODAL.search(text, start, sentence_end))
+    return starts_with_action(text, start, end) or _matches("modal", text[start:sentence_end])
 
 
 def _is_heading_line(text: str, start: int, end: int) -> bool:

@@ -105,11 +105,11 @@ def test_normalized_name_resolves_the_issuers_own_place(name, expected):
 
 PATTERN_EXAMPLES = [
     pytest.param(table, ex, True, id=f"{table}:{ex[:40]}")
-    for table in ("findings", "background_heading", "closing", "opinion", "quoted_list")
+    for table in ("findings", "background_heading", "closing", "opinion", "quoted_list", "directive_intro", "explains", "modal")
     for e in tables.entries("assignees", table) for ex in e["examples"]
 ] + [
     pytest.param(table, ex, False, id=f"not {table}:{ex[:40]}")
-    for table in ("findings", "background_heading", "closing", "opinion", "quoted_list")
+    for table in ("findings", "background_heading", "closing", "opinion", "quoted_list", "directive_intro", "explains", "modal")
     for e in tables.entries("assignees", table) for ex in e.get("not_examples", [])
 ]
 
@@ -157,7 +157,7 @@ CUE_EXAMPLES = [pytest.param(e["role"], sentence, expected, id=f"{e['role']}:{se
 
 @pytest.mark.parametrize("role,sentence,expected", CUE_EXAMPLES)
 def test_cue_examples(role, sentence, expected):
-    if role in ("support", "enumerate"):
+    if role in ("support", "enumerate", "lead_in"):
         found = [n.text for pos in cues(role, sentence, 0, len(sentence)) for n in read_names(sentence, pos)]
     else:
         after = cue_end(role, sentence, 0, len(sentence))
