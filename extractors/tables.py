@@ -73,6 +73,8 @@ SCHEMA: dict[str, dict[str, tuple[frozenset[str], frozenset[str]] | None]] = {
     "person_names": {"surname": _entries("name")},
     "recipients": {"addressing": _entries("word"), "purpose": _entries("word"), "detail": _entries("word")},
     "signature": {"authority": _entries("prefix meaning", "printed"), "mark": _entries("text field value")},
+    "targets": {"bound": _entries("kind words"), "unit": _entries("words"), "finding": _entries("words"),
+                "subject_stop": _entries("words"), "no_subject_start": _entries("words")},
     "web_chrome": {"marker": _entries("starts")},
 }
 
