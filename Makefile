@@ -5,7 +5,7 @@ OUT ?= out/samples
 
 export VENV
 
-.PHONY: setup run test test-postgres schema bench bench-ocr bench-store scans goldens
+.PHONY: setup run test lint test-postgres schema bench bench-ocr bench-store scans goldens
 
 setup:
 	@bash scripts/setup.sh
@@ -17,6 +17,11 @@ run: setup
 
 test: setup
 	$(VENV)/bin/pytest
+
+# ruff (pyproject.toml [tool.ruff]) over everything, mypy over the packages ([tool.mypy] files)
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 # the store tests on PostgreSQL too: starts Debian's server (as root) through scripts/postgres.sh
 test-postgres: setup

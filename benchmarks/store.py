@@ -57,7 +57,7 @@ def plan(n: int, rng: random.Random) -> list[dict]:
     while len(letters) < n and level:
         nxt = []
         for parent in level:
-            for j in range(fanout[min(depth - 1, 3)]):
+            for _j in range(fanout[min(depth - 1, 3)]):
                 if len(letters) >= n:
                     break
                 province = rng.randrange(60)

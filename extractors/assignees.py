@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import cast
 
 from extractors.abbreviations import expand_abbreviations
 from extractors.tables import entries
@@ -70,7 +71,7 @@ _SEPARATOR = re.compile(r"\s*;\s*|\s*,\s*|\s+và\s+")
 
 def starts_with_action(text: str, pos: int, end: int) -> bool:
     """'Tổ chức kiểm tra', 'Báo cáo kết quả': a verb that begins like a head ('Tổ', 'Báo')."""
-    m = re.match(r"(?:[Cc]ác\s+)?", text[pos:end])
+    m = cast(re.Match[str], re.match(r"(?:[Cc]ác\s+)?", text[pos:end]))  # matches always, maybe empty
     return bool(_actions().match(text, pos + m.end(), end))
 
 
@@ -113,6 +114,7 @@ def _compound_fields() -> re.Pattern[str]:
 def _kind_list(text: str, m: re.Match[str], end: int) -> list[Name]:
     stop = _phrase_end(text, m.end(), m.end(), end)
     rest: list[Name] = []
+    sep: re.Match[str] | None
     # "...: Nội vụ, Tài chính; Thủ trưởng các cơ quan ...": the list ends where a new name starts
     for sep in _LIST_SEPARATOR.finditer(text, m.end(), stop):
         new_name = sep.group().strip() == ";" or _bare_title().match(text, sep.end(), stop)

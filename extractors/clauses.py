@@ -29,9 +29,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from typing import cast
 
 from extractors import tables
-from schemas.models import Clause, Span
+from schemas.models import Clause, ClauseKind, Span
 
 _LINE = re.compile(r"[^\n]+")
 # Capitals a label can start with: Roman numerals, Phần, Chương, Mục, Tiểu mục, Điều.
@@ -220,7 +221,7 @@ def _build(text: str, node: _Node) -> Clause:
     return Clause(
         id=node.id,
         label=node.label,
-        kind=node.form.kind,  # type: ignore[union-attr]
+        kind=cast(ClauseKind, node.form.kind),  # type: ignore[union-attr]
         text=_joined(text, node.pieces),
         span=Span(start=node.start, end=end),
         children=children,

@@ -30,6 +30,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import cast
 
 from schemas import Deadline, Span
 
@@ -357,7 +358,7 @@ def _month_point(year: int, month: int, point: str) -> dt.date:
 def _dates(rules: _Rules, sub: str, letter_date: dt.date | None) -> list[_Found]:
     out: list[_Found] = []
     for m in rules.date_cue.finditer(sub):
-        pos = rules.connector.match(sub, m.end()).end()
+        pos = cast(re.Match[str], rules.connector.match(sub, m.end())).end()
         found = date_at(sub, pos)
         if found and found.start == pos:
             iso, end = found.iso, found.end
@@ -431,9 +432,9 @@ def _relative(rules: _Rules, sub: str, letter_date: dt.date | None, received: dt
             if unit == "tháng":
                 due = workdays.next_working_day(_add_months(start_day, n))
             elif working:
-                due = workdays.add_working_days(start_day, days)
+                due = workdays.add_working_days(start_day, cast(int, days))
             else:
-                due = workdays.due_after_days(start_day, days)
+                due = workdays.due_after_days(start_day, cast(int, days))
         out.append(_Found(m.start(), end, {
             "kind": "relative", "days": days, "working_days": working, "counted_from": counted,
             "date": due.isoformat() if due else None,

@@ -15,7 +15,10 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
+from typing import cast
+
 from schemas import Assignee, Clause, Document, DocumentLink, Obligation, Span
+from schemas.models import Role
 
 from extractors.assignees import Name, is_specific, normalized_name, read_names, starts_name, starts_with_action
 from extractors.deadlines import find_deadlines, primary_deadline
@@ -302,7 +305,7 @@ def _add(ob: Obligation, letter: Letter, name: Name, role: str, seen: set[str]) 
         Assignee(
             name=printed,
             normalized=normalized_name(printed, letter.level, letter.place),
-            role=role,
+            role=cast(Role, role),
             span=Span(start=name.start, end=name.end),
         )
     )

@@ -14,7 +14,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from typing import cast
+
 from schemas import Reference, Span
+from schemas.models import RelationKind
 
 from extractors import keys
 from extractors.abbreviations import expand_abbreviations, issuer_name
@@ -151,7 +154,7 @@ def find_references(text: str) -> list[Reference]:
                 dm = _DATE.match(text, after, min(len(text), after + 60))
                 date = _iso(dm) if dm else None
                 if date:
-                    after = dm.end()
+                    after = cast(re.Match[str], dm).end()
         subject = _subject(text, after)
         doc_type, label = _doc_type(dk, label, label_code)
         span = Span(start=start, end=end)
@@ -185,7 +188,7 @@ def find_references(text: str) -> list[Reference]:
         Reference(
             key=r.dk.key, raw=r.raw, number=r.dk.number, symbol=r.dk.symbol, year=r.dk.year,
             doc_type=r.doc_type, doc_type_label=r.label, date=r.date, issuer=r.issuer,
-            subject=r.subject, relation=r.relation, span=r.span, mentions=r.mentions,
+            subject=r.subject, relation=cast(RelationKind, r.relation), span=r.span, mentions=r.mentions,
         )
         for r in refs
     ]

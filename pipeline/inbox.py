@@ -296,7 +296,7 @@ def run_once(inbox: Path, out_dir: Path, store, options: InboxOptions | None = N
         for path in claimed:
             name = original_name(path)
             sha = file_sha256(path)
-            if sha is not None and _with_retries(lambda: store.file_status(sha), options) == "ok":
+            if sha is not None and _with_retries(lambda sha=sha: store.file_status(sha), options) == "ok":
                 moved = move_processed(path, inbox, datetime.now(tz).date())
                 finish(FileReport(name, "duplicate", moved_to=moved.as_posix()))
                 continue

@@ -19,7 +19,7 @@ import traceback
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 from schemas import ExtractionResult
@@ -52,7 +52,7 @@ class ErrorInfo:
     code: int
     message: str
     stage: str
-    time: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    time: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     detail: str | None = None  # a traceback, for internal errors
 
     @classmethod

@@ -41,7 +41,7 @@ import tomllib
 import unicodedata
 import zlib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -125,7 +125,7 @@ def load_letter(path: Path) -> Letter:
 
 # --------------------------------------------------------------------------- fonts and units
 
-@lru_cache(maxsize=None)
+@cache
 def serif_files() -> tuple[str, ...]:
     for pattern, suffixes in SERIF_FONTS:
         files = tuple(pattern.format(s) for s in suffixes)
@@ -134,12 +134,12 @@ def serif_files() -> tuple[str, ...]:
     raise SystemExit("render_scans: no serif font with Vietnamese; install fonts-liberation2")
 
 
-@lru_cache(maxsize=None)
+@cache
 def font(style: str, px: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(serif_files()[STYLES.index(style)], px)
 
 
-@lru_cache(maxsize=None)
+@cache
 def hand_font(px: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(next(f for f in HAND_FONTS if Path(f).exists()), px)
 

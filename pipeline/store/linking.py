@@ -68,7 +68,7 @@ class _Citation:
 
 
 def relink(conn: Connection, changes: Changes) -> None:
-    for key in changes.keys():
+    for key in changes.keys():  # noqa: SIM118 - Changes.keys() is its own method
         _relink_key(conn, key, changes)
 
 
@@ -252,7 +252,7 @@ def _regroup(conn: Connection, key: str, changed: dict[int, tuple[str, int | Non
     groups: list[dict] = []
     assignment: dict[int, int] = {}
     for member in members:
-        for index, group in enumerate(groups):
+        for index, group in enumerate(groups):  # noqa: B007 - the for-else uses it
             if _group_fits(group["date"], group["year"], group["issuer_norm"],
                            member.cited_date, member.cited_year, member.cited_issuer_norm):
                 break
