@@ -2,6 +2,7 @@
 VENV ?= .venv
 SAMPLES ?= data/samples
 OUT ?= out/samples
+RECEIVED ?= '$(SAMPLES)/*.txt' $(SAMPLES)/received
 
 export VENV
 
@@ -10,10 +11,11 @@ export VENV
 setup:
 	@bash scripts/setup.sh
 
-# the main job: bulk ingestion (a Prefect flow on a temporary local server) of the sample letters;
+# the main job: bulk ingestion (a Prefect flow on a temporary local server) of the sample letters as an
+# office receives them: text, scanned PDFs, page images (RECEIVED: scripts/check_run_output.py lists them);
 # Prefect's settings (PREFECT_HOME=var/prefect, start-up limit, no telemetry) come from flows/prefect_env.py
 run: setup
-	$(VENV)/bin/python -m flows.bulk '$(SAMPLES)/*.txt' --out $(OUT)
+	$(VENV)/bin/congvan bulk $(RECEIVED) --out $(OUT)
 
 test: setup
 	$(VENV)/bin/pytest

@@ -6,6 +6,13 @@ clauses, doc_references, obligations, assignees, deadlines. Derived, recomputed 
 pipeline/store/linking.py whenever a fact that they depend on changes: links (one per citation
 and one per obligation that carries out a document), link_candidates (the stored documents an
 ambiguous citation could mean) and placeholder documents (cited, never read).
+
+The clerks' state, which outlives re-ingestion: obligation_marks (a task marked done), keyed by
+an obligation's `track_key` (its letter's identity, clause and place among the letter's
+obligations of that clause), which stays the same when the letter is read again.
+
+The `obligation_tracker` SQL view (migration 0002) is the tracker as one readable table, one
+row per obligation and assignee, for datasette, sqlite-utils or a spreadsheet's data link.
 """
 from __future__ import annotations
 
@@ -80,8 +87,11 @@ documents = Table(
     Column("signer_title", Text),
     Column("recipients", JSON),
     Column("obligation_count", Integer, nullable=False, default=0),
+    # casefolded, without tone marks: key, issuer, subject and signer, what `congvan search` matches
+    Column("search", Text),
 )
 Index("ix_documents_key_norm", documents.c.key_norm)
+Index("ix_documents_date", documents.c.date)
 Index("ix_documents_file_id", documents.c.file_id)
 
 clauses = Table(
@@ -126,8 +136,12 @@ obligations = Table(
     Column("needs_review", Boolean, nullable=False, default=False),
     Column("review_reasons", JSON),
     Column("targets", JSON),
+    # "<document identity>#<clause>#<n-th obligation of that clause>": the same when the letter is
+    # read again, so a clerk's mark (obligation_marks) survives re-ingestion
+    Column("track_key", Text),
 )
 Index("ix_obligations_document_id", obligations.c.document_id)
+Index("ix_obligations_track_key", obligations.c.track_key)
 
 assignees = Table(
     "assignees", metadata,
@@ -141,6 +155,7 @@ assignees = Table(
     Column("search", Text, nullable=False),
 )
 Index("ix_assignees_obligation_id", assignees.c.obligation_id)
+Index("ix_assignees_search", assignees.c.search)
 
 deadlines = Table(
     "deadlines", metadata,
@@ -157,6 +172,7 @@ deadlines = Table(
     Column("raw", Text),
 )
 Index("ix_deadlines_date", deadlines.c.date)
+Index("ix_deadlines_kind", deadlines.c.kind, deadlines.c.period, deadlines.c.day)
 
 links = Table(
     "links", metadata,
@@ -193,3 +209,10 @@ link_candidates = Table(
     Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
 )
 Index("ix_link_candidates_document_id", link_candidates.c.document_id)
+
+obligation_marks = Table(
+    "obligation_marks", metadata,
+    Column("track_key", Text, primary_key=True),
+    Column("status", String(16), nullable=False),  # done
+    Column("marked_at", DateTime, nullable=False),
+)
