@@ -28,7 +28,7 @@ from datetime import date
 from sqlalchemy import Connection, Select, bindparam, delete, insert, select, update
 
 from pipeline.store.norm import issuers_compatible, jaccard, words
-from pipeline.store.tables import clauses, documents, link_candidates, links
+from pipeline.store.tables import clauses, documents, link_candidates, links, whole_letter_link
 
 CLAUSE_THRESHOLD = 0.12
 
@@ -87,7 +87,7 @@ def _relink_key(conn: Connection, key: str, changes: Changes) -> None:
                   links.c.cited_issuer_norm, links.c.from_date, links.c.status, links.c.to_document_id)
     query: Select | None
     if key in changes.letter_keys:
-        query = base.where(links.c.to_key_norm == key, links.c.obligation_id.is_(None))
+        query = base.where(links.c.to_key_norm == key, whole_letter_link())
     else:  # only the new citations, found by id (a popular key has thousands of others)
         ids = changes.new_links.get(key, [])
         query = base.where(links.c.id.in_(ids)) if ids else None
@@ -246,7 +246,7 @@ def _regroup(conn: Connection, key: str, changed: dict[int, tuple[str, int | Non
     members = conn.execute(
         select(links.c.id, links.c.from_document_id, links.c.cited_date, links.c.cited_year,
                links.c.cited_issuer_norm, links.c.to_document_id)
-        .where(links.c.to_key_norm == key, links.c.obligation_id.is_(None), links.c.status == "placeholder")
+        .where(links.c.to_key_norm == key, whole_letter_link(), links.c.status == "placeholder")
     ).all()
     members = list(members)
     members.sort(key=lambda m: (_sort_key(m.cited_date, m.cited_year, m.cited_issuer_norm), m.id))

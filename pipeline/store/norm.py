@@ -79,7 +79,7 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 def search_text(*parts: str | None) -> str:
-    """What `congvan search` matches a letter by: its key, issuer, subject, signer, without marks."""
+    """What `congvan search` matches a letter by: its key, issuer (and parent), subject, signer, without marks."""
     return strip_marks(" ".join(p for p in parts if p))
 
 

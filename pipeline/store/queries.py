@@ -9,7 +9,7 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import aliased
 
 from pipeline.store.norm import lookup_key
-from pipeline.store.tables import clauses, documents, link_candidates, links, obligations
+from pipeline.store.tables import clauses, documents, link_candidates, links, obligations, whole_letter_link
 from pipeline.store.tracker import TaskFilter, tasks
 
 _DOC_FIELDS = (documents.c.id, documents.c.key, documents.c.issuer, documents.c.date, documents.c.year,
@@ -41,7 +41,7 @@ def document_detail(conn: Connection, document_id: int) -> dict:
         select(links, documents.c.key.label("t_key"), documents.c.date.label("t_date"),
                documents.c.issuer.label("t_issuer"), documents.c.placeholder.label("t_placeholder"))
         .outerjoin(documents, documents.c.id == links.c.to_document_id)
-        .where(links.c.from_document_id == document_id, links.c.obligation_id.is_(None))
+        .where(links.c.from_document_id == document_id, whole_letter_link())
         .order_by(links.c.id))]
     child = aliased(documents)
     out["cited_by"] = [
@@ -49,7 +49,7 @@ def document_detail(conn: Connection, document_id: int) -> dict:
         for r in conn.execute(
             select(child.c.key, child.c.date, child.c.issuer, links.c.relation)
             .join(child, child.c.id == links.c.from_document_id)
-            .where(links.c.to_document_id == document_id, links.c.obligation_id.is_(None))
+            .where(links.c.to_document_id == document_id, whole_letter_link())
             .order_by(child.c.key, child.c.date))
     ]
     out["obligations"] = tasks(conn, TaskFilter(status="all", document_ids=(document_id,)))
@@ -119,7 +119,7 @@ def _children_of(conn: Connection, ids: list[int]) -> dict[int, list[int]]:
         has_whole.update(conn.execute(
             select(links.c.from_document_id).where(
                 links.c.from_document_id.in_(cand[start:start + 500]), links.c.relation == "implements",
-                links.c.obligation_id.is_(None), links.c.to_document_id.is_not(None))).scalars())
+                whole_letter_link(), links.c.to_document_id.is_not(None))).scalars())
     out: dict[int, set[int]] = defaultdict(set)
     for r in rows:
         if r.obligation_id is None or r.from_document_id not in has_whole:

@@ -21,6 +21,7 @@ from pipeline.store import linking
 from pipeline.store.db import create_engine_for, database_url, display_url, sqlite_path, upgrade
 from pipeline.store.norm import issuer_norm, key_norm, search_text, strip_marks, track_key
 from pipeline.store.tables import (
+    assignee_names,
     assignees,
     clauses,
     deadlines,
@@ -202,7 +203,8 @@ def _insert_document(conn: Connection, file_id: int, position: int, identity: st
         place=doc.place, subject=doc.subject, urgency=doc.urgency, secrecy=doc.secrecy,
         signer=doc.signer.name if doc.signer else None, signer_title=doc.signer.title if doc.signer else None,
         recipients=[r.name for r in doc.recipients], obligation_count=len(doc.obligations),
-        search=search_text(doc.key, doc.issuer.name if doc.issuer else None, doc.subject,
+        search=search_text(doc.key, doc.issuer.name if doc.issuer else None,
+                           doc.issuer.parent.name if doc.issuer and doc.issuer.parent else None, doc.subject,
                            doc.signer.name if doc.signer else None),
     ).returning(documents.c.id)).scalar_one()
     if own_key:
@@ -284,7 +286,18 @@ def _insert_document(conn: Connection, file_id: int, position: int, identity: st
                              "to_key": ob.implements.key, "clause_from": ob.clause})
     if assignee_rows:
         conn.execute(insert(assignees), assignee_rows)
+        _add_names(conn, {row["search"] for row in assignee_rows})
     if deadline_rows:
         conn.execute(insert(deadlines), deadline_rows)
     if ob_links:
         conn.execute(insert(links), ob_links)
+
+
+def _add_names(conn: Connection, names: set[str]) -> None:
+    """Add assignee names the store has not seen (assignee_names), leaving the known ones."""
+    table = assignee_names
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as upsert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as upsert  # type: ignore[assignment]
+    conn.execute(upsert(table).on_conflict_do_nothing(), [{"search": n} for n in sorted(names)])

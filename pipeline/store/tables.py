@@ -21,6 +21,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    ColumnElement,
     Date,
     DateTime,
     Float,
@@ -31,6 +32,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    func,
 )
 
 metadata = MetaData(
@@ -87,7 +89,7 @@ documents = Table(
     Column("signer_title", Text),
     Column("recipients", JSON),
     Column("obligation_count", Integer, nullable=False, default=0),
-    # casefolded, without tone marks: key, issuer, subject and signer, what `congvan search` matches
+    # casefolded, without tone marks: key, issuer and its parent, subject and signer (`congvan search`)
     Column("search", Text),
 )
 Index("ix_documents_key_norm", documents.c.key_norm)
@@ -142,6 +144,7 @@ obligations = Table(
 )
 Index("ix_obligations_document_id", obligations.c.document_id)
 Index("ix_obligations_track_key", obligations.c.track_key)
+Index("ix_obligations_needs_review", obligations.c.needs_review)
 
 assignees = Table(
     "assignees", metadata,
@@ -156,6 +159,14 @@ assignees = Table(
 )
 Index("ix_assignees_obligation_id", assignees.c.obligation_id)
 Index("ix_assignees_search", assignees.c.search)
+
+# Every assignee name ever stored (its `search` form), once: the few thousand names an --assignee
+# filter is matched against, instead of millions of assignee rows. Never shrinks (a name no longer
+# used just matches no obligation).
+assignee_names = Table(
+    "assignee_names", metadata,
+    Column("search", Text, primary_key=True),
+)
 
 deadlines = Table(
     "deadlines", metadata,
@@ -202,6 +213,13 @@ Index("ix_links_from_document_id", links.c.from_document_id, links.c.to_key_norm
 Index("ix_links_to_key_norm", links.c.to_key_norm)
 Index("ix_links_to_document_id", links.c.to_document_id)
 Index("ix_links_obligation_id", links.c.obligation_id)
+
+
+def whole_letter_link() -> ColumnElement[bool]:
+    """A link of a letter as a whole (none of its obligations'). Written so that no index serves it:
+    most links have no obligation, and SQLite would walk ix_links_obligation_id's NULLs instead of
+    the selective index of the query's other condition (ids are never 0)."""
+    return func.coalesce(links.c.obligation_id, 0) == 0
 
 link_candidates = Table(
     "link_candidates", metadata,

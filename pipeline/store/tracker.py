@@ -24,7 +24,17 @@ from sqlalchemy import Connection, and_, delete, insert, not_, or_, select
 from sqlalchemy.orm import aliased
 
 from pipeline.store.norm import strip_marks
-from pipeline.store.tables import assignees, deadlines, documents, files, links, obligation_marks, obligations
+from pipeline.store.tables import (
+    assignee_names,
+    assignees,
+    deadlines,
+    documents,
+    files,
+    links,
+    obligation_marks,
+    obligations,
+    whole_letter_link,
+)
 
 STATUSES = ("open", "overdue", "done", "all")
 
@@ -81,26 +91,54 @@ def _marked():  # noqa: ANN202
     return select(obligation_marks.c.track_key).where(obligation_marks.c.track_key == obligations.c.track_key).exists()
 
 
-def _common(f: TaskFilter) -> list:
+@dataclass(frozen=True)
+class _Plan:
+    """How to find a filter's tasks: `where` for every query; `few` when the filter picks at most
+    SMALL_SET tasks, found from its own index (then read all and sorted here), else None (walk the
+    deadline index in date order, checking each task, until a page is full)."""
+
+    where: list
+    few: list[int] | None = None  # the obligation ids, or None
+
+
+SMALL_SET = 2_000
+
+
+def _plan(conn: Connection, f: TaskFilter) -> _Plan:
     where: list = []
+    drivers = []  # selective filters, each a select of obligation ids
     if f.status in ("open", "overdue"):
         where.append(not_(_marked()))
     elif f.status == "done":
-        where.append(_marked())
+        marked = select(obligations.c.id).where(obligations.c.track_key.in_(select(obligation_marks.c.track_key)))
+        where.append(obligations.c.id.in_(marked))
+        drivers.append(marked)
     if f.assignee:
-        where.append(obligations.c.id.in_(
-            select(assignees.c.obligation_id).where(assignees.c.search.like(f"%{strip_marks(f.assignee)}%"))))
+        # the few matching names first, as constants: SQLite then looks each up in ix_assignees_search
+        names = list(conn.execute(select(assignee_names.c.search)
+                                  .where(assignee_names.c.search.like(f"%{strip_marks(f.assignee)}%"))).scalars())
+        if not names:
+            return _Plan(where, [])  # no such assignee: nothing to look for
+        where.append(select(assignees.c.obligation_id).where(assignees.c.obligation_id == obligations.c.id,
+                                                             assignees.c.search.in_(names)).exists())
+        drivers.append(select(assignees.c.obligation_id).where(assignees.c.search.in_(names)))
     if f.needs_review:
         where.append(obligations.c.needs_review.is_(True))
+        drivers.append(select(obligations.c.id).where(obligations.c.needs_review.is_(True)))
     if f.document_ids is not None:
         where.append(obligations.c.document_id.in_(f.document_ids))
-    return where
+        drivers.append(select(obligations.c.id).where(obligations.c.document_id.in_(f.document_ids)))
+    for driver in drivers:
+        ids = list(conn.execute(driver.limit(SMALL_SET + 1)).scalars())
+        if len(ids) <= SMALL_SET:
+            return _Plan(where, sorted(set(ids)))
+    return _Plan(where)
 
 
 _ROW = (obligations.c.id, deadlines.c.date.label("due"), deadlines.c.kind, deadlines.c.period, deadlines.c.day)
 
 
-def _dated(conn: Connection, f: TaskFilter, limit: int | None) -> list:
+def _dated(conn: Connection, f: TaskFilter, plan: _Plan, limit: int | None) -> list:
     """Tasks with a due date of their own, in date order (the deadline index's order)."""
     if f.status == "overdue":
         when = [deadlines.c.date < f.day]
@@ -111,11 +149,11 @@ def _dated(conn: Connection, f: TaskFilter, limit: int | None) -> list:
     if f.due_before is not None:
         when.append(deadlines.c.date < f.due_before)
     query = (select(*_ROW).select_from(deadlines).join(obligations, obligations.c.id == deadlines.c.obligation_id)
-             .where(*when, *_common(f)).order_by(deadlines.c.date, obligations.c.id).limit(limit))
+             .where(*when, *plan.where).order_by(deadlines.c.date, obligations.c.id).limit(limit))
     return list(conn.execute(query))
 
 
-def _recurring(conn: Connection, f: TaskFilter, limit: int | None) -> list[tuple[date, Any]]:
+def _recurring(conn: Connection, f: TaskFilter, plan: _Plan, limit: int | None) -> list[tuple[date, Any]]:
     """Recurring tasks by their next occurrence: one query per (period, day) in due order."""
     if f.status == "overdue":
         return []
@@ -131,20 +169,20 @@ def _recurring(conn: Connection, f: TaskFilter, limit: int | None) -> list[tuple
         query = (select(*_ROW).select_from(deadlines).join(obligations, obligations.c.id == deadlines.c.obligation_id)
                  .where(deadlines.c.kind == "recurring",
                         deadlines.c.period.is_(None) if period is None else deadlines.c.period == period,
-                        deadlines.c.day.is_(None) if day is None else deadlines.c.day == day, *_common(f))
+                        deadlines.c.day.is_(None) if day is None else deadlines.c.day == day, *plan.where)
                  .order_by(obligations.c.id).limit(None if limit is None else limit - len(out)))
         out += [(due, row) for row in conn.execute(query)]
     return out
 
 
-def _undated(conn: Connection, f: TaskFilter, limit: int | None) -> list:
+def _undated(conn: Connection, f: TaskFilter, plan: _Plan, limit: int | None) -> list:
     """Tasks without a date to be due on (no deadline, urgent, ongoing, a relative one not yet known)."""
     if f.status == "overdue" or f.due_before is not None:
         return []
     query = (select(*_ROW).select_from(obligations)
              .outerjoin(deadlines, deadlines.c.obligation_id == obligations.c.id)
              .where(or_(deadlines.c.id.is_(None), and_(deadlines.c.date.is_(None), deadlines.c.kind != "recurring")),
-                    *_common(f))
+                    *plan.where)
              .order_by(obligations.c.id).limit(limit))
     return list(conn.execute(query))
 
@@ -153,11 +191,35 @@ def tasks(conn: Connection, f: TaskFilter = TaskFilter(), *, limit: int | None =
     """The tasks the filter picks, by due date (recurring ones by their next occurrence), then
     undated ones; `limit` of them after `offset`."""
     want = None if limit is None else limit + offset
-    merged = [(row.due, row) for row in _dated(conn, f, want)] + _recurring(conn, f, want)
+    plan = _plan(conn, f)
+    if plan.few is not None:
+        return _details(conn, _few(conn, f, plan)[offset:want], f.day)
+    merged = [(row.due, row) for row in _dated(conn, f, plan, want)] + _recurring(conn, f, plan, want)
     merged.sort(key=lambda pair: (pair[0], pair[1].id))
-    picked = [(due, row) for due, row in merged] + [(None, row) for row in _undated(conn, f, want)]
-    picked = picked[offset:want]
-    return _details(conn, picked, f.day)
+    picked = [(due, row) for due, row in merged] + [(None, row) for row in _undated(conn, f, plan, want)]
+    return _details(conn, picked[offset:want], f.day)
+
+
+def _few(conn: Connection, f: TaskFilter, plan: _Plan) -> list[tuple[date | None, Any]]:
+    """All the tasks of a selective filter, in the tracker's order, sorted here."""
+    rows = []
+    for start in range(0, len(plan.few or ()), 500):
+        rows += conn.execute(select(*_ROW).select_from(obligations)
+                             .outerjoin(deadlines, deadlines.c.obligation_id == obligations.c.id)
+                             .where(obligations.c.id.in_((plan.few or [])[start:start + 500]), *plan.where)).all()
+    day = f.day
+    out = []
+    for row in rows:
+        due = next_due(row.period, row.day, day) if row.kind == "recurring" else row.due
+        if f.status == "overdue" and not (row.kind != "recurring" and due is not None and due < day):
+            continue
+        if f.status == "open" and due is not None and due < day:
+            continue
+        if f.due_before is not None and not (due is not None and due < f.due_before):
+            continue
+        out.append((due, row))
+    out.sort(key=lambda pair: (pair[0] is None, pair[0] or date.max, pair[1].id))
+    return out
 
 
 def task_details(conn: Connection, ids: list[int], *, today: date | None = None) -> list[dict]:
@@ -230,7 +292,7 @@ def _parents(conn: Connection, ids: list[int], document_ids: Iterable[int]) -> d
             select(links.c.from_document_id, links.c.to_key, links.c.status, parent.c.date)
             .outerjoin(parent, parent.c.id == links.c.to_document_id)
             .where(links.c.from_document_id.in_(docs[start:start + 900]), links.c.relation == "implements",
-                   links.c.obligation_id.is_(None)).order_by(links.c.id)
+                   whole_letter_link()).order_by(links.c.id)
         ):
             out.setdefault((None, link.from_document_id), {"key": link.to_key, "date": _iso(link.date),
                                                            "status": link.status, "clause": None, "score": None})

@@ -1,5 +1,6 @@
 """the tracker: obligations.track_key and obligation_marks (a clerk's done mark, kept across
-re-ingestion), documents.search, indexes for the tracker's queries, the obligation_tracker view
+re-ingestion), documents.search, assignee_names, indexes for the tracker's queries, the
+obligation_tracker view
 
 Revision ID: 0002
 Revises: 0001
@@ -54,11 +55,15 @@ def upgrade() -> None:
     with op.batch_alter_table("obligations") as batch:
         batch.add_column(sa.Column("track_key", sa.Text(), nullable=True))
         batch.create_index("ix_obligations_track_key", ["track_key"])
+        batch.create_index("ix_obligations_needs_review", ["needs_review"])
     with op.batch_alter_table("documents") as batch:
         batch.add_column(sa.Column("search", sa.Text(), nullable=True))
         batch.create_index("ix_documents_date", ["date"])
     op.create_index("ix_assignees_search", "assignees", ["search"])
     op.create_index("ix_deadlines_kind", "deadlines", ["kind", "period", "day"])
+    op.create_table("assignee_names", sa.Column("search", sa.Text(), nullable=False),
+                    sa.PrimaryKeyConstraint("search", name=op.f("pk_assignee_names")))
+    op.execute("INSERT INTO assignee_names (search) SELECT DISTINCT search FROM assignees")
     op.create_table(
         "obligation_marks",
         sa.Column("track_key", sa.Text(), nullable=False),
@@ -68,10 +73,10 @@ def upgrade() -> None:
     )
 
     conn = op.get_bind()
-    docs = conn.execute(sa.text("SELECT id, identity, key, issuer, subject, signer FROM documents")).all()
+    docs = conn.execute(sa.text("SELECT id, identity, key, issuer, issuer_parent, subject, signer FROM documents")).all()
     for d in docs:
         conn.execute(sa.text("UPDATE documents SET search = :s WHERE id = :id"),
-                     {"s": search_text(d.key, d.issuer, d.subject, d.signer), "id": d.id})
+                     {"s": search_text(d.key, d.issuer, d.issuer_parent, d.subject, d.signer), "id": d.id})
     identity = {d.id: d.identity for d in docs}
     seen: dict[tuple[int, str], int] = {}
     for o in conn.execute(sa.text("SELECT id, document_id, clause FROM obligations ORDER BY document_id, position")):
@@ -85,6 +90,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.execute("DROP VIEW obligation_tracker")
     op.drop_table("obligation_marks")
+    op.drop_table("assignee_names")
     op.drop_index("ix_deadlines_kind", table_name="deadlines")
     op.drop_index("ix_assignees_search", table_name="assignees")
     with op.batch_alter_table("documents") as batch:
@@ -92,4 +98,5 @@ def downgrade() -> None:
         batch.drop_column("search")
     with op.batch_alter_table("obligations") as batch:
         batch.drop_index("ix_obligations_track_key")
+        batch.drop_index("ix_obligations_needs_review")
         batch.drop_column("track_key")
