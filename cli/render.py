@@ -53,7 +53,16 @@ def table(columns: Sequence[Column], rows: Sequence[Sequence[object]], *, title:
         return
     with out.capture() as captured:  # off a terminal: no padding after the last cell
         out.print(t)
-    (file or sys.stdout).write("\n".join(line.rstrip() for line in captured.get().splitlines()) + "\n")
+    write_lines("".join(line.rstrip() + "\n" for line in captured.get().splitlines()), file)
+
+
+def write_lines(text: str, file: TextIO | None = None) -> None:
+    """Write text a line at a time, line ends as they are: a reader that goes away (`| head`) is
+    then noticed at once, as a BrokenPipeError, rather than lost in one huge write."""
+    file = file or sys.stdout
+    for line in text.splitlines(keepends=True):
+        file.write(line)
+    file.flush()
 
 
 def say(message: str) -> None:

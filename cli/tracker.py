@@ -6,11 +6,10 @@ import argparse
 import csv
 import io
 import json
-import sys
 from datetime import date
 from pathlib import Path
 
-from cli.render import Column, say, table
+from cli.render import Column, say, table, write_lines
 from pipeline.errors import NotInStoreError, UsageError
 
 # --- opening ---------------------------------------------------------------------------------------
@@ -44,7 +43,7 @@ def show(args: argparse.Namespace) -> int:
         doc = _pick(conn, args.key)
         detail = document_detail(conn, doc.id)
     if args.format == "json":
-        print(json.dumps(detail, ensure_ascii=False, indent=2))
+        write_lines(json.dumps(detail, ensure_ascii=False, indent=2) + "\n")
         return 0
     kind = detail["doc_type_label"] or detail["doc_type"] or "Văn bản"
     print(f"{kind} {detail['key']}" + ("  (placeholder: cited, not yet ingested)" if detail["placeholder"] else ""))
@@ -212,7 +211,7 @@ def _print_tasks(found: list[dict], *, group_by: str | None) -> None:
 
 def _write_text(out: Path | None, text: str) -> None:
     if out is None:
-        sys.stdout.write(text)
+        write_lines(text)
         return
     from pipeline.output import write_atomic
 
@@ -290,7 +289,7 @@ def _letters(args: argparse.Namespace, *, text: str | None) -> int:
     more = len(found) > args.limit
     found = found[: args.limit]
     if args.format == "json":
-        print(json.dumps(found, ensure_ascii=False, indent=2))
+        write_lines(json.dumps(found, ensure_ascii=False, indent=2) + "\n")
         return 0
     table([Column("key"), Column("date"), Column("type"), Column("issuer", max_width=40),
            Column("obligations", "right"), Column("subject", wrap=True, max_width=80)],

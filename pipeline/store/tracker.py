@@ -202,7 +202,7 @@ def tasks(conn: Connection, f: TaskFilter = TaskFilter(), *, limit: int | None =
 
 def _few(conn: Connection, f: TaskFilter, plan: _Plan) -> list[tuple[date | None, Any]]:
     """All the tasks of a selective filter, in the tracker's order, sorted here."""
-    rows = []
+    rows: list = []
     for start in range(0, len(plan.few or ()), 500):
         rows += conn.execute(select(*_ROW).select_from(obligations)
                              .outerjoin(deadlines, deadlines.c.obligation_id == obligations.c.id)
