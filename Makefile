@@ -16,6 +16,7 @@ setup:
 # Prefect's settings (PREFECT_HOME=var/prefect, start-up limit, no telemetry) come from flows/prefect_env.py
 run: setup
 	$(VENV)/bin/congvan bulk $(RECEIVED) --out $(OUT)
+	$(VENV)/bin/congvan review $(OUT) --store --out $(OUT)/review
 
 test: setup
 	$(VENV)/bin/pytest

@@ -223,3 +223,20 @@ def _finish(report: RunReport, total: int) -> int:
         say(f"interrupted: {len(report.results)} of {total} file(s) done ({report.counts()}); "
             "run the same command again to go on (files already stored are skipped)")
     return int(report.exit_code())
+
+
+# --- review ---------------------------------------------------------------------------------------
+
+
+def review(args: argparse.Namespace) -> int:
+    from pipeline.review import write_review_site
+
+    report = write_review_site(args.paths, args.out, store_url=args.db, use_store=args.store or bool(args.db))
+    for problem in report.problems:
+        say(f"error: {problem} (exit code {int(problem.exit_code)})")
+    print(f"review site: {report.letters} letter(s), {report.images} page image(s): {report.index.resolve().as_uri()}")
+    if report.problems:
+        return int(report.problems[0].exit_code)
+    if not report.letters:
+        raise UsageError("no letters in the JSON given (folders stand for the .json files directly inside them)")
+    return ExitCode.OK

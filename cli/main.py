@@ -20,7 +20,7 @@ from schemas import json_schema
 
 from cli import files, tracker
 from cli.render import say
-from pipeline.errors import CommandError, ExitCode, UsageError
+from pipeline.errors import CommandError, CongvanError, ExitCode, UsageError
 from pipeline.extract import DEFAULT_MAX_BYTES
 
 _MIB = 1024 * 1024
@@ -35,6 +35,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.command(args))
     except CommandError as error:
         say(f"error: {error}")
+        return int(error.exit_code)
+    except CongvanError as error:  # one input stopped a command that reads just it (review's store)
+        say(f"error: {error} (exit code {int(error.exit_code)})")
         return int(error.exit_code)
     except BrokenPipeError:
         # the reader went away (`congvan obligations | head`): stop writing, say so once
@@ -102,6 +105,7 @@ def parser() -> argparse.ArgumentParser:
     commands = top.add_subparsers(required=True, metavar="COMMAND")
     _file_commands(commands)
     _store_commands(commands)
+    _review_command(commands)
     schema = commands.add_parser("schema", help="print the JSON Schema of the output files")
     schema.set_defaults(command=_schema)
     return top
@@ -202,6 +206,19 @@ def _inbox_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=_positive, default=None, metavar="N",
                    help="processes extracting at once (default: one per core)")
     _size_option(p)
+
+
+def _review_command(commands: argparse._SubParsersAction) -> None:
+    review = commands.add_parser(
+        "review", help="write the review site: each letter with its evidence highlighted (static HTML)",
+        description="Write SITE/index.html and a page per letter from the output JSON (files, or folders of "
+        ".json files) of extract, ingest, the inbox or the bulk flow. Opens from the file system; no server.")
+    review.add_argument("paths", nargs="+", metavar="JSON", help="an output .json file, or a folder of them")
+    review.add_argument("--out", required=True, type=Path, metavar="SITE", help="folder to write the site into")
+    review.add_argument("--store", action="store_true",
+                        help="take each letter's chain (parents, children) from the store, not only from the JSON given")
+    review.add_argument("--db", metavar="URL", help=f"with --store: {_DB_HELP}")
+    review.set_defaults(command=files.review)
 
 
 def _store_commands(commands: argparse._SubParsersAction) -> None:

@@ -16,6 +16,7 @@ from functools import cache
 from typing import cast
 
 from extractors.abbreviations import expand_abbreviations
+from extractors.bodies import place_level
 from extractors.tables import entries
 
 
@@ -183,13 +184,15 @@ def is_specific(name: str) -> bool:
     return not _GENERIC.match(name.strip())
 
 
-_LEVEL_AT_END = re.compile(r"(?<!\bcác\s)\b(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)$")
+@cache
+def _level_at_end() -> re.Pattern[str]:
+    return re.compile(r"(?<!\bcác\s)\b(" + place_level() + r")$")
 
 
 def normalized_name(name: str, level: str | None, place: str | None) -> str:
     """Abbreviations expanded; a bare 'huyện'/'tỉnh' that means the issuer's own resolved to its place."""
     out = expand_abbreviations(name.strip())
-    m = _LEVEL_AT_END.search(out)
+    m = _level_at_end().search(out)
     if m and level and place and m.group(1) == level and " các " not in f" {out} ":
         out = f"{out} {place}"
     return out

@@ -12,7 +12,7 @@ from functools import cache
 
 from extractors.abbreviations import expand_abbreviations
 from extractors.lines import Line, is_upper
-from extractors.tables import entries
+from extractors.tables import entries, phrase_pattern
 
 
 @cache
@@ -94,6 +94,12 @@ def case_body_name(name: str) -> str:
     return re.sub(r"\s+([,])", r"\1", " ".join(out))
 
 
+def is_bare_kind(name: str) -> bool:
+    """A kind of body and nothing more ("VĂN PHÒNG", "Ban", "SỞ"): the start of a name, not a name."""
+    words = expand_abbreviations(name).split()
+    return any(_match(words, 0, k[0]) and len(words) == len(k[0]) for k in _kinds())
+
+
 def starts_body(line: str) -> bool:
     words = expand_abbreviations(line).split()
     return any(_match(words, 0, k[0]) for k in _kinds())
@@ -103,17 +109,26 @@ def group_body_lines(lines: list[Line]) -> list[Line]:
     """Header lines of the issuing block, grouped into one Line per body (parent first)."""
     groups: list[list[Line]] = []
     for line in lines:
-        if groups and not starts_body(line.text):
-            groups[-1].append(line)
+        if groups and (not starts_body(line.text) or is_bare_kind(" ".join(ln.text for ln in groups[-1]))):
+            groups[-1].append(line)  # "VĂN PHÒNG" / "CHÍNH PHỦ": a kind alone names no body yet
         else:
             groups.append([line])
     return [Line(g[0].start, g[-1].end, " ".join(ln.text.strip() for ln in g)) for g in groups]
 
 
-_LEVEL_MENTION = re.compile(
-    r"(?<!các )(?:Ủy ban nhân dân|UBND|Chủ tịch UBND|Chủ tịch Ủy ban nhân dân|Hội đồng nhân dân|HĐND)"
-    r"\s+(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)(?=[\s,.;:)]|$)(?P<next>\s+\w)?",
-)
+@cache
+def place_level() -> str:
+    """The levels of local government (tỉnh, thành phố, huyện, ..., đặc khu) as a regex, from the
+    [[locality]] entries of bodies.toml: the one list every module matches them with."""
+    return phrase_pattern(e["name"] for e in entries("bodies", "locality"))
+
+
+@cache
+def _level_mention() -> re.Pattern[str]:
+    return re.compile(
+        r"(?<!các )(?:Ủy ban nhân dân|UBND|Chủ tịch UBND|Chủ tịch Ủy ban nhân dân|Hội đồng nhân dân|HĐND)"
+        r"\s+(" + place_level() + r")(?=[\s,.;:)]|$)(?P<next>\s+\w)?",
+    )
 
 
 def own_level(text: str) -> str | None:
@@ -123,6 +138,6 @@ def own_level(text: str) -> str | None:
     named place ("huyện Cẩm Mỹ") name others.
     """
     counts = Counter(
-        m.group(1) for m in _LEVEL_MENTION.finditer(text) if not (m.group("next") or "").strip().isupper()
+        m.group(1) for m in _level_mention().finditer(text) if not (m.group("next") or "").strip().isupper()
     )
     return counts.most_common(1)[0][0] if counts else None

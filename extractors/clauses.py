@@ -32,6 +32,7 @@ from functools import cache
 from typing import cast
 
 from extractors import tables
+from extractors.bodies import starts_body
 from schemas.models import Clause, ClauseKind, Span
 
 _LINE = re.compile(r"[^\n]+")
@@ -250,10 +251,19 @@ def parse_clauses(text: str, start: int = 0, end: int | None = None) -> list[Cla
     def skipped(line: str) -> bool:
         return rules.footnote.match(line) is not None or rules.residue.fullmatch(line) is not None
 
+    quote_lines = 0  # > 0 while inside a quotation: lines of it still allowed
     for i, (s, e) in enumerate(lines):
         line = text[s:e]
         if rules.stop.match(line):
             break
+        if quote_lines or _opens_quotation(line):
+            # quoted text ("“Điều 1. Giảm thuế ... a) ...”"): its labels are the quoted document's, not
+            # this letter's; it belongs to the item that quotes it
+            quote_lines = 0 if _QUOTE_CLOSE in line[1:] else (quote_lines or _QUOTATION_MAX_LINES) - 1
+            if len(stack) > 1:
+                stack[-1].pieces.append((s, e))
+                stack[-1].end = e
+            continue
         lab = _label(rules, line, stack, seen)
         if lab is not None:
             form, m = lab.form, lab.match
@@ -297,10 +307,35 @@ def parse_clauses(text: str, start: int = 0, end: int | None = None) -> list[Cla
                 if ahead is not None and ahead.form.rank < stack[-1].form.rank:  # type: ignore[union-attr]
                     continue  # lead-in of what follows
         top = stack[-1]
+        if len(stack) > 2 and _closes_parent(text, stack[-2], line):
+            del stack[-1]  # the list is over: this paragraph is its parent's
+            top = stack[-1]
         top.pieces.append((s, e))
         top.end = e
 
     return [_build(text, c) for c in root.children]
+
+
+_QUOTE_OPEN = "“"
+_QUOTE_CLOSE = "”"
+# A quotation left open (a lost closing mark) ends after this many lines.
+_QUOTATION_MAX_LINES = 40
+
+
+def _opens_quotation(line: str) -> bool:
+    """A paragraph that starts a quotation running over more lines: "“Điều 1. Giảm thuế ..." with
+    no closing mark on the same line."""
+    return line.startswith(_QUOTE_OPEN) and _QUOTE_CLOSE not in line
+
+
+def _closes_parent(text: str, parent: _Node, line: str) -> bool:
+    """An unlabelled paragraph after a list that its parent introduced ("... một số nội dung sau:")
+    and that names its own actor ("Ủy ban nhân dân các tỉnh ... khẩn trương gửi Báo cáo ...") closes
+    the parent item: the list's last item does not run on into it."""
+    if not parent.pieces:
+        return False
+    lead_in = text[parent.pieces[-1][0] : parent.pieces[-1][1]]
+    return lead_in.rstrip().endswith(":") and starts_body(line)
 
 
 def flatten(clauses: list[Clause]) -> list[Clause]:

@@ -11,14 +11,26 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
+from extractors import tables
 from extractors.bodies import case_body_name, titles
-from extractors.lines import LIST_ITEM, Line, is_upper, lines_of, list_item_text, looks_like_person_name
+from extractors.lines import LIST_ITEM, Line, is_upper, lines_of, list_item_text, looks_like_paragraph, looks_like_person_name
 from extractors.tables import entries
 
 # "Nơi nhận", also as OCR misreads it ("Noi nhận", "Nơi nhân").
 _CC = re.compile(r"^N[ơo]i\s+nh[ậâaạ]n\b\s*:?\s*")
-# Prefixes as ND 30 writes them, and the older slashed forms (T/M, K/T, T/L) of party documents.
-_AUTHORITY = re.compile(r"^(?P<prefix>TM|T/M|KT|K/T|TL|T/L|TUQ|Q)\s*[.:]?\s+(?P<rest>[^\W\d_].*)$")
+
+
+@cache
+def authority_prefix() -> str:
+    """The signing authority's prefixes (TM, KT, TL, TUQ, Q and their printed forms: T/M ...), as a
+    regex, from extractors/data/signature.toml."""
+    return tables.phrase_pattern(p for e in entries("signature", "authority") for p in [e["prefix"], *e.get("printed", [])])
+
+
+@cache
+def _authority() -> re.Pattern[str]:
+    # "KT. CHỦ TỊCH", "TM ỦY BAN NHÂN DÂN", "T/M BAN THƯỜNG VỤ"
+    return re.compile(r"^(?P<prefix>" + authority_prefix() + r")\s*[.:]?\s+(?P<rest>[^\W\d_].*)$")
 _FILE = re.compile(r"^Lưu\b", re.I)
 _AS_ABOVE = re.compile(r"^Như\s+trên\b", re.I)
 _TO_ACT = re.compile(r"\b(?:thực\s+hiện|t/h)\b", re.I)
@@ -51,6 +63,16 @@ def _is_title_line(t: str) -> bool:
     return is_upper(t) and any(s == u or s.startswith(u + " ") for u in _upper_titles())
 
 
+def is_authority_line(t: str) -> bool:
+    """A signature's prefixed line: "KT. CHỦ TỊCH", "TM. ỦY BAN NHÂN DÂN"."""
+    return bool(_authority().match(t))
+
+
+def is_signing_title(t: str) -> bool:
+    """A line of the signature block's title: "KT. CHỦ TỊCH", "PHÓ GIÁM ĐỐC"."""
+    return bool(_authority().match(t)) or _is_title_line(t)
+
+
 def is_chrome(t: str) -> bool:
     return t.startswith(_chrome())
 
@@ -64,7 +86,7 @@ def body_end(text: str, body_start: int, end: int, news: bool) -> int:
         return lines[stop].start if stop < len(lines) else end
     for i, ln in enumerate(lines):
         t = ln.text
-        if _CC.match(t) or _AUTHORITY.match(t) or _is_title_line(t):
+        if _CC.match(t) or _authority().match(t) or _is_title_line(t):
             return ln.start
         if i == len(lines) - 1 and looks_like_person_name(_bare(t)):
             return ln.start
@@ -75,9 +97,9 @@ def read_closing(text: str, start: int, end: int) -> Closing:
     c = Closing()
     lines = lines_of(text, start, end)
     in_cc = False
-    names: list[Line] = []
-    titles_seen: list[Line] = []
-    for ln in lines:
+    names: list[int] = []  # indexes of lines that look like a person's name
+    titles_seen: list[tuple[int, Line]] = []
+    for i, ln in enumerate(lines):
         t = ln.text
         if m := _CC.match(t):
             in_cc = True
@@ -89,26 +111,96 @@ def read_closing(text: str, start: int, end: int) -> Closing:
             _add_cc(c, ln)
             continue
         in_cc = False
-        if m := _AUTHORITY.match(t):
+        if m := _authority().match(t):
             on_behalf, title = _split_title(m.group("rest"))
             c.authority.append((m.group("prefix").replace("/", ""), on_behalf, ln.start, ln.end))
-            if title:
-                titles_seen.append(Line(ln.end - len(title), ln.end, title))
+            titles_seen.append((i, Line(ln.end - len(title), ln.end, title) if title else ln))
         elif _is_title_line(t):
-            titles_seen.append(ln)
-        elif looks_like_person_name(_bare(t)) or (
-            titles_seen and is_upper(t) and looks_like_person_name(_bare(t).title())
-        ):
-            names.append(ln)
-    if names:
-        n = names[-1]
+            titles_seen.append((i, ln))
+        elif is_person_name(_bare(t)):
+            names.append(i)
+    signer = _signer_after_titles(text, lines, titles_seen) if titles_seen else None
+    if signer is None and names and not titles_seen:
+        n = lines[names[-1]]
         name = _bare(n.text)
-        start = n.start + n.text.index(name)
-        c.signer_name = (name.title() if is_upper(name) else name, start, start + len(name))
-    if titles_seen:
-        tl = titles_seen[-1]
+        s = n.start + n.text.index(name)
+        signer = (name.title() if is_upper(name) else name, s, s + len(name))
+    c.signer_name = signer
+    block = _first_title_block(titles_seen)
+    if block:
+        tl = block[-1][1]
         c.title = (cased_title(tl.text), tl.start, tl.end)
+    if c.authority and block:
+        # authorities of a later block belong to an attachment's own signature, not the letter's
+        last = block[-1][1].end
+        c.authority = [a for a in c.authority if a[2] < last]
     return c
+
+
+# Lines between the signing title and the printed name: a seal, a signature, an e-office stamp.
+_NAME_WITHIN_LINES = 4
+
+
+def _first_title_block(titles_seen: list[tuple[int, Line]]) -> list[tuple[int, Line]]:
+    """The signing authority's lines (TM. / KT. / the title), one after another: the first block
+    of them after the body. An attached plan or regulation may carry another block later."""
+    block = titles_seen[:1]
+    for i, ln in titles_seen[1:]:
+        if i - block[-1][0] > 2:
+            break
+        block.append((i, ln))
+    return block
+
+
+def _signer_after_titles(text: str, lines: list[Line], titles_seen: list[tuple[int, Line]]) -> tuple[str, int, int] | None:
+    """The signer's printed name: the first name within a few lines under the signing title.
+
+    What comes after it (footnotes, an appendix headed "PHỤ LỤC", a form) is no part of the
+    signature, so no later line is a candidate. A name wrapped over two lines ("Vũ" / "Chiến
+    Thắng") is joined.
+    """
+    after = _first_title_block(titles_seen)[-1][0] + 1
+    looked = 0
+    for i in range(after, len(lines)):
+        ln = lines[i]
+        if _CC.match(ln.text) or LIST_ITEM.match(ln.text):
+            continue  # the Nơi nhận column, flattened between the title and the name
+        looked += 1
+        if looked > _NAME_WITHIN_LINES:
+            return None
+        # a lone word on the next line finishes a wrapped name ("Nguyễn Quỳnh" / "Thiện")
+        for candidate in (_joined(text, lines, i), ln):
+            if candidate is None:
+                continue
+            name = _bare(candidate.text)
+            if name and is_person_name(name):
+                s = candidate.start + candidate.text.index(name)
+                return " ".join((name.title() if is_upper(name) else name).split()), s, s + len(name)
+        if not is_upper(ln.text) and looks_like_paragraph(ln.text):
+            return None  # running text, no name: the name is missing (a signature image)
+    return None
+
+
+@cache
+def _family_names() -> frozenset[str]:
+    return frozenset(e["name"] for e in entries("person_names", "surname"))
+
+
+def is_person_name(name: str) -> bool:
+    """'Nguyễn Ngọc Xuân', or in capitals 'NGUYỄN NGỌC XUÂN' when it starts with a family name (in
+    capitals a name looks like any heading: 'PHỤ LỤC')."""
+    name = " ".join(name.split())
+    if not is_upper(name):
+        return looks_like_person_name(name)
+    shaped = name.title()
+    return looks_like_person_name(shaped) and shaped.split()[0] in _family_names()
+
+
+def _joined(text: str, lines: list[Line], i: int) -> Line | None:
+    """Line i with the next one, when one of them is a single word (a name wrapped by a layout table)."""
+    if i + 1 >= len(lines) or 1 not in (len(lines[i].text.split()), len(lines[i + 1].text.split())):
+        return None
+    return Line(lines[i].start, lines[i + 1].end, text[lines[i].start : lines[i + 1].end])
 
 
 _NAME_EDGE = " .,:;_-'\"`~|"

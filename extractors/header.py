@@ -19,7 +19,7 @@ from extractors.bodies import starts_body
 from extractors.dates import find_date
 from extractors.keys import DocumentKey, parse_key
 from extractors.lines import LIST_ITEM, Line, is_upper, lines_of, list_item_text, looks_like_paragraph
-from extractors.split import NATIONAL_MOTTO, NUMBER_LINE, STAMP_LINE
+from extractors.split import NATIONAL_MOTTO, NUMBER_LINE, STAMP_LINE, opening_words
 from extractors.tables import entries
 
 T = TypeVar("T")
@@ -83,7 +83,7 @@ _KEY_VALUE = re.compile(r"\d+(?:\s*[/-]\s*[0-9A-Za-zĐđÐ&]+)+")
 _SUBJECT = re.compile(r"^(?:V/v|Về\s+việc|Về\s*:)\s*[:.]?\s*", re.I)
 _DEAR = re.compile(r"^Kính\s+gửi\s*[:.]?\s*")
 _TELEGRAM_TO = re.compile(r"^(?P<who>[^\n]{3,80}?)\s+điện\s*:\s*$", re.I)
-_OPENING = re.compile(r"^(?:Căn\s+cứ|Thực\s+hiện|Triển\s+khai|Tiếp\s+theo|Theo|Để|Nhằm|Ngày\s+\d|Qua|Trong|Trên)\b")
+_OPENING = re.compile("^" + opening_words())
 _CLAUSE_LABEL = re.compile(r"^(?:[IVX]+\.|\d+\.|[a-zđ]\)|Điều\s+\d)")
 
 
@@ -127,7 +127,8 @@ def _subject_end(text: str, lines: list[Line], i: int, first: str) -> int:
     if not first.strip() and j < len(lines):
         first = lines[j].text  # "V/v" alone: the subject is the next line, whatever it starts with
         j += 1
-    upper = is_upper(first)
+    # a first line too short to tell ("Ý" / "KIẾN CHỈ ĐẠO ..."): the subject is in the case of the next
+    upper = is_upper(first) if sum(c.isalpha() for c in first) >= 2 or j >= len(lines) else is_upper(lines[j].text)
     while j < len(lines) and "\n\n" not in text[lines[j - 1].end : lines[j].start + 1]:
         t = lines[j].text
         if (
@@ -213,6 +214,9 @@ def read_header(text: str, start: int, end: int) -> Header:
             h.marks[fld] = Found(value, ln.start, ln.end)
             i += 1
             continue
+        if h.key is None and h.date is None and not h.issuer_lines and _take_portal_heading(h, ln):
+            i += 1
+            continue
         if h.key is None and _BLANK_NUMBER.match(t):
             i += 1  # a draft's "Số: /KH-UBND": no number yet
             continue
@@ -245,10 +249,13 @@ def read_header(text: str, start: int, end: int) -> Header:
             expect_subject = False
             continue
         title = t.strip().rstrip(":").strip().casefold()
-        if h.subject is None and is_upper(t) and title in _type_titles() and not t.rstrip().endswith(":"):
-            h.doc_type = Found(_type_titles()[title], ln.start, ln.end)
+        if h.subject is None and is_upper(t) and not t.rstrip().endswith(":") and (
+            taken := _type_title_lines(lines, i, title)
+        ):
+            code_label, last = taken
+            h.doc_type = Found(code_label, ln.start, lines[last].end)
             expect_subject = True
-            i += 1
+            i = last + 1
             continue
         if expect_subject and not (
             _DEAR.match(t) or _LEGAL_BASIS.match(t) or t.rstrip().endswith((";", ":")) or _starts_with_title(t)
@@ -271,6 +278,55 @@ def read_header(text: str, start: int, end: int) -> Header:
         h.stray.append(ln)
         i += 1
     return h
+
+
+@cache
+def _portal_heading() -> re.Pattern[str]:
+    """A web portal's heading for a letter whose header block it dropped: "Công văn số 1234/UBND-VX
+    ngày 05/3/2024 của UBND tỉnh Đồng Nai V/v triển khai ...", "Công văn 1234/UBND-VX về việc ..."."""
+    labels = sorted((e["label"] for e in entries("doc_types", "type")), key=len, reverse=True)
+    return re.compile(
+        r"^(?P<type>" + "|".join(re.escape(x) for x in labels) + r")\s+(?:số\s*:?\s*)?(?P<key>\d[\w.&/\-]*/[\w.&\-]+)"
+        r"(?:\s*,?\s*ngày\s+(?P<date>\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}))?"
+        r"(?:\s+(?:của|do)\s+(?P<issuer>.+?))?"
+        r"(?:\s*[:,-]?\s+(?P<subject_label>V/v|về\s+việc|về)\s+(?P<subject>.+))?$",
+        re.I,
+    )
+
+
+def _take_portal_heading(h: Header, ln: Line) -> bool:
+    """Key, type, date and subject from a portal's heading line; whether it was one."""
+    m = _portal_heading().match(ln.text)
+    if m is None or (key := parse_key(m.group("key"))) is None or not (m.group("date") or m.group("subject")):
+        return False
+    h.key = Found(key, ln.start + m.start("key"), ln.start + m.end("key"))
+    label = m.group("type").casefold()
+    h.doc_type = Found(_type_titles()[label], ln.start + m.start("type"), ln.start + m.end("type"))
+    if m.group("date") and (found := find_date("ngày " + m.group("date"))):
+        h.date = Found(found.iso, ln.start + m.start("date"), ln.start + m.end("date"))
+    if m.group("subject"):
+        h.subject = Found(m.group("subject").strip(), ln.start + m.start("subject"), ln.end)
+    if m.group("issuer") and starts_body(m.group("issuer")):
+        h.issuer_lines.append(Line(ln.start + m.start("issuer"), ln.start + m.end("issuer"), m.group("issuer")))
+    return True
+
+
+def _type_title_lines(lines: list[Line], i: int, title: str) -> tuple[tuple[str, str], int] | None:
+    """The type's title on lines[i] ("QUYẾT ĐỊNH"), or wrapped onto the next line ("QUYẾT" / "ĐỊNH");
+    the (code, label) and the index of its last line."""
+    if title in _type_titles():
+        return _type_titles()[title], i
+    # "THÔNG BÁO KẾT LUẬN": a title naming the type and, after it, what kind of that type it is
+    words = title.split()
+    for cut in range(1, len(words)):
+        first, rest = " ".join(words[:cut]), " ".join(words[cut:])
+        if first in _type_titles() and rest in _type_titles():
+            return _type_titles()[first], i
+    if i + 1 < len(lines) and is_upper(lines[i + 1].text):
+        joined = f"{title} {lines[i + 1].text.strip().rstrip(':').strip().casefold()}"
+        if joined in _type_titles():
+            return _type_titles()[joined], i + 1
+    return None
 
 
 def _place_date_line(t: str) -> re.Match[str] | None:

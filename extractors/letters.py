@@ -27,7 +27,8 @@ from schemas import (
 from schemas.models import AuthorityPrefix, CcPurpose
 
 from extractors.abbreviations import expand_abbreviations, issuer_name
-from extractors.bodies import case_body_name, group_body_lines, own_level, starts_body
+from extractors.attachments import find_attachments
+from extractors.bodies import case_body_name, group_body_lines, is_bare_kind, own_level, starts_body
 from extractors.clauses import parse_clauses
 from extractors.closing import Closing, authority_meaning, body_end, cased_title, read_closing
 from extractors.header import Found, Header, read_header
@@ -91,8 +92,14 @@ def _extract_letter(text: str, letter: LetterSpan) -> tuple[Document | None, lis
     end = body_end(text, h.body_start, len(text), news)
     closing = None if news else read_closing(text, end, len(text))
     clauses = parse_clauses(text, h.body_start, end)
+    if not news:
+        for attached in find_attachments(text, end):
+            # its items are the letter's clauses after its articles; its own closing, if any, is not
+            clauses += parse_clauses(text, attached.body_start, body_end(text, attached.body_start, attached.end, False))
     own_key = h.key.value.key if h.key else None
-    scope = " " * h.start + text[h.start : end]  # blanked, not cut, so offsets hold
+    # Every document the letter cites, wherever: body, footnotes and appendices after the signature
+    # (an appendix's "Căn cứ pháp lý" column). What comes before the header is no part of the letter.
+    scope = " " * h.start + text[h.start :]  # blanked, not cut, so offsets hold
     refs = [r for r in find_references(scope) if not _same_key(r.key, own_key) and not _in_stamp(r, h)]
     first_clause = clauses[0].span.start if clauses else end
     opening = [ln for ln in lines_of(text, h.body_start, first_clause)]
@@ -114,7 +121,15 @@ def _extract_letter(text: str, letter: LetterSpan) -> tuple[Document | None, lis
         notes.append(("no_number", "no 'Số:' number/symbol found", None))
     if doc.date is None:
         notes.append(("no_date", "no date of issue found", None))
+    if doc.doc_type is None:
+        notes.append(("no_doc_type", "no type of document found in the header", None))
+    doc.review_reasons = [code for code, _, _ in notes if code in _REVIEW_CODES]
+    doc.needs_review = bool(doc.review_reasons)
     return doc, notes
+
+
+# Notes that leave a header field guessed or empty: a reviewer checks the letter against the paper.
+_REVIEW_CODES = frozenset({"issuer_inferred", "doc_type_inferred", "no_number", "no_date", "no_doc_type"})
 
 
 def _fill_header(doc: Document, h: Header, text: str, end: int, closing: Closing | None, notes: list[Note]) -> None:
@@ -130,6 +145,12 @@ def _fill_header(doc: Document, h: Header, text: str, end: int, closing: Closing
         doc.doc_type = h.key.value.doc_type
         doc.doc_type_label = _type_label(doc.doc_type)
         ev["doc_type"] = _span(h.key)
+    elif h.recipients:
+        # No title and no type in the symbol, but a "Kính gửi": Decree 30 gives every type a title
+        # except the công văn, which is addressed this way.
+        doc.doc_type, doc.doc_type_label = "cong_van", _type_label("cong_van")
+        ev["doc_type"] = _span(h.recipients[0])
+        notes.append(("doc_type_inferred", "no type title; a letter addressed 'Kính gửi' without one is a công văn", None))
     if h.date:
         doc.date = h.date.value
         ev["date"] = _span(h.date)
@@ -153,7 +174,7 @@ def _fill_header(doc: Document, h: Header, text: str, end: int, closing: Closing
     doc.issuer = _issuer(h, text, end, closing)
     if doc.issuer and doc.issuer.inferred_from:
         clues = ", ".join(doc.issuer.inferred_from)
-        notes.append(("issuer_inferred", f"no issuing body in the header; inferred from {clues}", None))
+        notes.append(("issuer_inferred", f"the issuing body is not named in full in the header; inferred from {clues}", None))
 
 
 def _issuer(h: Header, text: str, end: int, closing: Closing | None) -> Issuer | None:
@@ -175,8 +196,24 @@ def _issuer(h: Header, text: str, end: int, closing: Closing | None) -> Issuer |
         if len(groups) > 1:
             parent = groups[-2]
             issuer.parent = Body(name=case_body_name(parent.text), raw=parent.text, span=Span(start=parent.start, end=parent.end))
+        if is_bare_kind(issuer.name):
+            _complete_bare_kind(issuer, h)
         return issuer
     return _inferred_issuer(h, text, end, closing)
+
+
+def _complete_bare_kind(issuer: Issuer, h: Header) -> None:
+    """"VĂN PHÒNG" under "BAN CHẤP HÀNH TRUNG ƯƠNG": the block names the body by its kind only, its
+    parent saying whose it is. The body code of the symbol (432-TB/VPTW) gives the full name when it
+    names a body of that kind; else the kind is the parent's ("Văn phòng Tỉnh ủy")."""
+    code = h.key.value.issuer_abbr if h.key else None
+    full = issuer_name(code) if code else None
+    if full and full.casefold().startswith(issuer.name.casefold() + " "):
+        issuer.name = full
+        issuer.inferred_from.append("symbol")
+    elif issuer.parent is not None:
+        issuer.name = f"{issuer.name} {issuer.parent.name}"
+        issuer.inferred_from.append("parent")
 
 
 def _inferred_issuer(h: Header, text: str, end: int, closing: Closing | None) -> Issuer | None:

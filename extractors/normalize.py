@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
+from extractors.closing import authority_prefix
+from extractors.split import opening_words
+from extractors.lines import is_upper
 from extractors.tracked import TrackedText
 
 # One character for one character, so offsets do not move.
@@ -51,7 +55,9 @@ _OLD_TONES = _old_to_new_table()
 _OLD_TONE_RE = re.compile(r"[oOuU][àáảãạèéẻẽẹỳýỷỹỵÀÁẢÃẠÈÉẺẼẸỲÝỶỸỴ](?![^\W\d_])")
 
 _CRLF = re.compile(r"\r\n")
-_MD_EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
+# "**bold**", "*italic*", and a closing "*" that web copies leave after a space at the end of a
+# line ("Hà Nội, ngày 20 tháng 11 năm 2025 *").
+_MD_EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|[ ]\*(?=\n|$)")
 _MD_HEADING = re.compile(r"^[ ]{0,3}#{1,6}[ ]+", re.MULTILINE)
 _RULE_LINE = re.compile(r"^[ ]*(?:[-*_=]{3,}|\|?(?:[ ]*:?-{3,}:?[ ]*\|)+[ ]*:?-*:?[ ]*)[ ]*$", re.MULTILINE)
 _TABLE_PIPE = re.compile(r"[ ]*\|[ ]*")
@@ -79,6 +85,41 @@ def _join_broken(m: re.Match[str]) -> str:
     if m.start() == 0 or m.string[m.start() - 1] in _CLOSING_MARKS:
         return m.group(0)
     return " "
+
+
+# A web copy's hard wrap before a capital or a digit: "... của Thủ tướng\nChính phủ và dự thảo ...".
+# Joined when the line before is long enough to be a wrapped paragraph line, ends mid-sentence, and
+# the line after starts no paragraph of its own: no label, no heading in capitals, no word a
+# paragraph or a header field opens with.
+_NEWLINE_BEFORE_CAPITAL = re.compile(r"\n(?=[^\W_a-zđ])")
+_WRAPPED_LINE_MIN = 50
+_ENDS_MID_SENTENCE = re.compile(r"[^\W_]$|[,(\-]$")
+
+
+@cache
+def _opens_paragraph() -> re.Pattern[str]:
+    return re.compile(
+        r"(?:[IVX]{1,6}|\d{1,2}(?:\.\d{1,2}){0,2})[./)](?:\s|$)|[a-zđ][)./]\s|\(\w{1,4}\)\s|"
+        r"(?:Điều|Chương|Mục|Phần|Ngày|Kính\s+gửi|Đồng\s+kính\s+gửi|Nơi\s+nhận|Số|V/v|Về\s+việc|Xét|"
+        + authority_prefix() + r")\b|" + opening_words()
+    )
+
+
+def _join_capital_wrap(m: re.Match[str]) -> str:
+    s, pos = m.string, m.start()
+    line_start = s.rfind("\n", 0, pos) + 1
+    before = s[line_start:pos]
+    if len(before) < _WRAPPED_LINE_MIN or not _ENDS_MID_SENTENCE.search(before) or is_upper(before):
+        return "\n"
+    next_end = s.find("\n", pos + 1)
+    after = s[pos + 1 : len(s) if next_end < 0 else next_end]
+    if _opens_paragraph().match(after) or is_upper(after):
+        return "\n"
+    return " "
+
+
+def join_capital_wraps(t: TrackedText) -> TrackedText:
+    return t.sub(_NEWLINE_BEFORE_CAPITAL, _join_capital_wrap)
 
 
 def compose_nfc(t: TrackedText) -> TrackedText:
@@ -130,25 +171,52 @@ def tidy_spaces(t: TrackedText) -> TrackedText:
     return t.sub(_INNER_SPACES, " ")
 
 
-# "Tuyên Quang, ngày\n27 tháng 11 năm 2021", "Số\n123/UBND": a number cut from its word.
-_BROKEN_NUMBER = re.compile(r"\b(ngày|tháng|năm|[sS]ố)\n(?=\d)")
-_NEWLINE_DIGIT = re.compile(r"\n\d")
+# A header cell wrapped by a web copy's layout table: "Tuyên Quang, ngày\n27 tháng 11 năm 2021",
+# "Hà Nội, ngày 26\ntháng 11 năm 2025", "Số:\n84/2025/QĐ-UBND": a number cut from its word, or a
+# date cut between its parts.
+_BROKEN_NUMBER = re.compile(r"\b(?:ngày|tháng|năm|[sS]ố[ ]?:?)\n(?=\d)|\b(?:ngày|tháng)[ ]\d{1,2}\n(?=tháng|năm)")
+# The place of the date line wrapped by a narrow cell: "Tây\nNinh, ngày 01 tháng 12 năm 2025", "Hà\nNội, ngày ...".
+_BROKEN_PLACE = re.compile(r"^[^\W\d_]+(?: [^\W\d_]+)?\n(?=[^\W\d_]+(?: [^\W\d_]+)?,?[ ]ngày[ ]\d)", re.MULTILINE)
+
+
+def _join_place(m: re.Match[str]) -> str:
+    words = m.group(0).split()
+    tail = m.string[m.end() :].split(",", 1)[0].split()
+    if all(w[0].isupper() and not w.isupper() for w in words + tail):
+        return m.group(0)[:-1] + " "
+    return m.group(0)
+
+
+# A number and symbol wrapped at its hyphen or slash: "Số: 3783/QĐ-\nUBND", "số 12/UBND-\nVP".
+_BROKEN_KEY = re.compile(r"\d/[0-9A-Za-zĐđ&.\-/]*[-/]\n(?=[A-ZĐ]{2})")
+# Date words glued to their numbers by OCR or a web copy: "tháng12", "tháng I0năm" after the digit
+# fix, "12năm 2025".
+_GLUED_DATE_WORD = re.compile(r"\b(ngày|tháng|năm)(?=\d)|(?<=\d)(?=(?:tháng|năm)\b)")
+_NEWLINE_DIGIT = re.compile(r"\n(?:\d|tháng|năm)")
 
 
 # OCR residue at the edges of a line: specks read as "_", "|", "'", "¬", " ." or " -"; Vietnamese
-# typesetting never puts these there (a space before ":" or ";" is common, so those stay).
-_EDGE_JUNK_START = re.compile(r"^(?:[_“”\"'`~|¬^:.,]+[ ]*)+(?=\S)", re.MULTILINE)
+# typesetting never puts these there (a space before ":" or ";" is common, so those stay). An opening
+# "“" stays: it starts a quotation, whose labels are not the letter's own (extractors/clauses.py).
+_EDGE_JUNK_START = re.compile(r"^(?:[_”\"'`~|¬^:.,]+[ ]*)+(?=\S)", re.MULTILINE)
 _EDGE_JUNK_END = re.compile(r"(?<= )[_“”\"'`~|¬^.,\-]{1,3}$", re.MULTILINE)
 _DASH_JUNK = re.compile(r"^[-_]{2,}[ ]*|^-(?=[_“”\"'`~|¬]+)[_“”\"'`~|¬]+[ ]*", re.MULTILINE)
 _SPECK_LINE = re.compile(r"^[^\w\n(]{1,3}$", re.MULTILINE)
 _PAGE_NUMBER = re.compile(r"^-?[ ]?\d{1,3}[ ]?-?$", re.MULTILINE)  # "2", "- 2 -" between pages
 _NUMBER_LABEL_COMMA = re.compile(r"^(\d{1,2}),[ ]+(?=[A-ZĐÀ-Ỹ])", re.MULTILINE)
+# "1 . Hàng hóa ...", "II . NHIỆM VỤ": a label's dot set off by a space (typed so, or read so by OCR)
+_SPACED_LABEL_DOT = re.compile(r"^(\d{1,2}|[IVX]{1,5})[ ]+(?=[.)][ ]+[A-ZĐÀ-Ỹ])", re.MULTILINE)
 _MISREAD_G_LABEL = re.compile(r"^ø(?=[.)][ ])", re.MULTILINE)  # Tesseract's ø for the point label g
 _SPECK_BEFORE_NUMBER = re.compile(r"^-[ ]?(?=\d{1,2}\.[ ]+[A-ZĐÀ-Ỹ])", re.MULTILINE)
 _DOUBLED_HYPHEN = re.compile(r"(?<=[A-Za-zĐđ])-[ ]+-(?=[A-Za-zĐđ])")
 
 
+# A list item's bullet alone on its line, its text on the next: "-\nTrường hợp chất lượng ..."
+_LONE_BULLET = re.compile(r"^([-+•])\n(?=[^\W\d_])", re.MULTILINE)
+
+
 def clean_ocr_residue(t: TrackedText) -> TrackedText:
+    t = t.sub(_LONE_BULLET, r"\1 ")
     t = t.sub(_SPECK_LINE, "")
     t = t.sub(_PAGE_NUMBER, "")
     t = t.sub(_DASH_JUNK, "- ")
@@ -159,6 +227,7 @@ def clean_ocr_residue(t: TrackedText) -> TrackedText:
             break
         t = cleaned.sub(_TRAILING_SPACE, "")
     t = t.sub(_NUMBER_LABEL_COMMA, r"\1. ")
+    t = t.sub(_SPACED_LABEL_DOT, r"\1")
     t = t.sub(_SPECK_BEFORE_NUMBER, "")
     if "ø" in t.text:
         t = t.sub(_MISREAD_G_LABEL, "g")
@@ -166,13 +235,19 @@ def clean_ocr_residue(t: TrackedText) -> TrackedText:
 
 
 def join_broken_paragraphs(t: TrackedText) -> TrackedText:
+    if "ngày" in t.text:
+        t = t.sub(_BROKEN_PLACE, _join_place)
+    if "-\n" in t.text or "/\n" in t.text:
+        t = t.sub(_BROKEN_KEY, lambda m: m.group(0)[:-1])
+    t = t.sub(_GLUED_DATE_WORD, lambda m: m.group(0) + " " if m.group(1) else " ")
     if _NEWLINE_DIGIT.search(t.text):
-        t = t.sub(_BROKEN_NUMBER, r"\1 ")
+        t = t.sub(_BROKEN_NUMBER, lambda m: m.group(0).replace("\n", " "))
     t = t.sub(_BROKEN_PARAGRAPH, _join_broken)
     return t.sub(_MANY_BLANKS, "\n\n")
 
 
-STEPS = (compose_nfc, map_characters, fold_tone_marks, strip_markup, tidy_spaces, clean_ocr_residue, join_broken_paragraphs)
+STEPS = (compose_nfc, map_characters, fold_tone_marks, strip_markup, tidy_spaces, clean_ocr_residue, join_broken_paragraphs,
+         join_capital_wraps)
 
 
 def normalize(source: str) -> TrackedText:

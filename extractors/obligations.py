@@ -21,6 +21,7 @@ from schemas import Assignee, Clause, Document, DocumentLink, Obligation, Span
 from schemas.models import Role
 
 from extractors.assignees import Name, is_specific, normalized_name, read_names, starts_name, starts_with_action
+from extractors.bodies import place_level
 from extractors.deadlines import find_deadlines, primary_deadline
 from extractors.lines import is_upper, lines_of
 from extractors.tables import entries
@@ -101,7 +102,7 @@ def find_obligations(doc: Document, body_start: int, body_end: int) -> list[Obli
 def _letter(doc: Document, body_start: int, body_end: int) -> Letter:
     level = place = None
     for body in (doc.issuer, doc.issuer.parent if doc.issuer else None):
-        if body and (m := re.search(r"\b(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)\s+(.+)$", body.name)):
+        if body and (m := re.search(r"\b(" + place_level() + r")\s+(.+)$", body.name)):
             level, place = m.group(1), m.group(2)
             break
     stamp = doc.incoming_stamp.date if doc.incoming_stamp else None

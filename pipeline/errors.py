@@ -38,7 +38,8 @@ class ExitCode(IntEnum):
     IMAGE_TOO_LARGE = 14
     CORRUPT_IMAGE = 15
     OCR_FAILED = 16
-    STORE_FAILED = 17  # the store refused a file's records (not a lost connection: that is retried)
+    NOT_A_RESULT = 17  # `congvan review` given a file that is no congvan JSON
+    STORE_FAILED = 18  # the store refused a file's records (not a lost connection: that is retried)
     NOT_FOUND = 65  # a read command's key or obligation id is not in the store
     NO_STORE = 66  # a read command names a store that does not exist (sysexits' EX_NOINPUT)
     SERVICE_UNAVAILABLE = 69  # no Prefect API, or no database server, to reach (EX_UNAVAILABLE)
@@ -70,6 +71,9 @@ class CongvanError(Exception):
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
+
+    def __reduce__(self):  # noqa: ANN204 - pickling: errors cross process pools with their two fields
+        return type(self), (self.path, self.reason)
 
 
 class InputNotFoundError(CongvanError):
@@ -158,6 +162,14 @@ class NotALetterError(CongvanError):
     status = "not a letter"
 
 
+class NotAResultError(CongvanError):
+    """A file given to `congvan review` that is not an output JSON of congvan (another schema, not JSON)."""
+
+    exit_code = ExitCode.NOT_A_RESULT
+    stage = Stage.DECODE
+    status = "not congvan JSON"
+
+
 class OutputWriteError(CongvanError):
     exit_code = ExitCode.OUTPUT_WRITE_FAILED
     stage = Stage.OUTPUT
@@ -184,8 +196,8 @@ FILE_ERRORS: dict[str, type[CongvanError]] = {
     cls.__name__: cls for cls in (
         CongvanError, InputNotFoundError, EmptyInputError, InputTooLargeError, NotTextError,
         UndecodableTextError, UnsupportedInputError, EncryptedPdfError, CorruptPdfError, ImageTooLargeError,
-        CorruptImageError, OcrRequiredError, OcrFailedError, NotALetterError, OutputWriteError, StoreWriteError,
-        InternalError)
+        CorruptImageError, OcrRequiredError, OcrFailedError, NotALetterError, NotAResultError, OutputWriteError,
+        StoreWriteError, InternalError)
 }
 
 

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 # The closed vocabularies of the contract, named so that the code that fills them can say so.
 AuthorityPrefix = Literal["TM", "KT", "TL", "TUQ", "Q"]
@@ -211,6 +211,10 @@ class Document(Model):
         default_factory=dict, description="Spans of the scalar fields above, by field name"
     )
     pages: list[int] = Field(default_factory=list, description="Pages of the input the letter is on")
+    needs_review: bool = Field(default=False, description="A header field was inferred or could not be read")
+    review_reasons: list[str] = Field(
+        default_factory=list, description="Why, as warning codes: 'issuer_inferred', 'no_number', ..."
+    )
     text: str
 
 

@@ -40,19 +40,23 @@ else
     echo "$wanted" >"$stamp"
 fi
 
-# Debian packages: Tesseract with its Vietnamese model (OCR), and Liberation Serif 2, a
-# Times-like font with Vietnamese's stacked marks, which scripts/render_scans.py draws with.
+# Debian packages: Tesseract with its Vietnamese model (OCR), Liberation Serif 2, a Times-like
+# font with Vietnamese's stacked marks, which scripts/render_scans.py draws with, and Chromium,
+# the headless browser tests/test_review_browser.py opens the review site in (skipped without it).
 have_tesseract() { command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx vie; }
 have_font() { [[ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ]]; }
-if have_tesseract && have_font; then
-    echo "setup: tesseract with Vietnamese and Liberation Serif 2 are installed"
+have_chromium() { command -v chromium >/dev/null; }
+if have_tesseract && have_font && have_chromium; then
+    echo "setup: tesseract with Vietnamese, Liberation Serif 2 and Chromium are installed"
 elif [[ "$(id -u)" == 0 ]]; then
-    echo "setup: installing tesseract-ocr, tesseract-ocr-vie and fonts-liberation2 from Debian"
+    echo "setup: installing tesseract-ocr, tesseract-ocr-vie, fonts-liberation2 and chromium from Debian"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-vie fonts-liberation2 >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-vie fonts-liberation2 \
+        chromium >/dev/null
 else
-    echo "setup: Tesseract with Vietnamese (OCR of scans) or Liberation Serif 2 is missing. Install with:" >&2
-    echo "         sudo apt-get install tesseract-ocr tesseract-ocr-vie fonts-liberation2" >&2
+    echo "setup: Tesseract with Vietnamese (OCR of scans), Liberation Serif 2 or Chromium (browser tests) is" \
+        "missing. Install with:" >&2
+    echo "         sudo apt-get install tesseract-ocr tesseract-ocr-vie fonts-liberation2 chromium" >&2
 fi
 
 # The temporary Prefect server migrates an empty database on its first start, which on a cold

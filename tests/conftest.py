@@ -205,3 +205,22 @@ def _rc4(key: bytes, data: bytes) -> bytes:
         state[i], state[j] = state[j], state[i]
         out.append(byte ^ state[(state[i] + state[j]) % 256])
     return bytes(out)
+
+
+@pytest.fixture(scope="session")
+def review_scan(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The output JSON of a two-page scanned PDF (pages 1 and 2 of the degraded 8731 scan, images
+    only), read by the real Tesseract; the PDF stays beside it for the review site's page images."""
+    from PIL import Image
+
+    from pipeline.extract import extract_file
+    from pipeline.output import render_json
+
+    folder = tmp_path_factory.mktemp("review-scan")
+    scans = Path(__file__).resolve().parents[1] / "data" / "samples" / "scans" / "cong-van-8731-ubnd-can-gio" / "degraded"
+    pages = [Image.open(scans / f"page-{n}.jpg").convert("L") for n in (1, 2)]
+    pdf = folder / "cong-van-8731-quet.pdf"
+    pages[0].save(pdf, "PDF", resolution=300, save_all=True, append_images=pages[1:])
+    out = folder / "cong-van-8731-quet.json"
+    out.write_bytes(render_json(extract_file(pdf, name=pdf.as_posix())))
+    return out

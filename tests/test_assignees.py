@@ -121,3 +121,9 @@ FIELD_EXAMPLES = [pytest.param(phrase, expected, id=phrase[:50])
 def test_kind_list_keeps_compound_field_names(phrase, expected):
     start = re.search(r"(?:Giám đốc )?[Cc]ác ", phrase).start()
     assert [n.text for n in read_names(phrase, start)] == expected
+
+
+@pytest.mark.parametrize("level,place", [("huyện", "Cần Giờ"), ("đặc khu", "Phú Quốc"), ("phường", "Bến Nghé")])
+def test_the_issuers_own_level_resolves_to_its_place_at_every_level(level, place):
+    """Every level of bodies.toml's [[locality]] list, 'đặc khu' included: one list, read everywhere."""
+    assert normalized_name(f"Ủy ban nhân dân {level}", level, place) == f"Ủy ban nhân dân {level} {place}"

@@ -128,3 +128,13 @@ def test_output_that_cannot_be_written(tmp_path, letter_text, monkeypatch, capsy
     assert main(["extract", str(tmp_path / "a.txt"), "--out", str(tmp_path / "out")]) == 13
     assert "a.txt: cannot write " in capsys.readouterr().err
     assert os.listdir(tmp_path / "out") == []
+
+
+def test_input_errors_cross_process_boundaries():
+    """A pool worker's failed input comes back to the parent as the same error (it is pickled)."""
+    import pickle
+
+    from pipeline.errors import NotALetterError
+
+    back = pickle.loads(pickle.dumps(NotALetterError("a.txt", "no official letter found")))
+    assert (type(back), back.path, back.reason, back.code) == (NotALetterError, "a.txt", "no official letter found", 7)

@@ -294,3 +294,31 @@ def test_dev_letter_clause_ids(name):
     assert len(bodies) == len(gold["documents"])
     for (s, e), doc in zip(bodies, gold["documents"]):
         assert ids(text, s, e) == doc["clauses"]
+
+
+def test_a_paragraph_after_a_list_that_names_its_own_actor_closes_the_parent():
+    text = (
+        "1. Chủ tịch Ủy ban nhân dân các tỉnh rà soát, tổng hợp báo cáo một số nội dung sau:\n"
+        "(1) Số hộ dân có nhà bị sập, đổ cần phải xây dựng lại.\n"
+        "(2) Tổng kinh phí cần thiết hỗ trợ Nhân dân sửa chữa nhà cửa.\n"
+        "Ủy ban nhân dân các tỉnh khẩn trương gửi Báo cáo về Văn phòng Chính phủ trước ngày 27/11/2025.\n"
+        "2. Bộ Tài chính tổng hợp, đề xuất nguồn lực hỗ trợ.\n"
+    )
+    top = parse_clauses(text)
+    assert [c.id for c in top] == ["1", "2"] and [c.id for c in top[0].children] == ["1.1", "1.2"]
+    assert "gửi Báo cáo" in top[0].text and "gửi Báo cáo" not in top[0].children[-1].text
+
+
+def test_a_web_address_ending_a_sentence_does_not_close_the_letter():
+    text = ("- Thường xuyên theo dõi chỉ số VN_AQI tại website: https://moitruongthudo.vn/.\n"
+            "- Hạn chế các hoạt động ngoài trời cho học sinh.\n- Chủ động điều chỉnh thời gian học tập./.\n")
+    assert [c.id for c in parse_clauses(text)] == ["-1", "-2", "-3"]
+
+
+def test_labels_inside_a_quotation_are_the_quoted_documents():
+    text = ("- Căn cứ Nghị định số 72/2024/NĐ-CP của Chính phủ:\n+ Tại Điều 1 quy định về giảm thuế:\n"
+            "“Điều 1. Giảm thuế giá trị gia tăng\n1. Giảm thuế đối với các nhóm hàng hóa sau:\na) Viễn thông\n…”\n"
+            "+ Tại Điều 2 quy định hiệu lực thi hành.\n")
+    tree = parse_clauses(text)
+    assert [c.id for c in flatten(tree)] == ["-1", "-1.+1", "-1.+2"]
+    assert "a) Viễn thông" in tree[0].children[0].text

@@ -1,4 +1,6 @@
-"""Every `examples` entry of the data files, run through the code that uses the entry."""
+"""Every `examples` entry of the data files, run through the code that uses the entry; the files' schema."""
+import re
+
 import pytest
 
 from extractors import tables
@@ -9,6 +11,7 @@ from extractors.header import read_header
 from extractors.keys import parse_key
 from extractors.normalize import normalize
 from extractors.references import find_references
+from extractors.split import opening_words
 
 DOC_TYPE_EXAMPLES = [
     pytest.param(e["code"], ex, id=f"{e['code']}:{ex[:40]}")
@@ -75,6 +78,18 @@ def test_signature_title_example(name, example):
     assert closing.title[0] == name and closing.signer_name[0] == "Nguyễn Văn An"
 
 
+SURNAME_EXAMPLES = [
+    pytest.param(e["name"], ex, id=ex) for e in tables.entries("person_names", "surname") for ex in e["examples"]
+]
+
+
+@pytest.mark.parametrize("surname,example", SURNAME_EXAMPLES)
+def test_family_name_example(surname, example):
+    """A name printed in capitals under the title is the signer's when it starts with a family name."""
+    closing = read_closing(f"KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\n{example}\n", 0, len(example) + 27)
+    assert closing.signer_name[0] == example.title() and closing.signer_name[0].split()[0] == surname
+
+
 AUTHORITY_EXAMPLES = [
     pytest.param(e["prefix"], ex, id=ex) for e in tables.entries("signature", "authority") for ex in e["examples"]
 ]
@@ -107,3 +122,47 @@ def test_web_chrome_example(example):
     body = "1. Thủ trưởng các Sở quán triệt thực hiện nghiêm các nội dung trên.\n\n"
     text = body + example + "\n"
     assert body_end(text, 0, len(text), news=True) == len(body)
+
+
+SIGNAL_EXAMPLES = [
+    pytest.param(e["pattern"], ex, found, id=f"{e['name']}:{ex[:30]}")
+    for e in tables.entries("letter_signals", "signal")
+    for found, key in ((True, "examples"), (False, "not_examples")) for ex in e.get(key, [])
+]
+
+
+@pytest.mark.parametrize("pattern,example,found", SIGNAL_EXAMPLES)
+def test_letter_signal_example(pattern, example, found):
+    assert bool(re.search(pattern, example, re.M)) is found
+
+
+def test_every_data_file_follows_its_schema():
+    names = sorted(p.stem for p in tables.DATA_DIR.glob("*.toml"))
+    assert names == sorted(tables.SCHEMA)
+    for name in names:
+        tables.check(name, tables.load(name))
+
+
+@pytest.mark.parametrize("broken,says", [
+    ({"signal": [{"name": "x", "kind": "part", "pattern": "(", "examples": ["x"]}]}, "does not compile"),
+    ({"signal": [{"name": "x", "kind": "part", "pattern": "x"}]}, "missing ['examples']"),
+    ({"signal": [{"name": "x", "kind": "part", "pattern": "x", "examples": ["x"], "spelling": "x"}]}, "unknown keys"),
+    ({"signal": []}, "non-empty"),
+    ({}, "is missing"),
+])
+def test_a_data_file_that_breaks_its_schema_fails_loudly(broken, says):
+    with pytest.raises(tables.DataError, match=re.escape(says)):
+        tables.check("letter_signals", broken)
+
+
+def test_phrases_become_one_pattern_longest_first():
+    pattern = re.compile(tables.phrase_pattern(["Chủ tịch", "Phó Chủ tịch"]))
+    assert pattern.match("Phó Chủ\ntịch").group(0) == "Phó Chủ\ntịch"
+
+
+OPENING_EXAMPLES = [pytest.param(ex, id=ex[:30]) for e in tables.entries("letter_signals", "opening") for ex in e["examples"]]
+
+
+@pytest.mark.parametrize("example", OPENING_EXAMPLES)
+def test_opening_example(example):
+    assert re.match(opening_words(), example)

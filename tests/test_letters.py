@@ -3,9 +3,12 @@
 The inputs are written the way real letters come in (flattened two-column headers, web
 transcriptions, OCR notes); each test states what a reader of the letter would say.
 """
+import re
+
 import pytest
 
 from extractors import extract_documents
+from extractors.clauses import flatten
 
 
 def one(text: str):
@@ -371,3 +374,185 @@ def test_a_signer_name_with_specks_from_the_seal():
     doc, _ = one(CONG_VAN.replace("TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nNguyễn Sơn Hùng", "Nguyễn Sơn Hùng:"))
     assert doc.signer.name == "Nguyễn Sơn Hùng"
     assert doc.text[doc.signer.span.start : doc.signer.span.end] == "Nguyễn Sơn Hùng"
+
+
+# The signature block: the signer's name is the one under the signing title; what follows it
+# (footnotes, an appendix in capitals, a form) is not the signature.
+SIGNATURE_BLOCKS = [
+    pytest.param("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nPhạm Văn Thịnh\n\nPHỤ LỤC\nDANH MỤC ĐỊA ĐIỂM\n", "Phạm Văn Thịnh",
+                 id="appendix-after-the-name"),
+    pytest.param("KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\nVũ\nChiến Thắng\n\n[i] Tổng số vị trí việc làm không vượt quá.\n",
+                 "Vũ Chiến Thắng", id="name-wrapped-over-two-lines"),
+    pytest.param("KT. BỘ TRƯỞNG,\nCHỦ NHIỆM\nPHÓ CHỦ NHIỆM\nĐỗ Ngọc Huỳnh\n", "Đỗ Ngọc Huỳnh", id="three-title-lines"),
+    pytest.param("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\nNGUYỄN VĂN AN\n", "Nguyễn Văn An", id="name-in-capitals"),
+    pytest.param("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\nPHỤ LỤC II\nBiểu mẫu báo cáo kết quả thực hiện hằng quý của các đơn vị.\n", None,
+                 id="no-name-printed-then-an-appendix"),
+    pytest.param("TL. CHỦ TỊCH\nPHÓ CHÁNH VĂN PHÒNG\n- VPUB: CVP, PCVP (KGVX), HC-QT;\n- Lưu: VT, KGVX\nVHTin507.\nPhùng Tô Long\n",
+                 "Phùng Tô Long", id="columns-read-across-by-ocr"),
+]
+
+
+@pytest.mark.parametrize("closing_text,signer", SIGNATURE_BLOCKS)
+def test_signer_is_the_name_under_the_title(closing_text, signer):
+    text = CONG_VAN[: CONG_VAN.index("Nơi nhận")] + closing_text
+    doc, _ = one(text)
+    assert (doc.signer.name if doc.signer else None) == signer
+
+
+def test_the_motto_in_a_sentence_starts_no_letter():
+    body = "Quốc khánh nước Cộng hòa xã hội chủ nghĩa Việt Nam (02/9/1945 - 02/9/2025) đã được tổ chức long trọng."
+    text = CONG_VAN.replace("Nơi nhận", body + "\nNơi nhận", 1)
+    assert len(extract_documents([text])[0]) == 1
+
+
+@pytest.mark.parametrize("number_cell,date_cell", [
+    ("Số:\n1234/UBND-KGVX", "Đồng Nai, ngày\n05 tháng 3 năm 2024"),
+    ("Số: 1234/UBND-KGVX", "Đồng Nai, ngày 05\ntháng 3 năm 2024 *"),
+    ("**Số:**\n1234/UBND-KGVX", "*Đồng Nai, ngày 05 tháng 3\nnăm 2024*"),
+    ("Số: 1234/UBND-\nKGVX", "Đồng Nai, ngày 05 tháng3năm 2024"),
+], ids=["cells-wrapped-after-label", "date-wrapped-mid-date", "markdown-and-wraps", "key-wrapped-glued-date"])
+def test_header_cells_wrapped_by_a_layout_table(number_cell, date_cell):
+    text = re.sub(r"Số: 1234/UBND-KGVX", number_cell, CONG_VAN, count=1)
+    text = re.sub(r"Đồng Nai, ngày 05 tháng 3 năm 2024", date_cell, text, count=1)
+    doc, _ = one(text)
+    assert (doc.key, doc.date, doc.place) == ("1234/UBND-KGVX", "2024-03-05", "Đồng Nai")
+
+
+def test_a_type_title_wrapped_over_two_lines():
+    text = CONG_VAN.replace("V/v triển khai", "QUYẾT\nĐỊNH\nVỀ VIỆC triển khai", 1)
+    doc, _ = one(text)
+    assert doc.doc_type == "quyet_dinh"
+
+
+def _cut(start: str, end: str | None = None, prefix: str = "") -> str:
+    return prefix + CONG_VAN[CONG_VAN.index(start) : CONG_VAN.index(end) if end else None]
+
+
+# A letter whose header block a web copy or a scan lost is still one letter, built from what is
+# there, with what had to be guessed flagged for review.
+HEADERLESS = [
+    pytest.param(_cut("Kính gửi"), None, "cong_van", {"no_number", "no_date", "doc_type_inferred", "issuer_inferred"},
+                 id="starts-at-kinh-gui"),
+    pytest.param(_cut("Thực hiện Công điện"), None, None, {"no_number", "no_date", "no_doc_type"}, id="starts-at-the-body"),
+    pytest.param(_cut("Thực hiện Công điện", "Nơi nhận") + _cut("TM. ỦY BAN"), None, None, {"no_number"},
+                 id="body-and-signature-only"),
+    pytest.param(_cut("Kính gửi", prefix="Công văn số 1234/UBND-KGVX ngày 05/3/2024 của UBND tỉnh Đồng Nai V/v triển "
+                      "khai thực hiện Công điện số 968/CĐ-TTg\n\n"), "1234/UBND-KGVX", "cong_van", set(),
+                 id="portal-heading"),
+    pytest.param(_cut("Kính gửi", prefix="ỦY BAN NHÂN DÂN\nTỈNH ĐỒNG NAI\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+                      "Độc lập - Tự do - Hạnh phúc\n\nĐồng Nai, ngày 05 tháng 3 năm 2024\n\nTHƯ NGỎ\n\n"), None, "thu_ngo",
+                 {"no_number"}, id="thu-ngo-without-so"),
+]
+
+
+@pytest.mark.parametrize("text,key,doc_type,reasons", HEADERLESS)
+def test_a_letter_without_its_header_block_is_one_letter(text, key, doc_type, reasons):
+    docs, _ = extract_documents([text])
+    assert len(docs) == 1
+    doc = docs[0]
+    assert (doc.key, doc.doc_type) == (key, doc_type)
+    assert reasons <= set(doc.review_reasons) and doc.needs_review == bool(doc.review_reasons)
+    assert [c.id for c in doc.clauses] == ["1", "2"] and doc.obligations
+
+
+def test_a_paragraph_and_a_name_are_no_letter():
+    text = "Hôm nay trời đẹp, chúng tôi đi chơi công viên và ăn kem với cả gia đình rất vui.\n\nGIÁM ĐỐC\nNguyễn Văn An"
+    assert extract_documents([text])[0] == []
+
+
+DECISION_WITH_PLAN = """ỦY BAN NHÂN DÂN
+TỈNH ĐỒNG NAI
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+Số: 45/QĐ-UBND
+
+Đồng Nai, ngày 10 tháng 3 năm 2025
+
+QUYẾT ĐỊNH
+Ban hành Kế hoạch chuyển đổi số năm 2025
+
+CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH
+
+Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;
+
+QUYẾT ĐỊNH:
+
+Điều 1. Ban hành kèm theo Quyết định này Kế hoạch chuyển đổi số năm 2025.
+
+Điều 2. Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám đốc các sở chịu trách nhiệm thi hành Quyết định này./.
+
+Nơi nhận:
+- Như Điều 2;
+- Lưu: VT.
+
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+
+Nguyễn Sơn Hùng
+
+ỦY BAN NHÂN DÂN
+TỈNH ĐỒNG NAI
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+KẾ HOẠCH
+CHUYỂN ĐỔI SỐ NĂM 2025
+(Ban hành kèm theo Quyết định số 45/QĐ-UBND ngày 10/3/2025 của Chủ tịch UBND tỉnh)
+
+I. MỤC ĐÍCH, YÊU CẦU
+Nâng cao hiệu quả quản lý nhà nước trên môi trường số.
+
+II. NHIỆM VỤ
+1. Sở Khoa học và Công nghệ chủ trì xây dựng nền tảng dữ liệu dùng chung, hoàn thành trước ngày 30/6/2025.
+2. Sở Nội vụ phối hợp với Sở Tài chính bố trí kinh phí thực hiện Kế hoạch.
+
+PHỤ LỤC
+DANH MỤC NHIỆM VỤ
+1. Nền tảng dữ liệu dùng chung
+2. Kinh phí
+"""
+
+
+def test_a_plan_issued_with_a_decision_is_part_of_it():
+    docs, _ = extract_documents([DECISION_WITH_PLAN])
+    assert len(docs) == 1
+    doc = docs[0]
+    assert doc.key == "45/QĐ-UBND" and doc.signer.name == "Nguyễn Sơn Hùng"
+    assert [c.id for c in flatten(doc.clauses)] == ["Đ1", "Đ2", "I", "II", "II.1", "II.2"]  # the appendix's rows are none
+    tasks = {o.clause: [a.name for a in o.assignees if a.role == "lead"] for o in doc.obligations}
+    assert tasks["II.1"] == ["Sở Khoa học và Công nghệ"] and tasks["II.2"] == ["Sở Nội vụ"]
+
+
+@pytest.mark.parametrize("block,key,issuer", [
+    ("VĂN PHÒNG\nCHÍNH PHỦ", "659/TB-VPCP", "Văn phòng Chính phủ"),
+    ("BAN CHẤP HÀNH\nTRUNG ƯƠNG\nVĂN PHÒNG", "432-TB/VPTW", "Văn phòng Trung ương Đảng"),
+    ("TỈNH ỦY QUẢNG NAM\nVĂN PHÒNG", "15-CV/VPTU", "Văn phòng Tỉnh ủy Quảng Nam"),
+], ids=["kind-wrapped-before-its-name", "completed-from-the-symbol", "completed-from-the-parent"])
+def test_an_issuer_printed_as_its_kind_alone(block, key, issuer):
+    text = CONG_VAN.replace("ỦY BAN NHÂN DÂN\nTỈNH ĐỒNG NAI", block, 1).replace("1234/UBND-KGVX", key, 1)
+    doc, _ = one(text)
+    assert doc.issuer.name == issuer
+
+
+def test_a_type_title_that_names_its_kind_and_a_one_letter_first_subject_line():
+    text = CONG_VAN.replace("V/v triển khai thực hiện", "THÔNG BÁO KẾT LUẬN\nÝ\nKIẾN CHỈ ĐẠO VỀ VIỆC triển khai thực hiện", 1)
+    doc, _ = one(text)
+    assert doc.doc_type == "thong_bao" and doc.subject.startswith("Ý KIẾN CHỈ ĐẠO")
+
+
+def test_a_letter_citing_a_reported_letter_is_still_a_letter():
+    body = _cut("Thực hiện Công điện", "TM. ỦY BAN").replace(
+        "Thực hiện Công điện", "Ngày 01/3/2024, UBND tỉnh đã ban hành Công văn số 99/UBND-VX về việc này. Thực hiện Công điện", 1)
+    docs, _ = extract_documents([body])
+    assert len(docs) == 1 and docs[0].form == "letter" and [c.id for c in docs[0].clauses] == ["1", "2"]
+
+
+def test_a_body_of_numbered_instructions_without_header_or_closing_is_a_letter():
+    text = ("Để tăng cường kỷ luật, kỷ cương hành chính, Chủ tịch Ủy ban nhân dân thành phố yêu cầu:\n"
+            "1. Thủ trưởng các sở, ban, ngành tổ chức quán triệt và thực hiện nghiêm Quy chế làm việc.\n"
+            "2. Chủ tịch Ủy ban nhân dân các quận, huyện rà soát, báo cáo kết quả trước ngày 15/12/2024.\n")
+    docs, _ = extract_documents([text])
+    assert len(docs) == 1 and [c.id for c in docs[0].clauses] == ["1", "2"] and docs[0].needs_review

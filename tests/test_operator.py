@@ -43,7 +43,7 @@ def test_every_file_error_carries_its_exit_code_and_stage():
     assert all(len(names) == 1 for names in codes.values()), codes  # one reason, one code
     assert FILE_ERRORS["EncryptedPdfError"].stage == Stage.DECODE
     assert FILE_ERRORS["OcrRequiredError"].stage == Stage.OCR
-    assert FILE_ERRORS["StoreWriteError"].stage == Stage.STORE and int(FILE_ERRORS["StoreWriteError"].exit_code) == 17
+    assert FILE_ERRORS["StoreWriteError"].stage == Stage.STORE and int(FILE_ERRORS["StoreWriteError"].exit_code) == 18
 
 
 def test_a_failed_file_keeps_its_stage_in_its_result(tmp_path):

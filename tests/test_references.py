@@ -131,7 +131,7 @@ DETAILS = [
      "30/2020/NĐ-CP", "relation", "basis"),
     ("- Căn cứ Nghị định số 30/2020/NĐ-CP;", "30/2020/NĐ-CP", "relation", "basis"),
     ("Thực hiện Nghị định số 30/2020/NĐ-CP;", "30/2020/NĐ-CP", "relation", "cites"),
-    ("Thực hiện Công văn số 5611/UBND-\nVX ngày 11 tháng 11 năm 2023", "5611/UBND-VX", "raw", "5611/UBND-\nVX"),
+    ("Thực hiện Công văn số 5611/UBND-\nVX ngày 11 tháng 11 năm 2023", "5611/UBND-VX", "raw", "5611/UBND-VX"),  # the wrap is layout, joined by normalize
     ("Số: 8731 /UBND", "8731/UBND", "raw", "8731 /UBND"),
 ]
 

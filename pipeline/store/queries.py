@@ -215,3 +215,14 @@ def counts(conn: Connection) -> dict[str, int]:
         "clauses": conn.execute(select(func.count()).select_from(clauses)).scalar_one(),
     }
 
+
+
+def parents_and_children(conn: Connection, ids: list[int]) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+    """Each letter's direct parents and children, as `chain` walks them (the review site's links)."""
+    parents: dict[int, list[int]] = {}
+    children: dict[int, list[int]] = {}
+    for start in range(0, len(ids), 500):
+        batch = ids[start:start + 500]
+        parents.update(_parents_of(conn, batch))
+        children.update(_children_of(conn, batch))
+    return parents, children
