@@ -25,6 +25,7 @@ from pipeline.store.tables import (
     assignees,
     clauses,
     deadlines,
+    document_search,
     documents,
     files,
     links,
@@ -203,10 +204,11 @@ def _insert_document(conn: Connection, file_id: int, position: int, identity: st
         place=doc.place, subject=doc.subject, urgency=doc.urgency, secrecy=doc.secrecy,
         signer=doc.signer.name if doc.signer else None, signer_title=doc.signer.title if doc.signer else None,
         recipients=[r.name for r in doc.recipients], obligation_count=len(doc.obligations),
-        search=search_text(doc.key, doc.issuer.name if doc.issuer else None,
-                           doc.issuer.parent.name if doc.issuer and doc.issuer.parent else None, doc.subject,
-                           doc.signer.name if doc.signer else None),
     ).returning(documents.c.id)).scalar_one()
+    conn.execute(insert(document_search).values(document_id=document_id, search=search_text(
+        doc.key, doc.issuer.name if doc.issuer else None,
+        doc.issuer.parent.name if doc.issuer and doc.issuer.parent else None, doc.subject,
+        doc.signer.name if doc.signer else None)))
     if own_key:
         changes.letter_keys.add(own_key)
 

@@ -89,11 +89,18 @@ documents = Table(
     Column("signer_title", Text),
     Column("recipients", JSON),
     Column("obligation_count", Integer, nullable=False, default=0),
-    # casefolded, without tone marks: key, issuer and its parent, subject and signer (`congvan search`)
-    Column("search", Text),
 )
 Index("ix_documents_key_norm", documents.c.key_norm)
 Index("ix_documents_date", documents.c.date)
+
+# What `congvan search` and `list --issuer` match a letter by — key, issuer and its parent, subject,
+# signer, casefolded without tone marks — in a table of its own: a search for a rare word reads
+# every row, and these rows are a few dozen bytes, a document's are kilobytes.
+document_search = Table(
+    "document_search", metadata,
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Column("search", Text, nullable=False),
+)
 Index("ix_documents_file_id", documents.c.file_id)
 
 clauses = Table(
@@ -183,7 +190,8 @@ deadlines = Table(
     Column("raw", Text),
 )
 Index("ix_deadlines_date", deadlines.c.date)
-Index("ix_deadlines_kind", deadlines.c.kind, deadlines.c.period, deadlines.c.day)
+# recurring tasks by (period, day), in obligation order: a page of one (period, day) stops when full
+Index("ix_deadlines_kind", deadlines.c.kind, deadlines.c.period, deadlines.c.day, deadlines.c.obligation_id)
 
 links = Table(
     "links", metadata,

@@ -28,6 +28,7 @@ from pipeline.store.tables import (
     assignee_names,
     assignees,
     deadlines,
+    document_search,
     documents,
     files,
     links,
@@ -107,12 +108,16 @@ SMALL_SET = 2_000
 def _plan(conn: Connection, f: TaskFilter) -> _Plan:
     where: list = []
     drivers = []  # selective filters, each a select of obligation ids
+    done_ids: list[int] | None = None
     if f.status in ("open", "overdue"):
         where.append(not_(_marked()))
     elif f.status == "done":
-        marked = select(obligations.c.id).where(obligations.c.track_key.in_(select(obligation_marks.c.track_key)))
-        where.append(obligations.c.id.in_(marked))
-        drivers.append(marked)
+        where.append(_marked())
+        # from the marks, when they are few, to their tasks by ix_obligations_track_key
+        keys = list(conn.execute(select(obligation_marks.c.track_key).limit(SMALL_SET + 1)).scalars())
+        if len(keys) <= SMALL_SET:
+            done_ids = [i for start in range(0, len(keys), 500) for i in conn.execute(
+                select(obligations.c.id).where(obligations.c.track_key.in_(keys[start:start + 500]))).scalars()]
     if f.assignee:
         # the few matching names first, as constants: SQLite then looks each up in ix_assignees_search
         names = list(conn.execute(select(assignee_names.c.search)
@@ -128,6 +133,8 @@ def _plan(conn: Connection, f: TaskFilter) -> _Plan:
     if f.document_ids is not None:
         where.append(obligations.c.document_id.in_(f.document_ids))
         drivers.append(select(obligations.c.id).where(obligations.c.document_id.in_(f.document_ids)))
+    if done_ids is not None:
+        return _Plan(where, sorted(done_ids))
     for driver in drivers:
         ids = list(conn.execute(driver.limit(SMALL_SET + 1)).scalars())
         if len(ids) <= SMALL_SET:
@@ -170,7 +177,7 @@ def _recurring(conn: Connection, f: TaskFilter, plan: _Plan, limit: int | None) 
                  .where(deadlines.c.kind == "recurring",
                         deadlines.c.period.is_(None) if period is None else deadlines.c.period == period,
                         deadlines.c.day.is_(None) if day is None else deadlines.c.day == day, *plan.where)
-                 .order_by(obligations.c.id).limit(None if limit is None else limit - len(out)))
+                 .order_by(deadlines.c.obligation_id).limit(None if limit is None else limit - len(out)))
         out += [(due, row) for row in conn.execute(query)]
     return out
 
@@ -358,10 +365,16 @@ def letters(conn: Connection, *, text: str | None = None, issuer: str | None = N
     """Stored letters, newest first; `text`: those whose key, issuer, subject or signer contain it
     (case and tone marks ignored, each word anywhere)."""
     query = select(*_LETTER).where(documents.c.placeholder.is_(False))
-    for word in strip_marks(text or "").split():
-        query = query.where(documents.c.search.like(f"%{word}%"))
-    if issuer:
-        query = query.where(documents.c.search.like(f"%{strip_marks(issuer)}%"))
+    words = [f"%{w}%" for w in strip_marks(text or "").split()] + ([f"%{strip_marks(issuer)}%"] if issuer else [])
+    if words:
+        matching = select(document_search.c.document_id).where(*(document_search.c.search.like(w) for w in words))
+        few = list(conn.execute(matching.limit(SMALL_SET + 1)).scalars())
+        if len(few) <= SMALL_SET:  # a rare word: the matching letters, from the narrow table
+            query = query.where(documents.c.id.in_(few))
+        else:  # a common one: newest first, checking each until the page is full
+            query = query.where(select(document_search.c.document_id).where(
+                document_search.c.document_id == documents.c.id, *(document_search.c.search.like(w) for w in words)
+            ).exists())
     if since is not None:
         query = query.where(documents.c.date >= since)
     query = query.order_by(documents.c.date.desc(), documents.c.id.desc()).limit(limit)

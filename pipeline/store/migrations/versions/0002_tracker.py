@@ -1,5 +1,5 @@
 """the tracker: obligations.track_key and obligation_marks (a clerk's done mark, kept across
-re-ingestion), documents.search, assignee_names, indexes for the tracker's queries, the
+re-ingestion), document_search, assignee_names, indexes for the tracker's queries, the
 obligation_tracker view
 
 Revision ID: 0002
@@ -56,11 +56,17 @@ def upgrade() -> None:
         batch.add_column(sa.Column("track_key", sa.Text(), nullable=True))
         batch.create_index("ix_obligations_track_key", ["track_key"])
         batch.create_index("ix_obligations_needs_review", ["needs_review"])
-    with op.batch_alter_table("documents") as batch:
-        batch.add_column(sa.Column("search", sa.Text(), nullable=True))
-        batch.create_index("ix_documents_date", ["date"])
+    op.create_index("ix_documents_date", "documents", ["date"])
+    op.create_table(
+        "document_search",
+        sa.Column("document_id", sa.Integer(), nullable=False),
+        sa.Column("search", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(["document_id"], ["documents.id"], name=op.f("fk_document_search_document_id_documents"),
+                                ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("document_id", name=op.f("pk_document_search")),
+    )
     op.create_index("ix_assignees_search", "assignees", ["search"])
-    op.create_index("ix_deadlines_kind", "deadlines", ["kind", "period", "day"])
+    op.create_index("ix_deadlines_kind", "deadlines", ["kind", "period", "day", "obligation_id"])
     op.create_table("assignee_names", sa.Column("search", sa.Text(), nullable=False),
                     sa.PrimaryKeyConstraint("search", name=op.f("pk_assignee_names")))
     op.execute("INSERT INTO assignee_names (search) SELECT DISTINCT search FROM assignees")
@@ -73,10 +79,12 @@ def upgrade() -> None:
     )
 
     conn = op.get_bind()
-    docs = conn.execute(sa.text("SELECT id, identity, key, issuer, issuer_parent, subject, signer FROM documents")).all()
+    docs = conn.execute(sa.text("SELECT id, identity, key, issuer, issuer_parent, subject, signer, placeholder "
+                                "FROM documents")).all()
     for d in docs:
-        conn.execute(sa.text("UPDATE documents SET search = :s WHERE id = :id"),
-                     {"s": search_text(d.key, d.issuer, d.issuer_parent, d.subject, d.signer), "id": d.id})
+        if not d.placeholder:
+            conn.execute(sa.text("INSERT INTO document_search (document_id, search) VALUES (:id, :s)"),
+                         {"s": search_text(d.key, d.issuer, d.issuer_parent, d.subject, d.signer), "id": d.id})
     identity = {d.id: d.identity for d in docs}
     seen: dict[tuple[int, str], int] = {}
     for o in conn.execute(sa.text("SELECT id, document_id, clause FROM obligations ORDER BY document_id, position")):
@@ -93,9 +101,8 @@ def downgrade() -> None:
     op.drop_table("assignee_names")
     op.drop_index("ix_deadlines_kind", table_name="deadlines")
     op.drop_index("ix_assignees_search", table_name="assignees")
-    with op.batch_alter_table("documents") as batch:
-        batch.drop_index("ix_documents_date")
-        batch.drop_column("search")
+    op.drop_table("document_search")
+    op.drop_index("ix_documents_date", table_name="documents")
     with op.batch_alter_table("obligations") as batch:
         batch.drop_index("ix_obligations_track_key")
         batch.drop_index("ix_obligations_needs_review")
