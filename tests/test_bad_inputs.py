@@ -137,4 +137,4 @@ def test_input_errors_cross_process_boundaries():
     from pipeline.errors import NotALetterError
 
     back = pickle.loads(pickle.dumps(NotALetterError("a.txt", "no official letter found")))
-    assert (type(back), back.path, back.reason, back.code) == (NotALetterError, "a.txt", "no official letter found", 7)
+    assert (type(back), back.path, back.reason, back.exit_code) == (NotALetterError, "a.txt", "no official letter found", 7)
