@@ -198,6 +198,8 @@ def print_run_summary(report: RunReport, store, out_dir: Path | None, *, db: str
     lines = []
     if out_dir is not None:
         lines.append(("JSON", f"{out_dir.as_posix()}/ (one file per input)"))
+        lines.append(("review", f"congvan review {out_dir.as_posix()}/ --store{option} --out {out_dir.as_posix()}/review"
+                                "   (each letter with its evidence highlighted; make run writes it)"))
     lines += [("store", store.display_url),
               ("tracker", f"congvan obligations{option}   (by due date; --status overdue, --group-by assignee, "
                           "--format xlsx --out tasks.xlsx)"),

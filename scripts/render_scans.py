@@ -655,7 +655,7 @@ def build(letter: Letter, out: Path, dpi: int, degraded: bool, seed: int, format
 
 # What `make run` ingests besides the sample texts, as an office receives letters: a multi-page
 # letter scanned to PDF and a one-page letter as a photo/page image (the degraded renders: stamp,
-# seal, skew, noise). Four pages: about 15 s of OCR on 2 cores. Written by `--received`.
+# seal, skew, noise). Four pages: about 30 s of a `make run` on 2 cores. Written by `--received`.
 RECEIVED = REPO / "data" / "samples" / "received"
 RECEIVED_PDF = {"scan-cong-van-8731-ubnd-can-gio.pdf": "cong-van-8731-ubnd-can-gio"}
 RECEIVED_IMAGES = {"anh-cong-van-3852-syt-tay-ninh.jpg": "cong-van-3852-syt-tay-ninh"}

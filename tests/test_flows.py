@@ -98,7 +98,7 @@ def test_cli_bulk_exits_non_zero_after_storing_the_rest(prefect_harness, tmp_pat
     assert code == 4 or code == 11  # the first failed file's code: empty (4) or corrupt PDF (11)
     figures = out.splitlines()[3].split()
     assert figures[:5] == ["5", "3", "0", "2", "3"]  # files, stored, unchanged, failed, letters
-    assert "Where to look next:" in out and "congvan obligations --db" in out
+    assert "Where to look next:" in out and "congvan obligations --db" in out and "congvan review " in out
     assert "Prefect: flow run failed: bulk ingest: 2 of 5 file(s) failed" in out
     assert sum(line.startswith("congvan: error: ") for line in err.splitlines()) == 2
 
