@@ -293,3 +293,18 @@ def test_the_readme_lists_every_command_and_exit_code():
         assert re.search(rf"^### .*`congvan {name}\b", reference, re.M), f"congvan {name} is not in the reference"
     for code in ExitCode:
         assert re.search(rf"^\| {int(code)} \|", reference, re.M), f"exit code {int(code)} ({code.name}) is not listed"
+
+
+def test_no_module_reaches_into_another_modules_private_names():
+    """flows/inbox.py once set flows/bulk.py's _POOL; what modules share is public (flows/tasks.py)."""
+    wrong = []
+    for layer in LAYERS:
+        for path in (REPO / layer).rglob("*.py"):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            modules = {alias.asname or alias.name.split(".")[-1] for node in ast.walk(tree)
+                       if isinstance(node, ast.Import | ast.ImportFrom) for alias in node.names
+                       if (alias.name if isinstance(node, ast.Import) else node.module or "").split(".")[0] in LAYERS}
+            wrong += [f"{path.relative_to(REPO)}:{node.lineno} {node.value.id}.{node.attr}" for node in ast.walk(tree)
+                      if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                      and node.value.id in modules and node.attr.startswith("_") and not node.attr.startswith("__")]
+    assert wrong == []
