@@ -3,25 +3,33 @@
 Five kinds (schemas.Deadline), read from the words in extractors/data/deadline_phrases.toml:
 
 - recurring: "hằng tháng", "định kỳ 6 tháng", "6 tháng một lần", "trước ngày 20 hằng tháng",
-  "định kỳ" alone (no period). A period end joined to it ("định kỳ hàng tháng, cuối năm
-  có đánh giá") is part of it. A recurrence inside a noun phrase headed by an attribute
+  "Hằng tháng, trước ngày 20", "ngày 15 của tháng cuối quý", "02 lần/ngày", "định kỳ" alone
+  (no period). A period end joined to it ("định kỳ hàng tháng, cuối năm có đánh giá") and
+  the days it spans ("định kỳ trước ngày 01/6 và 15/11 hằng năm") are part of it. A recurrence inside a noun phrase headed by an attribute
   noun ("kế hoạch phát triển kinh tế - xã hội hàng năm") describes that thing: not read.
 - date: a date only after a cue word ("trước ngày 15/12/2023", "chậm nhất ngày ...",
   "xong trước 30/6/2024", "Hạn chót: 15.12.2023"); a bare date is a citation or a fact.
   Without a year ("trước ngày 20/12"): the letter's year, or the next when that day is
   before the letter. Periods, at the day BLDS 146 gives (end, start, middle): "hết năm
-  2023", "cuối quý", "trong tháng 12/2025", "quý I/2026", "6 tháng đầu năm 2024", "giữa
-  năm" (30/6), "trước quý III/2024" (the day before it starts). "trong năm 2023" and
-  "trước năm 2025" only right after an action word ("hoàn thành trong năm 2024"): the
-  phrase is more often a fact ("cải cách hành chính trong năm 2023 chưa đạt kì vọng").
-  A period that ended before the letter, or followed by a finding word ("đã", "chưa"),
-  or inside a range ("từ ngày 01/5 đến ngày 03/5"), is not a limit.
+  2023", "cuối quý", "trong tháng 12/2025", "quý I/2026", "6 tháng đầu năm 2024", "trong
+  02 tháng cuối năm", "giữa năm" (30/6), "trước quý III/2024" (the day before it starts),
+  and after a label ("Thời gian hoàn thành: Tháng 11 - 12/2025": the last month of the
+  range). "trong năm 2023" and "trước năm 2025" only right after an action word
+  ("hoàn thành trong năm 2024") or after a completion anywhere in the phrase ("thông xe
+  tuyến chính (...) trong năm 2025"): the phrase is more often a fact ("cải cách hành chính
+  trong năm 2023 chưa đạt kì vọng"). A date or period that ended before the letter (an old
+  limit quoted from an earlier letter), followed by a finding word ("đã", "chưa"), opening
+  a reporting sentence ("Trong tháng 11/2025, ... đã xảy ra"), inside a range ("từ ngày
+  01/5 đến ngày 03/5", "ngày 15 đến ngày 31/12") or inside quotation marks (a title), is
+  not a limit.
 - relative: "trong 05 ngày làm việc kể từ ngày nhận được văn bản": days, working_days,
   counted_from (receipt / signing / event) and, when that start is known, the date on the
   working-day calendar (extractors.workdays).
 - urgent ("khẩn trương", "ngay", "kịp thời", "gấp") and ongoing ("thường xuyên"): no date.
 
-Nothing here reads citations: dates of cited documents carry no cue, so they are skipped.
+Of several in one item, the one that closes it counts (primary_deadline); a limit stated
+once for a list goes to the tasks it covers (pass_down_deadlines). Nothing here reads
+citations: dates of cited documents carry no cue, so they are skipped.
 """
 from __future__ import annotations
 
@@ -32,7 +40,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import cast
 
-from schemas import Deadline, Span
+from schemas import Clause, Deadline, Obligation, Span
 
 from extractors import tables, workdays
 from extractors.dates import date_at, make_date
@@ -51,10 +59,7 @@ def _words(table: str) -> list[str]:
     return [e["word"] for e in _entries(table)]
 
 
-def _alt(words) -> str:
-    """One alternation, longest first, spaces matching any white space."""
-    parts = sorted(set(words), key=len, reverse=True)
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in parts)
+_alt = tables.phrase_pattern
 
 
 def _key(s: str) -> str:
@@ -62,7 +67,13 @@ def _key(s: str) -> str:
 
 
 def _has_word(text: str, words: list[str]) -> bool:
-    return bool(words) and re.search(rf"(?<!\w)(?:{_alt(words)})(?!\w)", text, re.I) is not None
+    return bool(words) and _word_pattern(tuple(words)).search(text) is not None
+
+
+@cache
+def _word_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """The words as one pattern, built once per word list (the lists are the data's)."""
+    return re.compile(rf"(?<!\w)(?:{_alt(words)})(?!\w)", re.I)
 
 
 @dataclass(frozen=True)
@@ -75,8 +86,10 @@ class _Rules:
     attribute_nouns: list[str]
     recurrence_nouns: list[str]
     date_exclusions: list[str]
-    year_actions: list[str]
+    year_action_keys: frozenset[str]
+    completions: list[str]
     findings: re.Pattern[str]
+    finding_later: re.Pattern[str]
     durations: list[str]
     needs_start: frozenset[str]
     counted_from: list[tuple[str, str]]
@@ -84,8 +97,10 @@ class _Rules:
     urgent_not_followed: dict[str, list[str]]
     negations: list[str]
     recur_day: re.Pattern[str]
+    recur_then_day: re.Pattern[str]
     periodic: re.Pattern[str]
     n_times: re.Pattern[str]
+    per_times: re.Pattern[str]
     recur: re.Pattern[str]
     absorb: re.Pattern[str]
     period: re.Pattern[str]
@@ -96,6 +111,8 @@ class _Rules:
     from_phrase: re.Pattern[str]
     urgent: re.Pattern[str]
     ongoing: re.Pattern[str]
+    label_item: re.Pattern[str]
+    task_item: re.Pattern[str]
 
 
 @cache
@@ -124,8 +141,10 @@ def _rules() -> _Rules:
         attribute_nouns=[e["word"] for e in attr],
         recurrence_nouns=[e["word"] for e in attr if not e.get("period_only")],
         date_exclusions=_words("date_exclusion"),
-        year_actions=_words("year_action"),
+        year_action_keys=frozenset(_key(w) for w in _words("year_action")),
+        completions=[e["word"] for e in _entries("year_action") if e.get("anywhere")],
         findings=re.compile(rf"\s*(?:{_alt(_words('finding_word'))})(?!\w)", flags),
+        finding_later=re.compile(rf"(?<!\w)(?:{_alt(_words('finding_word'))})(?!\w)", flags),
         durations=_words("duration_word"),
         needs_start=frozenset(_key(e["word"]) for e in _entries("relative_cue") if e.get("needs_start")),
         counted_from=[(e["word"], e["start"]) for e in _entries("counted_from")],
@@ -134,28 +153,39 @@ def _rules() -> _Rules:
         negations=_words("negation"),
         recur_day=re.compile(
             rf"(?<!\w)(?:(?:trước|vào|chậm\s+nhất(?:\s+là)?|muộn\s+nhất(?:\s+là)?)\s+)?"
-            rf"(?:ngày\s+(?P<day>\d{{1,2}})|(?:ngày\s+)?(?P<dd>\d{{1,2}})\s*[/.\-]\s*(?P<dm>\d{{1,2}}))"
-            rf"\s+(?:của\s+)?(?:{rec})\s+(?P<per>{per})(?!\w)", flags),
+            rf"(?:ngày\s+(?:(?:{_alt(_words('day_prefix'))})\s+)?(?P<day>\d{{1,2}})|(?:ngày\s+)?(?P<dd>\d{{1,2}})\s*[/.\-]\s*(?P<dm>\d{{1,2}}))"
+            # "ngày 20 hằng tháng", "ngày 15 của tháng cuối quý" (the last month of every quarter)
+            rf"\s+(?:của\s+)?(?:(?:{rec})\s+|(?P<within>tháng\s+(?:cuối|đầu)\s+))(?P<per>{per})(?!\w)", flags),
+        # "Hằng tháng, trước ngày 20, ...", "Hàng năm, trước ngày 25 tháng 12": the day of the recurrence
+        recur_then_day=re.compile(
+            rf"(?<!\w)(?:{rec})\s+(?P<per>{per})\s*,?\s+(?:(?:trước|vào|chậm\s+nhất(?:\s+là)?)\s+)?"
+            rf"ngày\s+(?:(?:{_alt(_words('day_prefix'))})\s+)?(?P<day>\d{{1,2}})(?:\s+tháng\s+\d{{1,2}}|\s*[/.\-]\s*\d{{1,2}})?"
+            rf"(?!\s*(?:[/.\-]\s*\d|năm\s+\d))(?![\d\w])", flags),
         periodic=re.compile(
             rf"(?<!\w)(?:{periodic})(?:\s+(?:(?:{rec})\s+)?(?P<per>{per}){no_digit}"
             rf"|\s+(?P<n>{num})\s+tháng(?:\s+{times})?(?!\w))?(?!\w)", flags),
         n_times=re.compile(rf"(?<!\w)(?P<n>{num})\s+tháng\s+{times}(?!\w)", flags),
+        # "02 lần/ngày", "1 lần / tuần": so many times in every period
+        per_times=re.compile(rf"(?<!\w)(?:{num})\s+lần\s*/\s*(?P<per>{per})(?!\w)", flags),
         recur=re.compile(rf"(?<!\w)(?:{rec})\s+(?P<per>{per})(?!\w)", flags),
         absorb=re.compile(
             rf"\s*(?:,\s*(?:(?:và|hoặc)\s+)?|\s+(?:và|hoặc)\s+)"
             rf"(?:(?:{rec}|cuối|đầu|giữa|hết)\s+)?(?:(?:{num})\s+tháng(?:\s+(?:đầu|cuối)\s+năm)?|{per})"
             rf"{no_digit}", flags),
         period=re.compile(
-            rf"(?<!\w)(?:(?P<pre>chậm\s+nhất|muộn\s+nhất)(?:\s+là)?\s+(?:vào\s+)?)?"
+            rf"(?<!\w)(?:(?P<label>{_alt(_words('period_label'))})\s*:\s*)?"
+            rf"(?:(?P<pre>chậm\s+nhất|muộn\s+nhất)(?:\s+là)?\s+(?:vào\s+)?)?"
             rf"(?:(?P<cue>{_alt(point)})\s+)?"
-            rf"(?:(?P<hn>6|06|sáu)\s+tháng\s+(?P<hw>{_alt(half_of)})\s+năm(?:\s+(?P<hy>\d{{4}}))?(?!\d)"
+            # "6 tháng đầu năm 2024", "02 tháng cuối năm", "những tháng cuối năm"
+            rf"(?:(?P<hn>{num}|những|các)\s+tháng\s+(?P<hw>{_alt(half_of)})\s+năm(?:\s+(?P<hy>\d{{4}}))?(?!\d)"
             rf"|quý\s+(?P<q>IV|III|II|I|[1-4])(?!\w)(?:\s*[/\-]\s*(?P<qy>\d{{4}})|\s+năm\s+(?P<qy2>\d{{4}}))?(?!\d)"
-            rf"|tháng\s+(?P<m>\d{{1,2}})(?:\s*[/\-]\s*(?P<my>\d{{4}})|\s+năm\s+(?P<my2>\d{{4}}))?(?![\d/])"
+            # "tháng 12/2025", "Tháng 11 - 12/2025" (a range: its last month)
+            rf"|tháng\s+(?:\d{{1,2}}\s*[-–]\s*)?(?P<m>\d{{1,2}})(?:\s*[/\-]\s*(?P<my>\d{{4}})|\s+năm\s+(?P<my2>\d{{4}}))?(?![\d/])"
             rf"|năm\s+(?P<y>\d{{4}})(?!\d)"
             rf"|(?P<bare>năm|quý|tháng)(?:\s+(?P<this>nay|này))?(?!\s*\d)(?!\w)"
-            rf"(?!\s+(?:ngày|tuần|tháng|quý|năm|một|đầu|cuối)(?!\w)))", flags),
+            rf"(?!\s+(?:ngày|tuần|tháng|quý|năm|một|đầu|cuối|học)(?!\w)))", flags),
         date_cue=re.compile(
-            rf"(?<!\w)(?P<cue>{_alt(strong)}|(?:{_alt(weak)})(?!\s+(?:{_alt(strong)})(?!\w)))(?!\w)", flags),
+            rf"(?<!\w)(?P<cue>{_alt(strong + _words('period_label'))}|(?:{_alt(weak)})(?!\s+(?:{_alt(strong)})(?!\w)))(?!\w)", flags),
         connector=re.compile(
             r"\s*[:\-]?\s*(?:(?:là|vào|trong|trước|đến)\s+)?"
             r"(?:\d{1,2}\s*(?:giờ|h)(?:\s*\d{1,2}(?:\s*phút)?)?\s*,?\s*(?:(?:ngày|,)\s*)?(?=\d))?", flags),
@@ -170,6 +200,8 @@ def _rules() -> _Rules:
             r"(?P<what>[^,;.\n()]{0,80})", flags),
         urgent=re.compile(rf"(?<!\w)(?P<w>{_alt(e['word'] for e in urgent)})(?!\w)", flags),
         ongoing=re.compile(rf"(?<!\w)(?P<w>{_alt(_words('ongoing'))})(?!\w)", flags),
+        label_item=re.compile(rf"[\s*_]*(?:{_alt(_words('period_label'))})[\s*_]*:", flags),
+        task_item=re.compile(rf"[\s*_]*(?:{_alt(_words('task_label'))})[\s*_]*:", flags),
     )
 
 
@@ -198,8 +230,15 @@ def _add_months(d: dt.date, n: int) -> dt.date:
     return dt.date(y, m + 1, min(d.day, calendar.monthrange(y, m + 1)[1]))
 
 
+_SENTENCE_END = re.compile(r"\.(?:\s|$)|;|\n")
+# A range's first day right before "đến": "từ 01/5 đến ...", "trong tuần ngày 15 đến ngày 31/12".
+_RANGE_START = re.compile(r"(?<!\w)từ\s+\d|(?<!\w)ngày\s+\d{1,2}(?:\s*[/.\-]\s*\d{1,2}){0,2}\s+đến$", re.I)
+# A parenthesis inside a phrase: "(Dự án thành phần 2 thuộc Dự án cao tốc ...)".
+_BRACKETED = re.compile(r"\([^()\n]*\)")
+
+
 def _excluded(rules: _Rules, before: str) -> bool:
-    return _has_word(before, rules.date_exclusions) or re.search(r"(?<!\w)từ\s+\d", before, re.I) is not None
+    return _has_word(before, rules.date_exclusions) or _RANGE_START.search(before) is not None
 
 
 @dataclass
@@ -228,7 +267,11 @@ def _recurring(rules: _Rules, sub: str) -> list[_Found]:
         out.append(_Found(start, end, {"kind": "recurring", "period": period, "day": day}))
 
     for m in rules.recur_day.finditer(sub):
-        add(m.start(), m.end(), period_from(m), int(m.group("day")) if m.group("day") else None)
+        day = int(m.group("day")) if m.group("day") and not m.group("within") else None
+        add(m.start(), m.end(), period_from(m), day)
+    for m in rules.recur_then_day.finditer(sub):
+        period = period_from(m)
+        add(m.start(), m.end(), period, int(m.group("day")) if period == "month" else None)
     for m in rules.periodic.finditer(sub):
         period, end = period_from(m), m.end()
         if not m.group("per") and not m.group("n"):
@@ -241,11 +284,18 @@ def _recurring(rules: _Rules, sub: str) -> list[_Found]:
         add(m.start(), end, period)
     for m in rules.n_times.finditer(sub):
         add(m.start(), m.end(), period_from(m))
+    for m in rules.per_times.finditer(sub):
+        add(m.start(), m.end(), period_from(m))
     for m in rules.recur.finditer(sub):
         if _has_word(_phrase_before(sub, m.start()), rules.recurrence_nouns):
             continue
         add(m.start(), m.end(), period_from(m))
-    return out
+    # "định kỳ trước ngày 01/6 và 15/11 hằng năm": the whole phrase over its parts
+    kept: list[_Found] = []
+    for f in sorted(out, key=lambda f: (f.start, f.start - f.end)):
+        if not any(f.start < k.end and k.start < f.end for k in kept):
+            kept.append(f)
+    return kept
 
 
 # --- dates and periods ---------------------------------------------------------------
@@ -253,24 +303,31 @@ def _recurring(rules: _Rules, sub: str) -> list[_Found]:
 
 def _periods(rules: _Rules, sub: str, letter_date: dt.date | None) -> list[_Found]:
     out: list[_Found] = []
+    unbracketed = None
     for m in rules.period.finditer(sub):
         cue = _key(m.group("cue")) if m.group("cue") else None
-        point = rules.period_point[cue] if cue else ("end" if m.group("pre") else None)
+        point = rules.period_point[cue] if cue else ("end" if m.group("pre") or m.group("label") else None)
         before = _phrase_before(sub, m.start())
         kind = next(k for k in ("hn", "q", "m", "y", "bare") if m.group(k))
-        if kind in ("m", "y", "bare") and point is None:
+        if kind in ("m", "y", "bare") and point is None or kind == "bare" and m.group("label"):
             continue  # "năm 2023", "tháng 12/2025" alone are facts or names
+        if kind == "hn" and not m.group("hn")[0].isdigit() and _key(m.group("hn")) not in rules.numbers and not cue:
+            continue  # "những tháng cuối năm 2025": a season, unless "trong" or "đến hết" makes it a limit
         is_year = kind == "y" or (kind == "bare" and _key(m.group("bare")) == "năm")
         if cue in ("trong", "trước") and is_year:
             words = before.split()
             tail = [" ".join(words[-i:]) for i in (1, 2, 3, 4) if len(words) >= i]
-            if not any(_key(t) in {_key(w) for w in rules.year_actions} for t in tail):
+            if unbracketed is None:  # "thông xe tuyến chính (Dự án thành phần 2) trong năm 2025"
+                unbracketed = _BRACKETED.sub(lambda b: " " * len(b.group()), sub)
+            if not any(_key(t) in rules.year_action_keys for t in tail) and not _has_word(
+                _phrase_before(unbracketed, m.start()), rules.completions
+            ):
                 continue
         if kind == "bare" and cue in ("trong", "trước") and not m.group("this") and not is_year:
             continue
         if (point is None or cue == "trong") and _has_word(before, rules.attribute_nouns):
             continue
-        if _excluded(rules, before + m.group(0)) or rules.findings.match(sub, m.end()):
+        if _excluded(rules, before + m.group(0)) or rules.findings.match(sub, m.end()) or _sets_the_scene(rules, sub, m):
             continue
         explicit_year = any(m.group(g) for g in ("hy", "qy", "qy2", "my", "my2", "y"))
         year = next((int(m.group(g)) for g in ("hy", "qy", "qy2", "my", "my2", "y") if m.group(g)), None)
@@ -287,6 +344,15 @@ def _periods(rules: _Rules, sub: str, letter_date: dt.date | None) -> list[_Foun
     return out
 
 
+def _sets_the_scene(rules: _Rules, sub: str, m: re.Match[str]) -> bool:
+    """A period that opens its sentence before a comma, in a sentence that reports ("Trong tháng
+    11 năm 2025, do mưa, lũ lớn ... đã xảy ra ..."): when something happened, not a limit."""
+    if _phrase_before(sub, m.start()).strip(" *_-") or not sub.startswith(",", m.end()):
+        return False
+    stop = _SENTENCE_END.search(sub, m.end())
+    return rules.finding_later.search(sub, m.end(), stop.start() if stop else len(sub)) is not None
+
+
 def _period_day(rules: _Rules, m: re.Match[str], kind: str, point: str, year: int,
                 letter_date: dt.date | None):
     """The day a period expression names (None when unknown, False when it names none).
@@ -297,10 +363,15 @@ def _period_day(rules: _Rules, m: re.Match[str], kind: str, point: str, year: in
     bare = _key(m.group("bare")) if kind == "bare" else None
     if kind == "hn":
         half = rules.half_of[_key(m.group("hw"))]
+        word = _key(m.group("hn"))
+        months = _number(rules, word) if word[0].isdigit() or word in rules.numbers else None
+        if point == "middle" or (months is None and (half == 1 or point != "end")) or not 1 <= (months or 12) <= 12:
+            return False  # "những tháng đầu năm": no day to name
 
         def at(i: int) -> dt.date:
             y = year + i
-            first, last = (dt.date(y, 1, 1), dt.date(y, 6, 30)) if half == 1 else (dt.date(y, 7, 1), dt.date(y, 12, 31))
+            n = months or 12
+            first, last = (dt.date(y, 1, 1), _month_end(y, n)) if half == 1 else (dt.date(y, 13 - n, 1), dt.date(y, 12, 31))
             return first - one if point == "before" else (first if point == "start" else last)
         explicit = bool(m.group("hy"))
     elif kind == "q" or bare == "quý":
@@ -362,6 +433,8 @@ def _dates(rules: _Rules, sub: str, letter_date: dt.date | None) -> list[_Found]
         found = date_at(sub, pos)
         if found and found.start == pos:
             iso, end = found.iso, found.end
+            if letter_date and iso < letter_date.isoformat():
+                continue  # a limit already past at signing: quoted from an earlier letter
         else:
             s = rules.short_date.match(sub, pos)
             if not s:
@@ -420,8 +493,8 @@ def _relative(rules: _Rules, sub: str, letter_date: dt.date | None, received: dt
             cut = re.match(r"(?:\s*\S+){1,10}", words)
             end = f.start("what") + (cut.end() if cut else 0)
             counted = _counted_from(rules, sub[f.start("what"):end])
-        elif cue in rules.needs_start:
-            continue
+        elif cue in rules.needs_start and not working:
+            continue  # "diễn ra trong thời gian 02 ngày": how long; "trong thời gian 05 ngày làm việc": a limit
         words_before = " ".join(_phrase_before(sub, m.start()).split()[-3:])
         if _has_word(words_before, rules.durations):
             continue
@@ -462,7 +535,8 @@ def _plain(rules: _Rules, sub: str, pattern: re.Pattern[str], kind: str) -> list
 # --- API -----------------------------------------------------------------------------
 
 _DIGIT = re.compile(r"\d")
-_RECURRENCE_WORDS = ("hằng", "hàng", "định kỳ", "mỗi", "lần")
+_QUOTED = re.compile(r"“[^”\n]{0,300}”|\"[^\"\n]{0,300}\"")
+_RECURRENCE_WORDS = ("hằng", "hàng", "định kỳ", "mỗi", "lần", "tháng cuối", "tháng đầu")
 _PERIOD_WORDS = ("năm", "quý", "tháng", "tuần")
 
 
@@ -485,8 +559,11 @@ def find_deadlines(text: str, start: int = 0, end: int | None = None, *,
         + _plain(rules, sub, rules.urgent, "urgent")
         + _plain(rules, sub, rules.ongoing, "ongoing")
     )
+    quoted = [(q.start(), q.end()) for q in _QUOTED.finditer(sub)] if "“" in sub or '"' in sub else []
     taken: list[_Found] = []
     for c in candidates:  # earlier kinds win overlaps
+        if any(qs < c.start < qe for qs, qe in quoted):
+            continue  # inside a quotation: a title or a slogan ("“mỗi ngày làm một việc tốt”")
         if not any(c.start < t.end and t.start < c.end for t in taken):
             taken.append(c)
     out = []
@@ -518,15 +595,84 @@ def primary_deadline(found: list[Deadline]) -> tuple[Deadline | None, str | None
     """The deadline an obligation carries, and a review reason when the text offers two.
 
     Scored kinds (date, recurring, relative) before urgent, urgent before ongoing; among
-    several, the first. Two scored ones that disagree give a reason to review."""
+    several, the one that closes the item, the last ("gửi Bộ Tư pháp trước ngày 05/12 ...
+    để Bộ Tư pháp báo cáo Thủ tướng trước ngày 10/12": 10/12). Two scored ones that disagree
+    give a reason to review."""
     scored = [d for d in found if d.kind in SCORED_KINDS]
     if scored:
-        first = scored[0]
-        other = next((d for d in scored[1:] if not _same(first, d)), None)
-        reason = f"two candidate deadlines: {first.raw} / {other.raw}" if other else None
-        return first, reason
+        closing = scored[-1]
+        other = next((d for d in scored[:-1] if not _same(closing, d)), None)
+        reason = f"two candidate deadlines: {closing.raw} / {other.raw}" if other else None
+        return closing, reason
     for kind in ("urgent", "ongoing"):
         d = next((d for d in found if d.kind == kind), None)
         if d:
             return d, None
     return None, None
+
+
+def is_limit_item(clause_text: str) -> bool:
+    """An item that only states when the tasks beside it are due ("c) Thời gian thực hiện: ...")."""
+    return _rules().label_item.match(clause_text) is not None
+
+
+def pass_down_deadlines(text: str, clauses: list[Clause], obligations: list[Obligation], *,
+                        letter_date: dt.date | None = None, received: dt.date | None = None) -> None:
+    """A limit stated once for a list applies to each of its tasks that states none of its own.
+
+    Two places state it once: an item that only labels the limit ("c) Thời gian thực hiện: Hoàn
+    thành trong năm 2025"), for the task it belongs to: the item labelled as the task in a task
+    table ("a) Nhiệm vụ: ...", beside "b) Cơ quan thực hiện: ..."), and what is under it; else the
+    task whose item it is ("1. Tổ chức tập huấn ...: a) Đối tượng ... b) Thời gian thực hiện:
+    Quý I/2026"); else the tasks beside it; and a lead-in that is no
+    task itself ("1. Các sở hoàn thành trước ngày 30/11/2025 các nội dung sau:"), for its items.
+    A task's own limit is its own: its sub-items do not take it (they list what it covers); a
+    paragraph of its own after them ("... báo cáo về một số nội dung sau: (1) ... (3) ...", then
+    "... gửi Báo cáo trước 17 giờ ngày 27/11/2025") is its text too."""
+    by_clause: dict[str, Obligation] = {}
+    for ob in obligations:
+        by_clause.setdefault(ob.clause, ob)
+
+    def stated(clause: Clause) -> Deadline | None:
+        end = clause.children[0].span.start if clause.children else clause.span.end
+        found = find_deadlines(text, clause.span.start, end, letter_date=letter_date, received=received)
+        return primary_deadline(found)[0]
+
+    def walk(items: list[Clause], given: Deadline | None, parent: Obligation | None) -> None:
+        labels = [c for c in items if is_limit_item(c.text)]
+        label = next((d for c in labels if (d := stated(c)) is not None), None)
+        tasks = [c for c in items if _rules().task_item.match(c.text)]
+        beside = None  # the label's limit for the items beside it, when no task holds them
+        if label is not None and not tasks:
+            if parent is not None:
+                _take(parent, label)  # "1. Tổ chức tập huấn ...", "b) Thời gian thực hiện: Quý I/2026"
+            else:
+                beside = label
+        for clause in items:
+            if clause in labels:
+                continue
+            here = (label if clause in tasks else None) or given
+            ob = by_clause.get(clause.id)
+            if ob is None:
+                if clause.children:
+                    walk(clause.children, stated(clause) or here, None)
+                continue
+            if clause.children and clause.children[-1].span.end < clause.span.end and not _scored(ob.deadline):
+                after = find_deadlines(text, clause.children[-1].span.end, clause.span.end,
+                                       letter_date=letter_date, received=received)
+                _take(ob, primary_deadline(after)[0])
+            _take(ob, beside)
+            _take(ob, here)
+            walk(clause.children, here, ob)
+
+    walk(clauses, None, None)
+
+
+def _scored(deadline: Deadline | None) -> bool:
+    return deadline is not None and deadline.kind in SCORED_KINDS
+
+
+def _take(ob: Obligation, deadline: Deadline | None) -> None:
+    """Give an obligation a deadline where it has none, or none that is scored."""
+    if deadline is not None and (ob.deadline is None or (not _scored(ob.deadline) and _scored(deadline))):
+        ob.deadline = deadline

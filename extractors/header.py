@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Generic, TypeVar, cast
 
-from extractors.assignees import split_names
+from extractors.assignees import split_names, starts_with_action
 from extractors.bodies import starts_body
 from extractors.dates import find_date
-from extractors.keys import DocumentKey, parse_key
+from extractors.keys import KEY_PATTERN, DocumentKey, parse_key
 from extractors.lines import LIST_ITEM, Line, is_upper, lines_of, list_item_text, looks_like_paragraph
 from extractors.split import NATIONAL_MOTTO, NUMBER_LINE, STAMP_LINE, opening_words
-from extractors.tables import entries
+from extractors.tables import entries, phrase_pattern
 
 T = TypeVar("T")
 
@@ -79,9 +79,12 @@ _STAMP_LABEL = re.compile(r"^Chuy[ểêỂÊe]n\s*[:;]?\s+", re.I)
 _BARE_DATE = re.compile(r"^[,\s]*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}\s*$", re.I)
 _BLANK_NUMBER = re.compile(r"^S[ốôổo]\s*[:.]\s*[/.…]*\s*/")
 _LEGAL_BASIS = re.compile(r"^Căn\s+cứ\b")
-_KEY_VALUE = re.compile(r"\d+(?:\s*[/-]\s*[0-9A-Za-zĐđÐ&]+)+")
+_KEY_VALUE = re.compile(KEY_PATTERN, re.VERBOSE)  # the number as keys.py reads every number
 _SUBJECT = re.compile(r"^(?:V/v|Về\s+việc|Về\s*:)\s*[:.]?\s*", re.I)
-_DEAR = re.compile(r"^Kính\s+gửi\s*[:.]?\s*")
+_DEAR = re.compile(rf"^(?:{phrase_pattern(w['word'] for w in entries('recipients', 'addressing'))})\s*[:.]?\s*", re.I)
+# After an addressee: why it is sent ("(để báo cáo)"), or a line of its particulars ("Mã số thuế: ...").
+_PURPOSE = re.compile(rf"\s*\(\s*(?:{phrase_pattern(w['word'] for w in entries('recipients', 'purpose'))})\s[^()]*\)\s*$", re.I)
+_DETAIL = re.compile(rf"(?:{phrase_pattern(w['word'] for w in entries('recipients', 'detail'))})(?:\s+\w+){{0,4}}\s*:", re.I)
 _TELEGRAM_TO = re.compile(r"^(?P<who>[^\n]{3,80}?)\s+điện\s*:\s*$", re.I)
 _OPENING = re.compile("^" + opening_words())
 _CLAUSE_LABEL = re.compile(r"^(?:[IVX]+\.|\d+\.|[a-zđ]\)|Điều\s+\d)")
@@ -355,6 +358,8 @@ def _take_place_date(h: Header, ln: Line, pd: re.Match[str]) -> None:
 
 
 def _read_recipients(h: Header, text: str, lines: list[Line], i: int, rest_start: int) -> int:
+    """The addressees after a "Kính gửi" line: on the line itself, or listed below it (dashed,
+    or undashed after a bare "Kính gửi:"), each item as long as it runs over its lines."""
     ln = lines[i]
     rest = text[rest_start : ln.end].strip()
     if rest:
@@ -367,24 +372,55 @@ def _read_recipients(h: Header, text: str, lines: list[Line], i: int, rest_start
                     h.recipients.append(Found(body.text.strip(), body.start, body.end))
             pos += len(part)
     i += 1
-    while i < len(lines) and (LIST_ITEM.match(lines[i].text) or _undashed_item(h, lines[i].text, rest)):
-        item = lines[i]
-        name = list_item_text(item.text)
-        i += 1
-        # a name wrapped onto the next line ("... thị xã, thành phố\nHuế."), as OCR keeps lines
-        while (
-            i < len(lines) and not item.text.rstrip().endswith((";", ".")) and not LIST_ITEM.match(lines[i].text)
-            and len(lines[i].text.split()) <= 6 and "\n\n" not in text[item.end : lines[i].start + 1]
-        ):
-            item = Line(item.start, lines[i].end, text[item.start : lines[i].end])
-            name = list_item_text(item.text.replace("\n", " "))
-            i += 1
-        if name:
+    ended = False  # the last item closed with ".": only another short dashed item goes on
+    while i < len(lines):
+        dashed = bool(LIST_ITEM.match(lines[i].text))
+        if not dashed and (rest or ended):
+            break
+        item, j = _recipient_item(text, lines, i)
+        flat = " ".join(item.text.split())
+        if _DEAR.match(flat) or _OPENING.match(list_item_text(flat)):
+            break
+        named = list_item_text(flat)
+        if not flat.endswith((";", ".")) and not dashed or len(flat.split()) > _LONGEST_RECIPIENT or (
+                ended and (not flat.endswith((";", ".")) or starts_with_action(named, 0, len(named)))):
+            break
+        i = j
+        name = _PURPOSE.sub("", named).rstrip(" ;.,")
+        if name and not _DETAIL.match(name):
             s = item.start + len(item.text) - len(item.text.lstrip("-+• "))
             h.recipients.append(Found(name, s, item.end - (len(item.text) - len(item.text.rstrip(";., ")))))
-        if item.text.rstrip().endswith("."):
-            break
+        ended = flat.endswith(".")
     return i
+
+
+# An addressee, however long its title, is a line or three; a longer "item" is the body's.
+_LONGEST_RECIPIENT = 40
+
+
+def _recipient_item(text: str, lines: list[Line], i: int) -> tuple[Line, int]:
+    """The item that starts on lines[i], with the lines it runs on to ("... các tỉnh: Hưng Yên,
+    Ninh" / "Bình, Bắc Ninh."; "- Bộ trưởng các Bộ:" / "" / "Quốc phòng, Công an,"), and the
+    index after it. An item goes on while it has not closed with ";" or "." and the next line is
+    no item, "Kính gửi" or opening of its own: after "," or ":" (even past a blank line), or as a
+    short line (OCR keeps a name's last word on a line of its own) or one that closes like an item
+    and is no order."""
+    item, j = lines[i], i + 1
+    while j < len(lines):
+        end = item.text.rstrip(" *")
+        nxt = lines[j]
+        if end.endswith((";", ".")) or LIST_ITEM.match(nxt.text) or _DEAR.match(nxt.text) or _OPENING.match(nxt.text):
+            break
+        open_end = end.endswith((",", ":"))
+        words = len(nxt.text.split())
+        if "\n\n" in text[item.end : nxt.start + 1] and not open_end:
+            break
+        closes = nxt.text.rstrip().endswith((",", ";", ".", ":"))
+        if not (open_end or words <= 6 or (closes and len(item.text.split()) + words <= _LONGEST_RECIPIENT
+                                            and not starts_with_action(nxt.text, 0, len(nxt.text)))):
+            break
+        item, j = Line(item.start, nxt.end, text[item.start : nxt.end]), j + 1
+    return item, j
 
 
 # A letter's header fits in its first lines; the body's own "Về việc ..." further down is not one.
@@ -411,11 +447,6 @@ def _last_header_line(lines: list[Line]) -> int:
         ):
             last = i
     return last
-
-
-def _undashed_item(h: Header, t: str, rest: str) -> bool:
-    """A Kính gửi line whose dash OCR lost: it follows an empty "Kính gửi:" and ends like an item."""
-    return not rest and t.rstrip().endswith((";", ".")) and len(t.split()) <= 25 and not _OPENING.match(t)
 
 
 def _starts_body(t: str) -> bool:

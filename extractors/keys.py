@@ -7,6 +7,11 @@ Three shapes (domain.md 1.2, 4.1):
     số/năm/LOẠI-CƠQUAN     73/2023/NĐ-CP, 17/2008/QH12  QPPL
     số-LOẠI/CƠQUAN         68-CTr/TU, 15-CV/TU          party documents
 
+and the odd ones real letters print: a dotted or dashed number ("12.3/2024/NQ-CP",
+"2025-005/SAV-CHQ"), a letter after it ("30c/NQ-CP"), a year glued to its symbol
+("49/2025TT-BCT", kept so), "&" and "." inside a segment ("QLN& TTBĐS", "VPCP-V.I"),
+capitals mixed with small letters and digits ("QTr-KTr2").
+
 The canonical form removes whitespace, unifies dashes, and writes every symbol segment
 that is a known code in its own spelling ("cđ" -> "CĐ", "ttg" -> "TTg"), other segments
 in capitals. Đ read as D by OCR is restored only where the code is known and in its
@@ -124,16 +129,23 @@ def _split_glued(segment: str) -> tuple[tuple[str, str], str] | None:
 # --- parsing ---------------------------------------------------------------------
 
 _SP = r"[ \t]*(?:\n[ \t]*)?"  # spaces, and at most one line break, after a separator
-_SEG = r"[^\W\d_][^\W_]*(?:&[^\W_]+)*"
+# A symbol segment: letters and digits, joined by "&" ("QLN& TTBĐS") or by a dot before a few
+# capitals ("V.I"; a dot before a word ends the sentence instead).
+_SEG = r"[^\W\d_][^\W_]*(?:[ \t]*&[ \t]*[^\W_]+)*(?:\.[A-ZĐ]{1,4}(?![^\W_]))*"
+# A segment of digits after a hyphen, at the end of a company's symbol ("01/CV-01").
+_NUMBER_SEG = r"\d{1,4}(?![\w/])"
+# The number: digits, maybe dotted or dashed ("12.3", "2025-005"), maybe one small letter ("30c").
+NUMBER_PATTERN = r"\d{1,6}(?:[.\-]\d{1,4})?[a-z]?"
 # The number and its symbol, as printed; shared with references (which adds what may
-# stand before it). Groups: num, then ptype + pissuer (party) or year? + sym.
-KEY_PATTERN = rf"""(?P<num>\d{{1,6}})[ \t]*
+# stand before it). Groups: num, then ptype + pissuer (party) or year? + sym; `glued` when
+# the year runs into the symbol ("49/2025TT-BCT").
+KEY_PATTERN = rf"""(?P<num>{NUMBER_PATTERN})[ \t]*
     (?:
         -{_SP}(?P<ptype>[^\W\d_]{{1,5}})[ \t]*/{_SP}(?P<pissuer>{_SEG})
-      | /{_SP}(?:(?P<year>(?:19|20)\d\d)[ \t]*/{_SP})?(?P<sym>{_SEG}(?:[ \t]*-{_SP}{_SEG})*)
+      | /{_SP}(?:(?P<year>(?:19|20)\d\d)(?:[ \t]*/{_SP}|(?P<glued>(?=[^\W\d_]))))?(?P<sym>{_SEG}(?:[ \t]*-{_SP}{_SEG}|-{_NUMBER_SEG})*)
     )"""
 _RAW_KEY = re.compile(KEY_PATTERN, re.VERBOSE)
-_SEGMENT = re.compile(_SEG)
+_SEGMENT = re.compile(rf"{_SEG}|(?<=-){_NUMBER_SEG}")
 SEGMENT = _SEGMENT
 _LEADING = re.compile(r"^\s*(?:số\s*(?:hiệu|và\s+ký\s+hiệu)?\s*:?\s*)?", re.IGNORECASE)
 _TRAILING = re.compile(r"[\s.,;:]+$")
@@ -141,14 +153,20 @@ _DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u
 
 
 def is_code_like(segment: str) -> bool:
-    """Capitals and digits ('VX', 'KSTTHC', 'QH12', 'CCHC&PC'): a symbol segment."""
-    return segment == segment.upper() and any(c.isalpha() for c in segment)
+    """Capitals and digits ('VX', 'KSTTHC', 'QH12', 'CCHC&PC'), or a capital then capitals,
+    digits and at most two small letters ('KTr2', 'QTr'): a symbol segment, not a word."""
+    if segment == segment.upper():
+        return any(c.isalpha() for c in segment)
+    lower = sum(c.islower() for c in segment)
+    return segment[0].isupper() and lower <= 2 and sum(c.isupper() or c.isdigit() for c in segment) >= 2
 
 
 def build_key(number: str, year: int | None, segments: list[str], party_type: str | None = None,
-              party_issuer: str | None = None) -> DocumentKey | None:
-    """The DocumentKey of a number whose symbol is already split into segments."""
+              party_issuer: str | None = None, glued_year: bool = False) -> DocumentKey | None:
+    """The DocumentKey of a number whose symbol is already split into segments (`glued_year`:
+    printed without the slash after the year, and kept so)."""
     doc_type: str | None
+    segments = [re.sub(r"\s+", "", s) for s in segments]
     if party_type is not None:
         t = type_code(party_type, party=True)
         if not t or party_issuer is None:
@@ -182,7 +200,7 @@ def build_key(number: str, year: int | None, segments: list[str], party_type: st
         if year is None:
             doc_type = "cong_van"  # a state body's symbol with no type: công văn
     symbol = "-".join(canon)
-    key = f"{number}/{year}/{symbol}" if year is not None else f"{number}/{symbol}"
+    key = f"{number}/{year}{'' if glued_year else '/'}{symbol}" if year is not None else f"{number}/{symbol}"
     return DocumentKey(key, number, symbol, year, type_abbr, doc_type, issuer_abbr)
 
 
@@ -207,7 +225,7 @@ def parse_key(raw: str) -> DocumentKey | None:
     first = segments[0]
     if not (type_code(first) or issuer_code(first) or is_code_like(first) or _split_glued(first)):
         return None  # "12/ngày": a lower-case word is a symbol only when it is a known code
-    return build_key(m.group("num"), year, segments)
+    return build_key(m.group("num"), year, segments, glued_year=m.group("glued") is not None)
 
 
 def normalize_key(raw: str) -> str | None:

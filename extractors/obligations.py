@@ -22,7 +22,8 @@ from schemas.models import Role
 
 from extractors.assignees import Name, is_specific, normalized_name, read_names, starts_name, starts_with_action
 from extractors.bodies import place_level
-from extractors.deadlines import find_deadlines, primary_deadline
+from extractors.deadlines import find_deadlines, is_limit_item, pass_down_deadlines, primary_deadline
+from extractors.implements import named_directive
 from extractors.lines import is_upper, lines_of
 from extractors.tables import entries
 from extractors.targets import find_targets
@@ -40,14 +41,6 @@ _EXPLAINS = re.compile(r"(?:Căn\s+cứ|Theo|Tại|Về\s+việc|Về)\b")
 _MODAL = re.compile(r"\b(?:phải|cần|đề\s+nghị|yêu\s+cầu|giao|chịu\s+trách\s+nhiệm|có\s+trách\s+nhiệm)\b", re.I)
 _SUPPORT = re.compile(r"(?<!chủ động )\bphối\s+hợp\s+(?:chặt\s+chẽ\s+)?với\s+", re.I)
 _ASSIGNEE_LABEL = re.compile(r"\s*:\s*")
-# Before a citation in the same sentence, the last of these cues says how the item uses it:
-# carries it out ("triển khai thực hiện Công điện số ...") or only relies on it ("theo quy định tại").
-_CUE = re.compile(
-    r"\b(?P<basis>theo\s+quy\s+định\s+(?:tại|của)|căn\s+cứ|quy\s+định\s+tại)\b"
-    r"|\b(?P<implements>thực\s+hiện|triển\s+khai|quán\s+triệt|chấp\s+hành|theo|tại)\b",
-    re.I,
-)
-_CUE_REACH = 200
 
 
 @cache
@@ -84,6 +77,7 @@ def find_obligations(doc: Document, body_start: int, body_end: int) -> list[Obli
     _walk(letter, doc.clauses, base, first, out)
     if not doc.clauses:
         out += _body_obligations(letter, body_start, body_end)
+    pass_down_deadlines(doc.text, doc.clauses, out, letter_date=letter.date, received=letter.received)
     if doc.recipients:
         for ob in out:
             if not ob.assignees:
@@ -225,8 +219,8 @@ def _walk(letter: Letter, clauses: list[Clause], inherited: Context, region_star
         if context is None:
             continue  # items below a findings lead-in
         start, end = _own_region(text, clause, letter)
-        if _matches("background_heading", text[start:end].split("\n", 1)[0]):
-            continue
+        if _matches("background_heading", text[start:end].split("\n", 1)[0]) or is_limit_item(clause.text):
+            continue  # background, or only the time limit of the tasks beside it
         names, rest = _heading(text, start, end)
         while rest < end and text[rest].isspace():
             rest += 1
@@ -289,9 +283,9 @@ def _obligation(letter: Letter, clause: Clause | None, start: int, end: int, lea
     if doubt:
         ob.review_reasons.append(doubt)
     ob.targets = find_targets(text, start, end)
-    named = _named_directive(letter, start, end)
+    named = named_directive(text, start, end, letter.references)
     if named:
-        ob.implements = DocumentLink(key=named[0], span=Span(start=named[1], end=named[2]))
+        ob.implements = DocumentLink(key=named[0].key, span=Span(start=named[1], end=named[2]))
     elif letter.implements:
         ob.implements = DocumentLink(key=letter.implements)
     return ob
@@ -310,17 +304,3 @@ def _add(ob: Obligation, letter: Letter, name: Name, role: str, seen: set[str]) 
             span=Span(start=name.start, end=name.end),
         )
     )
-
-
-def _named_directive(letter: Letter, start: int, end: int) -> tuple[str, int, int] | None:
-    """The document the item itself says it carries out ('triển khai thực hiện Công điện số 968/CĐ-TTg'),
-    with the span of that mention."""
-    mentions = sorted(
-        (span.start, span.end, ref.key) for ref in letter.references for span in ref.mentions if start <= span.start < end
-    )
-    for pos, mention_end, key in mentions:
-        sentence_start = max(letter.text.rfind(". ", start, pos), letter.text.rfind(";", start, pos), start, pos - _CUE_REACH)
-        cues = list(_CUE.finditer(letter.text, sentence_start, pos))
-        if cues and cues[-1].group("implements"):
-            return key, pos, mention_end
-    return None

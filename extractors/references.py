@@ -21,12 +21,15 @@ from schemas.models import RelationKind
 
 from extractors import keys
 from extractors.abbreviations import expand_abbreviations, issuer_name
+from extractors.dates import FoundDate, date_at
 
 # --- the number itself -------------------------------------------------------------
 
 # A number not glued to a word, a slash, a dot or a dash before it (14/1/23, 0225.38,
 # 2021-2030 ...), then a party type ("68-CTr/TU") or a slash and a symbol.
 _KEY = re.compile(r"(?<![\w/.\-])" + keys.KEY_PATTERN, re.VERBOSE)
+# A company's own numbering, letters first, right after "số": "số LOR2025/01", "số TDV/01-2020".
+_LETTERED = re.compile(r"(?P<key>(?P<sym>[A-ZĐ]{2,8}\d{0,4})\s*/\s*(?P<num>\d{1,4})(?:-(?P<year>\d{4}))?)(?![\w/.\-])")
 _SEGMENT = keys.SEGMENT
 
 # --- the words around it ----------------------------------------------------------
@@ -76,13 +79,8 @@ _NOT_A_DOCUMENT = re.compile(r"(?<!\w)(?:mẫu|biểu|biểu mẫu|phụ lục|t
 # Between two numbers under one type word: ", ", " và ", "; ".
 _LIST_GLUE = re.compile(r"\s*(?:[,;]\s*)?(?:(?:và|hoặc|,)\s*)?$")
 
-_DAY = r"(?P<d>\d{1,2})"
-_DATE = re.compile(
-    rf"""[ \t]*,?\s*(?:ban\ hành\s+|ký\s+)?ngày\s*{_DAY}\s*
-    (?:tháng\s*(?P<m1>\d{{1,2}})\s*(?:,\s*)?năm\s*(?P<y1>\d{{4}})
-      |[/.\-]\s*(?P<m2>\d{{1,2}})\s*[/.\-]\s*(?P<y2>\d{{4}}|\d{{2}})(?!\d))""",
-    re.VERBOSE | re.IGNORECASE,
-)
+# Before a cited document's date: ", ngày 23/7/2025", "ban hành ngày ...", "ký ngày ..."
+_DATE_INTRO = re.compile(r"[ \t]*,?\s*(?:ban hành\s+|ký\s+)?(?=ngày)", re.IGNORECASE)
 _STOP = (
     r"về|quy định|ban hành|hướng dẫn|thực hiện|tại|đã|đến|và|trong|theo|với|nhằm|để|kèm|"
     r"có|phê duyệt|triển khai|thì|đối với|giao|năm|ngày|số|là|nay|được|cho|yêu cầu|chỉ đạo"
@@ -127,12 +125,12 @@ def find_references(text: str) -> list[Reference]:
     prev_end = -1
     prev_label: tuple[str | None, str | None] = (None, None)
     for m in _candidates(text):
-        hit = _accept(text, m)
+        hit = _accept(text, m) if m.re is _KEY else _accept_lettered(m)
         if hit is None:
             continue
         dk, end = hit
         start = m.start()
-        label, label_code, context = _label_before(text, start, prev_end, prev_label)
+        label, label_code, context, own_label = _label_before(text, start, prev_end, prev_label)
         if label is False:
             continue
         if not context and not _has_known_code(dk):
@@ -140,23 +138,17 @@ def find_references(text: str) -> list[Reference]:
         prev_end, prev_label = end, (label, label_code)
         after = end
         date = None
-        dm = _DATE.match(text, after, min(len(text), after + 60))
-        if dm:
-            date = _iso(dm)
-            if date:
-                after = dm.end()
+        if found := _date_after(text, after):
+            date, after = found.iso, found.end
         issuer = None
         im = _ISSUER.match(text, after, min(len(text), after + 120))
         if im and im.group("iss")[0].isupper() and not _LABEL.match(text, im.start("iss")):
             issuer = expand_abbreviations(im.group("iss").strip())
             after = im.end()
-            if date is None:  # "... của Thủ tướng Chính phủ ngày 15/9/2022"
-                dm = _DATE.match(text, after, min(len(text), after + 60))
-                date = _iso(dm) if dm else None
-                if date:
-                    after = cast(re.Match[str], dm).end()
+            if date is None and (found := _date_after(text, after)):  # "... của Thủ tướng Chính phủ ngày 15/9/2022"
+                date, after = found.iso, found.end
         subject = _subject(text, after)
-        doc_type, label = _doc_type(dk, label, label_code)
+        doc_type, label = _doc_type(dk, label, label_code, own_label)
         span = Span(start=start, end=end)
         relation = "basis" if _in_basis_paragraph(text, start) else "cites"
 
@@ -198,8 +190,8 @@ _BACK_PARTY = re.compile(r"[^\W\d_]{1,5}$")
 
 
 def _candidates(text: str):
-    """_KEY matches, tried only at the digits before each "/": cheaper than a regex scan
-    that tries every position of the text."""
+    """_KEY matches, tried only at the digits before each "/" (cheaper than a regex scan that
+    tries every position of the text), and _LETTERED ones after "số"."""
     find, n = text.find, len(text)
     last_end = 0
     p = find("/")
@@ -217,19 +209,49 @@ def _candidates(text: str):
                     i -= 1
                     while i > 0 and text[i - 1] in " \t":
                         i -= 1
+        if i > 0 and text[i - 1].islower() and i > 1 and text[i - 2].isdigit():
+            i -= 1  # "30c/NQ-CP"
         j = i
         while j > 0 and text[j - 1].isdigit() and i - j < 7:
             j -= 1
-        if j < i and j >= last_end:
-            m = _KEY.match(text, j)
-            if m:
-                last_end = m.end()
-                yield m
-                p = find("/", last_end)
-                continue
+        if j > 1 and text[j - 1] in ".-" and text[j - 2].isdigit():  # "12.3/2024/NQ-CP", "2025-005/SAV-CHQ"
+            j -= 1
+            while j > 0 and text[j - 1].isdigit() and i - j < 12:
+                j -= 1
+        m = _KEY.match(text, j) if last_end <= j < i else None
+        if m is None and (k := _lettered_start(text, p)) >= last_end:
+            m = _LETTERED.match(text, k)
+        if m:
+            last_end = m.end()
+            yield m
+            p = find("/", last_end)
+            continue
         p = find("/", p + 1)
         if p >= n:
             break
+
+
+def _lettered_start(text: str, slash: int) -> int:
+    """Where a lettered number ending its symbol at `slash` starts ("số LOR2025/01"), or -1."""
+    k = slash
+    while k > 0 and text[k - 1] in " \t":
+        k -= 1
+    digits = k
+    while k > 0 and text[k - 1].isdigit() and digits - k < 4:
+        k -= 1
+    letters = k
+    while k > 0 and (text[k - 1].isupper() and text[k - 1].isalpha()) and letters - k < 8:
+        k -= 1
+    if letters - k < 2 or (k > 0 and (text[k - 1].isalnum() or text[k - 1] in "/-.")):
+        return -1
+    return k if _SO_BEFORE.search(text, max(0, k - 14), k) else -1
+
+
+def _accept_lettered(m: re.Match[str]) -> tuple[keys.DocumentKey, int]:
+    """A lettered number as printed: its symbol first, then its number (and year)."""
+    key = re.sub(r"\s+", "", m.group("key"))
+    year = int(m.group("year")) if m.group("year") else None
+    return keys.DocumentKey(key, m.group("num"), m.group("sym"), year, None, None, m.group("sym")), m.end()
 
 
 def _accept(text: str, m: re.Match[str]) -> tuple[keys.DocumentKey, int] | None:
@@ -252,12 +274,13 @@ def _accept(text: str, m: re.Match[str]) -> tuple[keys.DocumentKey, int] | None:
     for s in segs[1:]:
         seg = s.group()
         glued = text[kept[-1].end():s.start()] == "-"
-        if keys.type_code(seg) or keys.issuer_code(seg) or keys.is_code_like(seg) or (lowercase_key and glued):
+        if keys.type_code(seg) or keys.issuer_code(seg) or keys.is_code_like(seg) or (
+                (lowercase_key or seg.isdigit()) and glued):
             kept.append(s)
         else:
             break
     year = int(m.group("year")) if m.group("year") else None
-    dk = keys.build_key(m.group("num"), year, [s.group() for s in kept])
+    dk = keys.build_key(m.group("num"), year, [s.group() for s in kept], glued_year=m.group("glued") is not None)
     if dk is None:
         return None
     return dk, kept[-1].end()
@@ -267,15 +290,16 @@ def _label_before(text: str, start: int, prev_end: int, prev_label):
     """(label as printed, doc_type code) of the type word governing the number at `start`.
 
     The third value tells whether anything (a "số", a type word, a list) introduces the
-    number. (None, None, ...) when no type word; (False, None, True) when the number is a
-    form's or an appendix's, not a document's.
+    number, the fourth whether the type word is the number's own (not a list's). (None,
+    None, ...) when no type word; (False, None, True, False) when the number is a form's or
+    an appendix's, not a document's.
     """
     window_start = max(0, start - 14)
     so = _SO_BEFORE.search(text, window_start, start)
     if so:
         anchor = so.start()
         if _NOT_A_DOCUMENT.search(text, max(0, anchor - 12), anchor):
-            return False, None, True
+            return False, None, True, False
     else:
         anchor = start
     last = None
@@ -285,25 +309,27 @@ def _label_before(text: str, start: int, prev_end: int, prev_label):
         if prev_end < 0 or last.start() >= prev_end:
             word = last.group()
             code = _LABEL_CODE.get(word.casefold())
-            return word[0].upper() + word[1:].lower(), code or None, True
+            return word[0].upper() + word[1:].lower(), code or None, True, True
     # A continuation of a list: "217/CĐ-TTg, 218/CĐ-TTg", "...; số 92/2017/NĐ-CP".
     if prev_end >= 0 and (
         _LIST_GLUE.match(text, prev_end, anchor)
         or (so and anchor - prev_end < 300 and "\n" not in text[prev_end:anchor]
             and re.search(r"[;,:]\s*(?:và\s+)?$", text[prev_end:anchor]))
     ):
-        return (*prev_label, True)
-    return None, None, bool(so)
+        return (*prev_label, True, False)
+    return None, None, bool(so), False
 
 
-def _doc_type(dk: keys.DocumentKey, label: str | None, label_code: str | None) -> tuple[str | None, str | None]:
+def _doc_type(dk: keys.DocumentKey, label: str | None, label_code: str | None,
+              own_label: bool) -> tuple[str | None, str | None]:
     """The type of a cited document and its label: the symbol's type code wins; a type word
-    counts for a symbol with none only where that type has no code either (công văn, luật,
-    thư công) or the number is a QPPL one with a year ("Nghị quyết số 351/2017/UBTVQH14")."""
+    counts for a symbol with none when it is the number's own ("Nghị định số 74/CP"), and one
+    a list passes on only where that type has no code either (công văn, luật, thư công) or
+    the number is a QPPL one with a year ("..., số 351/2017/UBTVQH14")."""
     doc_type = dk.doc_type
     if not dk.type_abbr and label_code:
         t = keys.DOC_TYPES.get(label_code)
-        if t and (not t.abbr or dk.year is not None):
+        if t and (own_label or not t.abbr or dk.year is not None):
             doc_type = label_code
     if label_code != doc_type or not label:
         label = keys.DOC_TYPES[doc_type].label if doc_type in keys.DOC_TYPES else None
@@ -316,14 +342,10 @@ def _has_known_code(dk: keys.DocumentKey) -> bool:
     return bool(dk.issuer_abbr and keys.issuer_code(dk.issuer_abbr.split("-")[0]))
 
 
-def _iso(m: re.Match[str]) -> str | None:
-    d = int(m.group("d"))
-    mo = int(m.group("m1") or m.group("m2"))
-    y = m.group("y1") or m.group("y2")
-    year = int(y) if len(y) == 4 else 2000 + int(y)
-    if not (1 <= d <= 31 and 1 <= mo <= 12 and 1945 <= year <= 2100):
-        return None
-    return f"{year:04d}-{mo:02d}-{d:02d}"
+def _date_after(text: str, pos: int) -> FoundDate | None:
+    """The cited document's date right at `pos`, read by the one date reader."""
+    intro = _DATE_INTRO.match(text, pos, min(len(text), pos + 20))
+    return date_at(text, intro.end()) if intro else None
 
 
 def _subject(text: str, pos: int) -> str | None:

@@ -2,9 +2,11 @@
 import datetime as dt
 
 import pytest
+from schemas import Obligation, Span
 
 from extractors import tables
-from extractors.deadlines import describe, find_deadlines
+from extractors.clauses import parse_clauses
+from extractors.deadlines import describe, find_deadlines, pass_down_deadlines
 from extractors.workdays import is_working_day
 
 HOLIDAY_EXAMPLES = [
@@ -37,7 +39,7 @@ def test_every_holiday_entry_has_examples():
 _PHRASES = tables.load("deadline_phrases")
 PHRASE_EXAMPLES = [
     pytest.param(text, expected, id=f"{table}:{text[:50]}")
-    for table, entries in _PHRASES.items() if isinstance(entries, list)
+    for table, entries in _PHRASES.items() if isinstance(entries, list) and table != "task_label"
     for e in entries for text, expected in e["examples"]
 ]
 
@@ -56,3 +58,18 @@ def test_every_phrase_entry_has_examples():
 
 def test_phrase_dates_are_dates():
     assert isinstance(_PHRASES["letter_date"], dt.date) and isinstance(_PHRASES["received"], dt.date)
+
+
+TASK_LIST_EXAMPLES = [
+    pytest.param(text, expected, id=f"task_label:{e['word']}")
+    for e in tables.entries("deadline_phrases", "task_label") for text, expected in e["examples"]
+]
+
+
+@pytest.mark.parametrize("text,expected", TASK_LIST_EXAMPLES)
+def test_task_list_example(text, expected):
+    """The tasks of a labelled list take the limit its period_label item states."""
+    clauses = parse_clauses(text, 0, len(text))
+    obligations = [Obligation(clause=cid, text="", span=Span(start=0, end=0)) for cid, _ in expected]
+    pass_down_deadlines(text, clauses, obligations, letter_date=_PHRASES["letter_date"])
+    assert [[ob.clause, describe(ob.deadline) if ob.deadline else "-"] for ob in obligations] == expected

@@ -8,7 +8,9 @@ from extractors.abbreviations import expand_abbreviations, issuer_name
 from extractors.bodies import case_body_name
 from extractors.closing import body_end, read_closing
 from extractors.header import read_header
+from extractors.implements import find_implements, named_directive
 from extractors.keys import parse_key
+from extractors.lines import lines_of
 from extractors.normalize import normalize
 from extractors.references import find_references
 from extractors.split import opening_words
@@ -166,3 +168,51 @@ OPENING_EXAMPLES = [pytest.param(ex, id=ex[:30]) for e in tables.entries("letter
 @pytest.mark.parametrize("example", OPENING_EXAMPLES)
 def test_opening_example(example):
     assert re.match(opening_words(), example)
+
+
+def _implemented(text: str, as_subject: bool) -> list[str]:
+    text = normalize(text).text
+    refs = find_references(text)
+    opening = [] if as_subject else lines_of(text)
+    return [r.key for r in find_implements(text, opening, (0, len(text)) if as_subject else None, refs)]
+
+
+IMPLEMENTS_EXAMPLES = [
+    pytest.param(table, text, keys, id=f"{table}:{text[:50]}")
+    for table, rows in tables.load("implements").items() if table != "item_cue"
+    for e in rows for text, keys in e["examples"]
+]
+
+
+@pytest.mark.parametrize("table,text,keys", IMPLEMENTS_EXAMPLES)
+def test_implements_example(table, text, keys):
+    assert _implemented(text, as_subject=table == "subject_opening") == keys
+
+
+def test_every_implements_entry_has_examples():
+    assert all(e.get("examples") for rows in tables.load("implements").values() for e in rows)
+
+
+ITEM_CUE_EXAMPLES = [
+    pytest.param(text, key, id=f"{e['word']}:{text[:40]}")
+    for e in tables.entries("implements", "item_cue") for text, key in e["examples"]
+]
+
+
+@pytest.mark.parametrize("text,key", ITEM_CUE_EXAMPLES)
+def test_item_cue_example(text, key):
+    text = normalize(text).text
+    named = named_directive(text, 0, len(text), find_references(text))
+    assert (named[0].key if named else "") == key
+
+
+RECIPIENT_EXAMPLES = [
+    pytest.param(text, names, id=f"{table}:{e['word']}:{text[:30]}")
+    for table, rows in tables.load("recipients").items() for e in rows for text, names in e["examples"]
+]
+
+
+@pytest.mark.parametrize("text,names", RECIPIENT_EXAMPLES)
+def test_recipient_example(text, names):
+    text = normalize(text).text
+    assert [r.value for r in read_header(text, 0, len(text)).recipients] == names

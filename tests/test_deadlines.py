@@ -4,7 +4,17 @@ from pathlib import Path
 
 import pytest
 
-from extractors.deadlines import SCORED_KINDS, describe, find_deadlines, primary_deadline
+from schemas import Obligation, Span
+
+from extractors.clauses import parse_clauses
+from extractors.deadlines import (
+    SCORED_KINDS,
+    describe,
+    find_deadlines,
+    is_limit_item,
+    pass_down_deadlines,
+    primary_deadline,
+)
 from extractors.normalize import normalize
 
 D = dt.date.fromisoformat
@@ -217,11 +227,12 @@ def test_primary_prefers_scored_kinds():
     assert describe(d) == "date:2023-12-15" and reason is None
 
 
-def test_primary_flags_two_scored():
-    found = find_deadlines("báo cáo trước ngày 15/12/2023; hoàn thành trước ngày 20/12/2023", letter_date=LD)
+def test_primary_is_the_one_that_closes_the_item_and_flags_two():
+    found = find_deadlines("gửi Bộ Tư pháp trước ngày 15/12/2023 để Bộ Tư pháp báo cáo Thủ tướng Chính phủ "
+                           "trước ngày 20/12/2023", letter_date=LD)
     d, reason = primary_deadline(found)
-    assert describe(d) == "date:2023-12-15"
-    assert reason == "two candidate deadlines: trước ngày 15/12/2023 / trước ngày 20/12/2023"
+    assert describe(d) == "date:2023-12-20"
+    assert reason == "two candidate deadlines: trước ngày 20/12/2023 / trước ngày 15/12/2023"
 
 
 def test_primary_same_deadline_twice_is_fine():
@@ -255,3 +266,63 @@ def test_no_false_deadlines_in_dev_letters(path):
     gold = json.loads(path.with_suffix("").with_suffix(".gold.json").read_text(encoding="utf-8"))
     letter_date = D(gold["documents"][-1]["date"])
     assert scored(text, letter_date) == EXPECTED_IN_DEV[path.name[:3]]
+
+
+# --- a limit stated once for a list ---------------------------------------------------------
+
+
+def _passed_down(text, clause_ids, letter_date=LD):
+    text = normalize(text).text
+    obligations = [
+        Obligation(clause=cid, text="", span=Span(start=0, end=0),
+                   deadline=primary_deadline(find_deadlines(text, c.span.start, c.children[0].span.start if c.children
+                                                            else c.span.end, letter_date=letter_date))[0])
+        for cid, c in _flat(parse_clauses(text, 0, len(text))) if cid in clause_ids
+    ]
+    pass_down_deadlines(text, parse_clauses(text, 0, len(text)), obligations, letter_date=letter_date)
+    return {ob.clause: describe(ob.deadline) if ob.deadline else None for ob in obligations}
+
+
+def _flat(clauses):
+    for c in clauses:
+        yield c.id, c
+        yield from _flat(c.children)
+
+
+def test_a_task_takes_the_limit_of_its_own_paragraph_after_its_items():
+    text = ("1. Chủ tịch UBND các xã khẩn trương tổng hợp, báo cáo cụ thể về một số nội dung sau:\n"
+            "(1) Số hộ dân có nhà bị sập, đổ cần xây dựng lại.\n"
+            "(2) Số hộ dân có nhà bị hư hỏng nặng cần sửa chữa.\n"
+            "Ủy ban nhân dân các xã gửi Báo cáo về Phòng Nội vụ trước 17 giờ ngày 07/12/2023 để tổng hợp.\n\n"
+            "2. Phòng Nội vụ tổng hợp, báo cáo Chủ tịch UBND huyện.\n")
+    assert _passed_down(text, {"1", "1.1", "1.2", "2"}) == {
+        "1": "date:2023-12-07", "1.1": None, "1.2": None, "2": None}
+
+
+def test_a_lead_in_that_is_no_task_passes_its_limit_down_and_own_limits_stay():
+    text = ("1. Đề nghị các cơ quan, đơn vị hoàn thành trước ngày 15/12/2023 các nội dung sau:\n\n"
+            "a) Rà soát hồ sơ công việc tồn đọng.\n\n"
+            "b) Báo cáo kết quả trước ngày 20/12/2023.\n")
+    assert _passed_down(text, {"1.a", "1.b"}) == {"1.a": "date:2023-12-15", "1.b": "date:2023-12-20"}
+
+
+def test_a_limit_label_is_no_task():
+    assert is_limit_item("Thời gian thực hiện: Hoàn thành trong năm 2025.")
+    assert is_limit_item("**Thời gian hoàn thành:** Quý IV/2025")
+    assert not is_limit_item("Nhiệm vụ: Rà soát, hoàn thành trong năm 2025.")
+
+
+def test_a_limit_label_goes_to_the_task_whose_item_it_is():
+    text = ("1. Tổ chức tập huấn cho cán bộ, công chức cấp xã.\n"
+            "a) Đối tượng: cán bộ, công chức cấp xã.\n"
+            "b) Thời gian thực hiện: Quý I/2024.\n")
+    assert _passed_down(text, {"1"}) == {"1": "date:2024-03-31"}
+
+
+def test_a_limit_label_goes_to_the_tasks_beside_it_not_below_them():
+    text = ("1. Về giải quyết hồ sơ\n"
+            "a) Thời gian thực hiện: Không quá 10 ngày làm việc.\n"
+            "b) Trình tự thực hiện:\n"
+            "- Bộ phận một cửa tiếp nhận hồ sơ trong thời gian 01 ngày.\n"
+            "c) Phòng Nội vụ thẩm định hồ sơ.\n")
+    assert _passed_down(text, {"1.b.-1", "1.c"}) == {"1.b.-1": None, "1.c": "relative:10wd:-:-"}

@@ -37,6 +37,15 @@ PARSED = [
     ("63/2010/NĐCP", "63/2010/NĐ-CP", "63", "NĐ-CP", 2010, "NĐ", "nghi_dinh", "CP"),  # lost hyphen
     ("3027/QĐUBND", "3027/QĐ-UBND", "3027", "QĐ-UBND", None, "QĐ", "quyet_dinh", "UBND"),
     ("12/UBND-cchc&pc", "12/UBND-CCHC&PC", "12", "UBND-CCHC&PC", None, None, "cong_van", "UBND"),
+    # the odd numbers real letters print
+    ("12.3/2024/NQ-CP", "12.3/2024/NQ-CP", "12.3", "NQ-CP", 2024, "NQ", "nghi_quyet", "CP"),  # dotted
+    ("2024-017/SAV-CHQ", "2024-017/SAV-CHQ", "2024-017", "SAV-CHQ", None, None, "cong_van", "SAV"),
+    ("30c/NQCP", "30c/NQ-CP", "30c", "NQ-CP", None, "NQ", "nghi_quyet", "CP"),  # a letter after it
+    ("49/2024TT-BCT", "49/2024TT-BCT", "49", "TT-BCT", 2024, "TT", "thong_tu", "BCT"),  # year glued, kept so
+    ("1234/SXD-QLN& TTBĐS", "1234/SXD-QLN&TTBĐS", "1234", "SXD-QLN&TTBĐS", None, None, "cong_van", "SXD"),
+    ("7001/VPCP-V.I", "7001/VPCP-V.I", "7001", "VPCP-V.I", None, None, "cong_van", "VPCP"),
+    ("12/QTr-KTr2", "12/QTR-KTR2", "12", "QTR-KTR2", None, None, "cong_van", "QTR"),
+    ("02/CV-03", "02/CV-03", "02", "CV-03", None, None, "cong_van", "CV"),
 ]
 
 

@@ -203,3 +203,18 @@ def test_a_decisions_own_articles_are_no_tasks_but_its_executors_are():
         "Chánh Văn phòng HĐND và UBND huyện", "Giám đốc Sở Nội vụ", "Giám đốc Sở Văn hóa, Thể thao và Du lịch",
         "Thủ trưởng các cơ quan, đơn vị liên quan",
     ]
+
+
+def _due(ob) -> str | None:
+    return f"{ob.deadline.kind}:{ob.deadline.date or ob.deadline.period}" if ob.deadline else None
+
+
+def test_a_lead_in_that_is_no_task_gives_its_limit_to_its_items():
+    obs = obligations(
+        "1. Đề nghị Thủ trưởng các cơ quan, đơn vị hoàn thành trước ngày 15/12/2023 các nội dung sau:\n\n"
+        "a) Rà soát hồ sơ công việc tồn đọng.\n\n"
+        "b) Báo cáo kết quả trước ngày 20/12/2023.\n\n"
+    )
+    assert sorted(obs) == ["1.a", "1.b"]
+    assert _due(obs["1.a"]) == "date:2023-12-15"
+    assert _due(obs["1.b"]) == "date:2023-12-20"  # its own limit stays

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from extractors import extract_documents
 from extractors.normalize import normalize
 from extractors.references import find_references
 
@@ -46,6 +47,14 @@ FOUND = [
     ("Luật số 17/2008/QH12 và Pháp lệnh số 15/2004/PL-UBTVQH11", ["17/2008/QH12", "15/2004/PL-UBTVQH11"]),
     ("theo Quyết định số 1085/QĐ-TTg, Nghị định số 61/2018/NĐ-CP và Nghị định số 107/2021/NĐ-CP",
      ["1085/QĐ-TTg", "61/2018/NĐ-CP", "107/2021/NĐ-CP"]),
+    ("Nghị quyết số 12.3/2024/NQ-CP và Nghị quyết số 30c/NQCP", ["12.3/2024/NQ-CP", "30c/NQ-CP"]),
+    ("công văn số 2024-017/SAV-CHQ ngày 03/4/2024 của Công ty", ["2024-017/SAV-CHQ"]),
+    ("Thông tư số 49/2024TT-BCT ngày 05/6/2024", ["49/2024TT-BCT"]),
+    ("tại Công văn số 1234/SXD-QLN& TTBĐS ngày 14/11/2024", ["1234/SXD-QLN&TTBĐS"]),
+    ("các Văn bản số 6001/VPCP-V.I và số 7001/VPCP-V.I. Tiếp theo", ["6001/VPCP-V.I", "7001/VPCP-V.I"]),
+    ("công văn số 12/QTr-KTr2 ngày 22/7/2024 của Thuế tỉnh", ["12/QTR-KTR2"]),
+    ("Trả lời văn bản số 02/CV-03 ngày 20/11/2024 của Công ty", ["02/CV-03"]),
+    ("văn bản số ABC2024/05 ngày 10/10/2024 và công văn số TDV/01-2020 của Công ty", ["ABC2024/05", "TDV/01-2020"]),
 ]
 
 
@@ -127,6 +136,7 @@ DETAILS = [
     # a list inherits the type word, but the symbol's own type code wins
     ("các văn bản: Quyết định số 12/QĐ-UBND; 15/KH-UBND và 16/UBND-VX", "15/KH-UBND", "doc_type", "ke_hoach"),
     ("các văn bản: Quyết định số 12/QĐ-UBND; 15/KH-UBND và 16/UBND-VX", "16/UBND-VX", "doc_type", "cong_van"),
+    ("Căn cứ Nghị định số 74/CP ngày 25/10/1993 của Chính phủ", "74/CP", "doc_type", "nghi_dinh"),  # its own type word
     ("Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công tác văn thư;",
      "30/2020/NĐ-CP", "relation", "basis"),
     ("- Căn cứ Nghị định số 30/2020/NĐ-CP;", "30/2020/NĐ-CP", "relation", "basis"),
@@ -237,3 +247,25 @@ def test_date_after_the_issuer():
 def test_a_type_word_after_cua_is_no_issuer():
     found = {r.key: r for r in refs("Điều 1 Quyết định số 22/2019/QĐ-UBND của Quyết định số 48/2018/QĐ-UBND")}
     assert found["22/2019/QĐ-UBND"].issuer == "Ủy ban nhân dân"
+
+
+@pytest.mark.parametrize("cited,date", [
+    ("Công văn số 12/UBND-VP ngày 31/02/2023 của UBND huyện", None),  # no such day
+    ("Công văn số 12/UBND-VP ngày 29 tháng 02 năm 2024 của UBND huyện", "2024-02-29"),
+    ("Công văn số 12/UBND-VP, ngày 05 tháng 9, năm 2016 của UBND huyện", "2016-09-05"),
+    ("Công văn số 12/UBND-VP ngày 05/9/1016 của UBND huyện", None),  # no year of the state's letters
+])
+def test_a_cited_date_is_read_by_the_one_date_reader(cited, date):
+    [r] = refs(cited)
+    assert r.date == date
+
+
+def test_a_letter_dated_a_day_that_does_not_exist_has_no_date():
+    text = ("ỦY BAN NHÂN DÂN\nHUYỆN CẨM MỸ\n\nSố: 120/UBND-NV\n\nCẩm Mỹ, ngày 31 tháng 02 năm 2023\n\n"
+            "V/v tăng cường kỷ luật\n\nKính gửi: Phòng Nội vụ.\n\n"
+            "Thực hiện Công văn số 5611/UBND-VX ngày 30/02/2023 của UBND tỉnh, đề nghị Phòng Nội vụ rà soát, "
+            "báo cáo trước ngày 31/11/2023.\n\nNơi nhận:\n- Như trên;\n- Lưu: VT.\n\nCHỦ TỊCH\n\nNguyễn Văn An\n")
+    [doc] = extract_documents([text])[0]
+    assert doc.date is None
+    assert [r.date for r in doc.references] == [None]
+    assert all(ob.deadline is None or ob.deadline.date is None for ob in doc.obligations)
