@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import cast
 from dataclasses import dataclass
+from typing import cast
 
 # "ngày 29 tháng 11 năm 2023", also as OCR and web copies give it: "ngày29 tháng 11, năm 2023"
 _WORDS = r"ngày\s*(?P<d1>\d{1,2})\s*tháng\s*(?P<m1>\d{1,2})\s*,?\s*năm\s*(?P<y1>\d{4})"
