@@ -451,13 +451,16 @@ def with_retries(call: Callable[[], Any], retries: Retries) -> Any:
 
 def skip_known(store, items: list[Item], *, force: bool = False,  # noqa: ANN001 - pipeline.store.Store
                retries: Retries = Retries()) -> tuple[list[Item], list[FileResult]]:
-    """(to do, unchanged): a file whose SHA-256 the store has stored is not done again. One that
-    failed before is tried again: a failure stays loud until the file is fixed or taken away."""
+    """(to do, unchanged): a file whose SHA-256 the store has stored, and whose JSON is there, is not
+    done again (its JSON deleted, or another --out: it is extracted again for its JSON, and the store
+    keeps it unchanged). One that failed before is tried again: a failure stays loud until the file
+    is fixed or taken away."""
     todo: list[Item] = []
     known: list[FileResult] = []
     for item in items:
         sha = file_sha256(item.source)
-        if not force and sha is not None and with_retries(partial(store.file_status, sha), retries) == "ok":
+        if (not force and sha is not None and (item.output is None or Path(item.output).is_file())
+                and with_retries(partial(store.file_status, sha), retries) == "ok"):
             known.append(FileResult(item, UNCHANGED, sha256=sha))
         else:
             todo.append(item)

@@ -308,3 +308,18 @@ def test_no_module_reaches_into_another_modules_private_names():
                       if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
                       and node.value.id in modules and node.attr.startswith("_") and not node.attr.startswith("__")]
     assert wrong == []
+
+
+def test_a_stored_file_whose_json_is_gone_gets_its_json_again(tmp_path, letter_text):
+    from pipeline.store import Store
+
+    (tmp_path / "a.txt").write_text(letter_text, encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    with Store(str(tmp_path / "s.db")) as store:
+        items = OutputNamer(out).plan([tmp_path / "a.txt"])
+        assert [r.status for r in run(items, store=store).results] == ["stored"]
+        assert [r.status for r in run(items, store=store).results] == ["unchanged"]
+        (out / "a.json").unlink()  # `rm -rf out/` and `make run` again
+        again = run(items, store=store).results
+    assert [r.status for r in again] == ["unchanged"] and (out / "a.json").is_file()
