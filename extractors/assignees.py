@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import Any, cast
 
 from extractors.abbreviations import expand_abbreviations
 from extractors.bodies import place_level
@@ -106,7 +107,7 @@ class _PhraseIndex:
 
     def fullmatch(self, text: str) -> bool:
         hit = self.match(text, 0)
-        return bool(hit) and hit.end() == len(text)
+        return hit is not None and hit.end() == len(text)
 
     def finditer(self, text: str, start: int, end: int) -> Iterator[_Hit]:
         """Every phrase in text[start:end] that begins a word, left to right, without overlaps."""
@@ -275,9 +276,9 @@ def starts_with_action(text: str, pos: int, end: int) -> bool:
 
 
 def _starts_with(groups: tuple[str, ...], text: str, pos: int, end: int) -> bool:
-    m = re.match(r"(?:[Cc]ác\s+)?", text[pos:end])
+    m = cast(re.Match[str], re.match(r"(?:[Cc]ác\s+)?", text[pos:end]))  # matches always, maybe empty
     a = _predicates().match(text, pos + m.end(), end)
-    return bool(a and any(a.group(g) for g in groups)) and not _head_fully_covers(text, pos, end, a.end())
+    return a is not None and any(a.group(g) for g in groups) and not _head_fully_covers(text, pos, end, a.end())
 
 
 def _no_name_at(text: str, pos: int, end: int) -> bool:
@@ -375,6 +376,7 @@ def _kind_list_names(text: str, m: re.Match[str], end: int) -> tuple[list[Name],
     stop, how = _phrase_end(text, m.end(), m.end(), end)
     predicate = how in ("action", "qualifier")
     rest: list[Name] = []
+    sep: re.Match[str] | None
     # "...: Nội vụ, Tài chính; Thủ trưởng các cơ quan ...": the list ends where a new name starts
     for sep in _LIST_SEPARATOR.finditer(text, m.end(), stop):
         new_name = sep.group().strip() == ";" or _bare_title().match(text, sep.end(), stop)
@@ -414,6 +416,7 @@ def _phrase_end(text: str, pos: int, after: int, end: int) -> tuple[int, str]:
     """Where a name begun at `pos` stops, and why: at an 'action', a 'qualifier' or a 'stop' mark."""
     stop = end
     search_from = after
+    m: Any  # a stop's match, then a predicate's hit
     while m := _STOP.search(text, search_from, end):
         if m.group() == "\n" and _soft_break(text, pos, m.start(), end):
             search_from = m.end()
@@ -644,7 +647,7 @@ def later_actors(text: str, start: int, end: int) -> list[Name]:
 def _titled_collective(name: str) -> bool:
     """'thủ trưởng cơ quan, đơn vị trình văn bản': a title over a collective, no body named."""
     title = _bare_title().match(name)
-    return bool(title) and bool(_collectives().match(name, _skip_spaces(name, title.end())))
+    return title is not None and bool(_collectives().match(name, _skip_spaces(name, title.end())))
 
 
 def _names_a_body(text: str, pos: int, end: int) -> bool:

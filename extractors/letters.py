@@ -7,6 +7,7 @@ Every span is made relative to the letter's own text, then given its page.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import cast
 
 from pydantic import BaseModel
 from schemas import (
@@ -23,6 +24,7 @@ from schemas import (
     Span,
     Word,
 )
+from schemas.models import AuthorityPrefix, CcPurpose
 
 from extractors.abbreviations import expand_abbreviations, issuer_name
 from extractors.attachments import find_attachments
@@ -253,7 +255,7 @@ def _with_place(kind: str, h: Header, text: str, end: int) -> tuple[str, list[st
 
 def _fill_closing(doc: Document, c: Closing) -> None:
     if not (c.signer_name or c.title or c.authority):
-        doc.cc = [CcEntry(name=n, purpose=p, span=Span(start=s, end=e)) for n, p, s, e in c.cc]
+        doc.cc = [CcEntry(name=n, purpose=cast(CcPurpose, p), span=Span(start=s, end=e)) for n, p, s, e in c.cc]
         return
     signer = Signer()
     if c.signer_name:
@@ -262,11 +264,11 @@ def _fill_closing(doc: Document, c: Closing) -> None:
     if c.title:
         signer.title = c.title[0]
     signer.authority = [
-        Authority(prefix=p, meaning=authority_meaning(p), on_behalf_of=cased_title(who), span=Span(start=s, end=e))
+        Authority(prefix=cast(AuthorityPrefix, p), meaning=authority_meaning(p), on_behalf_of=cased_title(who), span=Span(start=s, end=e))
         for p, who, s, e in c.authority
     ]
     doc.signer = signer
-    doc.cc = [CcEntry(name=n, purpose=p, span=Span(start=s, end=e)) for n, p, s, e in c.cc]
+    doc.cc = [CcEntry(name=n, purpose=cast(CcPurpose, p), span=Span(start=s, end=e)) for n, p, s, e in c.cc]
 
 
 def _with_relation(ref: Reference, implemented: list[Reference]) -> Reference:
@@ -276,11 +278,11 @@ def _with_relation(ref: Reference, implemented: list[Reference]) -> Reference:
 
 
 def _same_key(a: str | None, b: str | None) -> bool:
-    return bool(a and b) and match_key(a) == match_key(b)
+    return a is not None and b is not None and bool(a and b) and match_key(a) == match_key(b)
 
 
 def _in_stamp(ref: Reference, h: Header) -> bool:
-    return bool(h.stamp) and h.stamp.start <= ref.span.start < h.stamp.end
+    return h.stamp is not None and bool(h.stamp) and h.stamp.start <= ref.span.start < h.stamp.end
 
 
 def _line_around(text: str, pos: int) -> Line:

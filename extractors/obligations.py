@@ -30,7 +30,10 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
+from typing import cast
+
 from schemas import Assignee, Clause, Document, DocumentLink, Obligation, Span
+from schemas.models import Role
 
 from extractors.assignees import (
     Name,
@@ -111,7 +114,7 @@ class Letter:
             return False
         own = normalized_name(re.sub(r"^Chủ\s+tịch\s+", "", name.text), None, None).casefold()
         issuer = self.issuer.casefold()
-        return own == issuer or (bool(self.place) and f"{own} {self.place.casefold()}" == issuer)
+        return own == issuer or (self.place is not None and bool(self.place) and f"{own} {self.place.casefold()}" == issuer)
 
 
 @dataclass(frozen=True)
@@ -424,7 +427,7 @@ def _introduces_no_tasks(text: str, start: int, end: int) -> bool:
     """An item whose own text ends with a lead-in to findings, quoted rules or attachments ("... Bộ Tài
     chính gửi kèm bộ Cẩm nang gồm:"): the items below it are no tasks."""
     para = _last_paragraph(text, start, end)
-    return bool(para) and _matches("quoted_list", text[para[0] : para[1]])
+    return para is not None and _matches("quoted_list", text[para[0] : para[1]])
 
 
 def _wrapped_on(text: str, end: int, limit: int) -> int:
@@ -627,7 +630,7 @@ def _add(ob: Obligation, letter: Letter, name: Name, role: str, seen: set[str]) 
         Assignee(
             name=printed,
             normalized=normalized_name(printed, letter.level, letter.place),
-            role=role,
+            role=cast(Role, role),
             span=Span(start=name.start, end=name.end),
         )
     )

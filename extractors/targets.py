@@ -22,7 +22,10 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from typing import cast
+
 from schemas import Span, Target
+from schemas.models import Bound
 
 from extractors.tables import entries, phrase_pattern
 
@@ -111,7 +114,7 @@ def _subject_before(text: str, lo: int, fig_start: int) -> str | None:
     clause = text[cut:fig_start]
     lead = _pattern("lead")
     named = None
-    for named in re.finditer(r"(?<!\w)(?:tỷ\s+lệ|tỉ\s+lệ|chỉ\s+tiêu)(?:\s+về)?\s+", clause, re.I):
+    for named in re.finditer(r"(?<!\w)(?:tỷ\s+lệ|tỉ\s+lệ|chỉ\s+tiêu)(?:\s+về)?\s+", clause, re.I):  # noqa: B007 - the last one is wanted
         pass
     if named:
         what = lead.sub("", clause[named.end():])
@@ -165,7 +168,7 @@ def find_targets(text: str, start: int = 0, end: int | None = None) -> list[Targ
             subject = out[-1].subject
         unit = "%" if m.group("pct") else " ".join(m.group("unit").split()).casefold()
         raw = text[m.start():fig_end].rstrip()
-        out.append(Target(value=_value(m.group("v")), unit=unit, bound=bound, subject=subject, raw=raw,
+        out.append(Target(value=_value(m.group("v")), unit=unit, bound=cast(Bound, bound), subject=subject, raw=raw,
                           span=Span(start=m.start(), end=m.start() + len(raw))))
         prev_end = _subject_end(text, fig_end, end) if m.group("pct") else fig_end
     return out

@@ -17,7 +17,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from schemas import ExtractionWarning, Page
 
 from pipeline.errors import CorruptPdfError, EncryptedPdfError
-from pipeline.ocr import OcrOptions, ocr_pages
+from pipeline.ocr import OcrOptions, PageProgress, ocr_pages
 from pipeline.raster import page_sources
 
 # Scanner software stamps a line such as "Scanned with CamScanner" on image-only pages;
@@ -25,7 +25,7 @@ from pipeline.raster import page_sources
 MIN_TEXT_LAYER_CHARS = 20
 
 
-def read_pdf_pages(path: str, data: bytes, *, ocr: OcrOptions | None = None,
+def read_pdf_pages(path: str, data: bytes, *, ocr: OcrOptions | None = None, on_page: PageProgress | None = None,
                    ) -> tuple[list[Page], list[ExtractionWarning]]:
     """One Page per PDF page, in order: its text layer, or its OCR when it has none."""
     try:
@@ -52,7 +52,7 @@ def read_pdf_pages(path: str, data: bytes, *, ocr: OcrOptions | None = None,
             result[number] = Page(number=number, method="text_layer", text=text)
     if scans:
         ocr_result, ocr_warnings = ocr_pages(path, page_sources(path, data, scans), ocr,
-                                              fail_if_none_read=not result)
+                                              fail_if_none_read=not result, on_page=on_page)
         result.update((page.number, page) for page in ocr_result)
         warnings += ocr_warnings
     warnings.sort(key=lambda w: w.page or 0)
