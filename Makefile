@@ -2,22 +2,29 @@
 VENV ?= .venv
 SAMPLES ?= data/samples
 OUT ?= out/samples
+RECEIVED ?= '$(SAMPLES)/*.txt' $(SAMPLES)/received
 
 export VENV
 
-.PHONY: setup run test test-postgres schema bench bench-ocr bench-store scans goldens
+.PHONY: setup run test lint test-postgres schema bench bench-ocr bench-store scans goldens
 
 setup:
 	@bash scripts/setup.sh
 
-# the main job: bulk ingestion (a Prefect flow on a temporary local server) of the sample letters;
+# the main job: bulk ingestion (a Prefect flow on a temporary local server) of the sample letters as an
+# office receives them: text, scanned PDFs, page images (RECEIVED: scripts/check_run_output.py lists them);
 # Prefect's settings (PREFECT_HOME=var/prefect, start-up limit, no telemetry) come from flows/prefect_env.py
 run: setup
-	$(VENV)/bin/python -m flows.bulk '$(SAMPLES)/*.txt' --out $(OUT)
+	$(VENV)/bin/congvan bulk $(RECEIVED) --out $(OUT)
 	$(VENV)/bin/congvan review $(OUT) --store --out $(OUT)/review
 
 test: setup
 	$(VENV)/bin/pytest
+
+# ruff (pyproject.toml [tool.ruff]) over everything, mypy over the packages ([tool.mypy] files)
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 # the store tests on PostgreSQL too: starts Debian's server (as root) through scripts/postgres.sh
 test-postgres: setup

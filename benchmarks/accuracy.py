@@ -3,7 +3,7 @@
     python benchmarks/accuracy.py [--sets dev,dev2,silver,realscans] [--save RUN.json]
                                   [--against RUN.json] [--pred DIR] [--pages-from DIR] [--misses]
 
-Every input of each set goes through `congvan extract`'s own path (pipeline.batch.run_job: the
+Every input of each set goes through the runner's own path (pipeline.runner.extract_batch: the
 same reader, extractors and JSON), then the set's own scorer in ../shared/eval scores the JSON:
 
 - dev + dev2 together, and dev alone: score.py (each part's F1 and the total);
@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
-import os
 import re
 import subprocess
 import sys
@@ -35,7 +34,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from extractors import extract_documents
-from pipeline.batch import expand_inputs, plan_outputs, run_job
+from pipeline.runner import OutputNamer, cores, extract_batch, find_inputs, make_batches
 from pipeline.output import render_json, write_atomic
 from schemas import ExtractionResult
 
@@ -53,18 +52,20 @@ def extract_set(name: str, pred: Path, pages_from: Path | None) -> list[str]:
     """Write PRED/<stem>.json for every input of the set; return the inputs that failed, with why."""
     folder = EVAL / name
     paths = sorted(str(p) for pattern in INPUT_GLOBS[name] for p in folder.glob(pattern))
-    inputs, _ = expand_inputs(paths)
-    jobs, _ = plan_outputs(inputs, pred)
+    inputs, _ = find_inputs(paths)
+    items = OutputNamer(pred).plan(inputs)
     pred.mkdir(parents=True, exist_ok=True)
     if pages_from is not None and name == "realscans":
-        return [failure for job in jobs if (failure := _reextract(job.output, pages_from / name / job.output.name))]
-    workers = min(len(jobs), os.cpu_count() or 1) if name == "realscans" else 1
+        return [failure for item in items if item.output
+                and (failure := _reextract(Path(item.output), pages_from / name / Path(item.output).name))]
+    batches = make_batches(items)  # the page files of one letter in one batch, joined
+    workers = min(len(batches), cores()) if name == "realscans" else 1
     if workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            outcomes = list(pool.map(run_job, jobs))
+            results = [r for done in pool.map(extract_batch, batches) for r in done]
     else:
-        outcomes = [run_job(job) for job in jobs]
-    return [f"{Path(o.job.name).name}: {o.error.status}: {o.error.reason}" for o in outcomes if o.error is not None]
+        results = [r for batch in batches for r in extract_batch(batch, ocr_workers=None)]
+    return [f"{Path(r.name).name}: {r.error.status}: {r.error.message}" for r in results if r.error is not None]
 
 
 def _reextract(output: Path, earlier: Path) -> str | None:
@@ -72,6 +73,9 @@ def _reextract(output: Path, earlier: Path) -> str | None:
     if not earlier.is_file():
         return f"{earlier.name}: no earlier JSON to take pages from"
     result = ExtractionResult.model_validate_json(earlier.read_bytes())
+    if any(w.code == "joined_into" for w in result.warnings):  # its pages are read with the file before it
+        write_atomic(output, earlier.read_bytes())
+        return None
     documents, warnings = extract_documents([page.text for page in result.pages], [page.words for page in result.pages])
     if not documents:
         return f"{earlier.name}: not a letter"
@@ -187,8 +191,8 @@ def print_gold_report(title: str, report: dict) -> None:
 
 def compare(now: dict[str, float], before: dict[str, float]) -> None:
     """Letters that gained and lost against a saved run, worst loss first."""
-    changed = sorted(((now.get(k, 0.0) - before.get(k, 0.0), k) for k in set(now) | set(before)
-                      if abs(now.get(k, 0.0) - before.get(k, 0.0)) > CHANGE_EPSILON))
+    changed = sorted((now.get(k, 0.0) - before.get(k, 0.0), k) for k in set(now) | set(before)
+                      if abs(now.get(k, 0.0) - before.get(k, 0.0)) > CHANGE_EPSILON)
     lost = [(d, k) for d, k in changed if d < 0]
     gained = [(d, k) for d, k in reversed(changed) if d > 0]
     print(f"\n## Against the saved run: {len(gained)} letters gained, {len(lost)} lost\n")

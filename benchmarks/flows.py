@@ -33,20 +33,15 @@ def make_inputs(folder: Path, texts: int, scans: int) -> None:
 
 
 def plain(paths: list[str], out: Path, db: str, workers: int) -> tuple[float, int]:
+    from pipeline.runner import OutputNamer, find_inputs, in_pool, run
     from pipeline.store import Store
-    from pipeline.work import expand_paths, known, make_batches, plan_items, record, run_in_pool
 
     start = time.perf_counter()
-    pages = 0
     with Store(db) as store:
         out.mkdir(parents=True, exist_ok=True)
-        files, _ = expand_paths(paths)
-        items, _ = plan_items(files, out)
-        todo, _ = known(store, items)
-        for done in run_in_pool(make_batches(todo), workers=workers):
-            record(store, done)
-            pages += done.pages
-    return time.perf_counter() - start, pages
+        files, _ = find_inputs(paths, recursive=True)
+        report = run(OutputNamer(out).plan(files), store=store, extract=in_pool(workers))
+    return time.perf_counter() - start, report.pages
 
 
 def main() -> None:
@@ -60,14 +55,14 @@ def main() -> None:
     os.environ.setdefault("PREFECT_HOME", str(work / "prefect"))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    from flows.bulk import bulk_ingest
-    from pipeline.work import cores
+    from flows.bulk import run_bulk_ingest
+    from pipeline.runner import cores
 
     workers = args.workers or cores()
     rows = []
     try:
         start = time.perf_counter()
-        bulk_ingest([], str(work / "warm-out"), str(work / "warm.db"), progress=False)
+        run_bulk_ingest([], str(work / "warm-out"), str(work / "warm.db"))
         warmup = time.perf_counter() - start
         for kind, texts, scans in (("text letters", args.texts, 0), ("scanned pages", 0, args.scans)):
             if not (texts or scans):
@@ -77,11 +72,11 @@ def main() -> None:
             plain_seconds, pages = plain([str(inputs)], work / f"{kind}-plain", str(work / f"{kind}-plain.db"),
                                          workers)
             start = time.perf_counter()
-            counts = bulk_ingest([str(inputs)], str(work / f"{kind}-flow"), str(work / f"{kind}-flow.db"),
-                                 workers=workers, progress=False)
+            _, report = run_bulk_ingest([str(inputs)], str(work / f"{kind}-flow"), str(work / f"{kind}-flow.db"),
+                                        workers=workers)
             flow_seconds = time.perf_counter() - start
             pages = texts + scans  # a text letter counts as a page; each .jpg is one page, read or not
-            rows.append((kind, texts + scans, pages, plain_seconds, flow_seconds, counts["failed"]))
+            rows.append((kind, texts + scans, pages, plain_seconds, flow_seconds, len(report.failed)))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

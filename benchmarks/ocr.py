@@ -22,9 +22,9 @@ Build the scans first (`python scripts/render_scans.py --degrade`), then run
 Real scans (`--real ../shared/eval/realscans`): every input file goes through the three engines
 side by side in one run, each the way a user would run it:
 
-  pipeline    `congvan extract`'s own path (pipeline.batch.run_job and pipeline.joins: text layer or
-              OCR, zones read again, extraction, page files joined), files in a pool of `--jobs`
-              processes, one OCR thread each
+  pipeline    the runner's own path (pipeline.runner: make_batches and extract_batch, as `congvan
+              ingest --workers N` runs them: text layer or OCR, zones read again, extraction, page
+              files joined), batches in a pool of `--jobs` processes, one OCR thread each
   tesseract   bare `tesseract PAGE stdout -l vie` on every page image (PDF pages rendered at 300
               dpi beforehand, not timed), `--jobs` processes at a time
   ocrmypdf    `ocrmypdf -l vie --jobs N --force-ocr --sidecar` on every input file (a JPEG first
@@ -271,8 +271,9 @@ SCORER = REPO.parent / "shared" / "eval" / "score_realscans.py"
 def real_scans(folder: Path, jobs: int, engines: list[str], pred: Path | None) -> int:
     from concurrent.futures import ProcessPoolExecutor
 
-    from pipeline.batch import expand_inputs, plan_outputs
-    from pipeline.joins import series
+    from functools import partial
+
+    from pipeline.runner import OutputNamer, extract_batch, find_inputs, make_batches
 
     inputs = sorted(p for pattern in REAL_INPUTS for p in folder.glob(pattern))
     if not inputs:
@@ -292,9 +293,9 @@ def real_scans(folder: Path, jobs: int, engines: list[str], pred: Path | None) -
         for engine in engines:
             started = time.perf_counter()
             if engine == "pipeline":
-                planned, _ = plan_outputs(expand_inputs([str(p) for p in inputs])[0], out)
+                items = OutputNamer(out).plan(find_inputs([str(p) for p in inputs])[0])
                 with ProcessPoolExecutor(jobs) as pool:
-                    list(pool.map(_pipeline_run, series(planned)))
+                    list(pool.map(partial(extract_batch, ocr_workers=1), make_batches(items)))
                 timing[engine] = time.perf_counter() - started
                 texts[engine] = _json_pages(out, references)
             elif engine == "tesseract":
@@ -310,14 +311,6 @@ def real_scans(folder: Path, jobs: int, engines: list[str], pred: Path | None) -
         _print_header_accuracy(folder, out)
         _print_cer_and_speed(pages, references, texts, timing)
     return 0
-
-
-def _pipeline_run(run):  # noqa: ANN001, ANN202 - pipeline.batch.Jobs (pipeline.joins.series), in a pool process
-    from pipeline.batch import run_job
-    from pipeline.joins import run_series
-    from pipeline.ocr import OcrOptions
-
-    return [o.error is None for o in run_series(run, lambda job: run_job(job, ocr=OcrOptions(workers=1)))]
 
 
 def _render_pages(inputs: list[Path], folder: Path) -> dict[str, list[Path]]:

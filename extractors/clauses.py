@@ -29,10 +29,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from typing import cast
 
 from extractors import tables
 from extractors.bodies import starts_body
-from schemas.models import Clause, Span
+from schemas.models import Clause, ClauseKind, Span
 
 _LINE = re.compile(r"[^\n]+")
 # Capitals a label can start with: Roman numerals, Phần, Chương, Mục, Tiểu mục, Điều.
@@ -221,7 +222,7 @@ def _build(text: str, node: _Node) -> Clause:
     return Clause(
         id=node.id,
         label=node.label,
-        kind=node.form.kind,  # type: ignore[union-attr]
+        kind=cast(ClauseKind, node.form.kind),  # type: ignore[union-attr]
         text=_joined(text, node.pieces),
         span=Span(start=node.start, end=end),
         children=children,

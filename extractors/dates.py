@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import cast
 
 # "ngày 29 tháng 11 năm 2023", also as OCR and web copies give it: "ngày29 tháng 11, năm 2023"
 _WORDS = r"ngày\s*(?P<d1>\d{1,2})\s*tháng\s*(?P<m1>\d{1,2})\s*,?\s*năm\s*(?P<y1>\d{4})"
@@ -59,7 +60,7 @@ def find_date(text: str, start: int = 0, end: int | None = None) -> FoundDate | 
 
 def date_at(text: str, pos: int) -> FoundDate | None:
     """A date that starts exactly at `pos` (after optional spaces)."""
-    m = DATE_RE.match(text, _SPACES.match(text, pos).end())
+    m = DATE_RE.match(text, cast(re.Match[str], _SPACES.match(text, pos)).end())  # matches always, maybe empty
     if m:
         iso = _from_match(m)
         if iso:

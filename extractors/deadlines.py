@@ -38,6 +38,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import cast
 
 from schemas import Clause, Deadline, Obligation, Span
 
@@ -428,7 +429,7 @@ def _month_point(year: int, month: int, point: str) -> dt.date:
 def _dates(rules: _Rules, sub: str, letter_date: dt.date | None) -> list[_Found]:
     out: list[_Found] = []
     for m in rules.date_cue.finditer(sub):
-        pos = rules.connector.match(sub, m.end()).end()
+        pos = cast(re.Match[str], rules.connector.match(sub, m.end())).end()
         found = date_at(sub, pos)
         if found and found.start == pos:
             iso, end = found.iso, found.end
@@ -504,9 +505,9 @@ def _relative(rules: _Rules, sub: str, letter_date: dt.date | None, received: dt
             if unit == "tháng":
                 due = workdays.next_working_day(_add_months(start_day, n))
             elif working:
-                due = workdays.add_working_days(start_day, days)
+                due = workdays.add_working_days(start_day, cast(int, days))
             else:
-                due = workdays.due_after_days(start_day, days)
+                due = workdays.due_after_days(start_day, cast(int, days))
         out.append(_Found(m.start(), end, {
             "kind": "relative", "days": days, "working_days": working, "counted_from": counted,
             "date": due.isoformat() if due else None,
@@ -628,7 +629,7 @@ def pass_down_deadlines(text: str, clauses: list[Clause], obligations: list[Obli
     A task's own limit is its own: its sub-items do not take it (they list what it covers); a
     paragraph of its own after them ("... báo cáo về một số nội dung sau: (1) ... (3) ...", then
     "... gửi Báo cáo trước 17 giờ ngày 27/11/2025") is its text too."""
-    by_clause = {}
+    by_clause: dict[str, Obligation] = {}
     for ob in obligations:
         by_clause.setdefault(ob.clause, ob)
 

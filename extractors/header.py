@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
 
 from extractors.assignees import split_names, starts_with_action
 from extractors.bodies import starts_body
@@ -153,7 +153,7 @@ def _title_start() -> re.Pattern[str]:
 def _starts_with_title(t: str) -> bool:
     """A signing authority's own line in a decision: 'CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI'."""
     m = _title_start().match(t)
-    return bool(m) and starts_body(t[m.end() - 1 :])
+    return m is not None and starts_body(t[m.end() - 1 :])
 
 
 def _without_motto(text: str, lines: list[Line]) -> list[Line]:
@@ -223,12 +223,12 @@ def read_header(text: str, start: int, end: int) -> Header:
         if h.key is None and _BLANK_NUMBER.match(t):
             i += 1  # a draft's "Số: /KH-UBND": no number yet
             continue
-        if h.key is None and NUMBER_LINE.match(t) and (value := _KEY_VALUE.match(t, _NUMBER_VALUE.match(t).end())):
-            if key := parse_key(value.group(0)):
-                h.key = Found(key, ln.start + value.start(), ln.start + value.end())
+        if h.key is None and NUMBER_LINE.match(t) and (key_text := _KEY_VALUE.match(t, cast(re.Match[str], _NUMBER_VALUE.match(t)).end())):
+            if key := parse_key(key_text.group(0)):
+                h.key = Found(key, ln.start + key_text.start(), ln.start + key_text.end())
             # OCR puts the right-hand column on the same line: "Số: 8731/UBND Cần Giờ, ngày ..."
-            after = t[value.end() :]
-            offset = ln.start + value.end() + (len(after) - len(after.lstrip(" .,;:-_")))
+            after = t[key_text.end() :]
+            offset = ln.start + key_text.end() + (len(after) - len(after.lstrip(" .,;:-_")))
             if h.date is None and (pd := _place_date_line(after.strip(" .,;:-_"))):
                 _take_place_date(h, Line(offset, ln.end, ""), pd)
             elif h.date is None and _BARE_DATE.match(after) and (found := find_date(after)):
@@ -253,7 +253,7 @@ def read_header(text: str, start: int, end: int) -> Header:
             continue
         title = t.strip().rstrip(":").strip().casefold()
         if h.subject is None and is_upper(t) and not t.rstrip().endswith(":") and (
-            (taken := _type_title_lines(lines, i, title))
+            taken := _type_title_lines(lines, i, title)
         ):
             code_label, last = taken
             h.doc_type = Found(code_label, ln.start, lines[last].end)
@@ -433,15 +433,20 @@ def _last_header_line(lines: list[Line]) -> int:
     Running text above it (a web page's headline, an OCR'd note) is not the body.
     """
     last = -1
+    subject_seen = False
     for i, ln in enumerate(lines[:_HEADER_LINES]):
         t = ln.text
         if _CLAUSE_LABEL.match(t):
             break
         title = t.strip().casefold()
+        # "Về việc ..." is a subject once: a later paragraph that opens so ("Về việc góp vốn ..., đề
+        # nghị ...") is the body's
+        subject = bool(_SUBJECT.match(t)) and not subject_seen and not (looks_like_paragraph(t) and t.endswith("."))
+        subject_seen = subject_seen or subject
         if (
             NUMBER_LINE.match(t)
             or _place_date_line(t)
-            or (_SUBJECT.match(t) and last < i)
+            or subject
             or _DEAR.match(t)
             or (is_upper(t) and title in _type_titles())
         ):

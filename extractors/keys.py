@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import cast
 
 from extractors import tables
 
@@ -164,6 +165,7 @@ def build_key(number: str, year: int | None, segments: list[str], party_type: st
               party_issuer: str | None = None, glued_year: bool = False) -> DocumentKey | None:
     """The DocumentKey of a number whose symbol is already split into segments (`glued_year`:
     printed without the slash after the year, and kept so)."""
+    doc_type: str | None
     segments = [re.sub(r"\s+", "", s) for s in segments]
     if party_type is not None:
         t = type_code(party_type, party=True)
@@ -175,7 +177,8 @@ def build_key(number: str, year: int | None, segments: list[str], party_type: st
         return DocumentKey(f"{number}-{symbol}", number, symbol, None, abbr, doc_type, issuer)
     if not segments:
         return None
-    type_abbr = doc_type = None
+    type_abbr: str | None = None
+    doc_type = None
     first = segments[0]
     # One segment is the body of a công văn ("8731/UBND"), or a bare type after a year.
     t = type_code(first) if len(segments) > 1 or (year is not None and not issuer_code(first)) else None
@@ -187,7 +190,7 @@ def build_key(number: str, year: int | None, segments: list[str], party_type: st
         glued = _split_glued(first) if not issuer_code(first) else None
         if glued:
             (type_abbr, doc_type), issuer = glued
-            canon = [type_abbr, issuer_code(issuer)] + [_canon_issuer(s) for s in rest]
+            canon = [type_abbr, cast(str, issuer_code(issuer))] + [_canon_issuer(s) for s in rest]
         else:
             canon = [_canon_issuer(s) for s in segments]
     if type_abbr:

@@ -7,6 +7,7 @@ Every span is made relative to the letter's own text, then given its page.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import cast
 
 from pydantic import BaseModel
 from schemas import (
@@ -23,6 +24,7 @@ from schemas import (
     Span,
     Word,
 )
+from schemas.models import AuthorityPrefix, CcPurpose
 
 from extractors.abbreviations import expand_abbreviations, issuer_name
 from extractors.attachments import find_attachments
@@ -258,7 +260,7 @@ def _with_place(kind: str, h: Header, text: str, end: int) -> tuple[str, list[st
 
 def _fill_closing(doc: Document, c: Closing) -> None:
     if not (c.signer_name or c.title or c.authority):
-        doc.cc = [CcEntry(name=n, purpose=p, span=Span(start=s, end=e)) for n, p, s, e in c.cc]
+        doc.cc = [CcEntry(name=n, purpose=cast(CcPurpose, p), span=Span(start=s, end=e)) for n, p, s, e in c.cc]
         return
     signer = Signer()
     if c.signer_name:
@@ -267,11 +269,11 @@ def _fill_closing(doc: Document, c: Closing) -> None:
     if c.title:
         signer.title = c.title[0]
     signer.authority = [
-        Authority(prefix=p, meaning=authority_meaning(p), on_behalf_of=cased_title(who), span=Span(start=s, end=e))
+        Authority(prefix=cast(AuthorityPrefix, p), meaning=authority_meaning(p), on_behalf_of=cased_title(who), span=Span(start=s, end=e))
         for p, who, s, e in c.authority
     ]
     doc.signer = signer
-    doc.cc = [CcEntry(name=n, purpose=p, span=Span(start=s, end=e)) for n, p, s, e in c.cc]
+    doc.cc = [CcEntry(name=n, purpose=cast(CcPurpose, p), span=Span(start=s, end=e)) for n, p, s, e in c.cc]
 
 
 def _with_relation(ref: Reference, implemented: list[Reference]) -> Reference:
@@ -281,11 +283,11 @@ def _with_relation(ref: Reference, implemented: list[Reference]) -> Reference:
 
 
 def _same_key(a: str | None, b: str | None) -> bool:
-    return bool(a and b) and match_key(a) == match_key(b)
+    return a is not None and b is not None and bool(a and b) and match_key(a) == match_key(b)
 
 
 def _in_stamp(ref: Reference, h: Header) -> bool:
-    return bool(h.stamp) and h.stamp.start <= ref.span.start < h.stamp.end
+    return h.stamp is not None and bool(h.stamp) and h.stamp.start <= ref.span.start < h.stamp.end
 
 
 def _line_around(text: str, pos: int) -> Line:
@@ -312,20 +314,28 @@ def _box(words: list[Word], start: int, end: int) -> list[int] | None:
 
 
 def _spans(model: BaseModel) -> Iterator[Span]:
+    """Every Span inside a model, at any depth (reads the fields' values directly: this walks every
+    clause, obligation and name of a letter)."""
     if isinstance(model, Span):
         yield model
         return
-    for name in type(model).model_fields:
-        value = getattr(model, name)
-        items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else [value]
-        for item in items:
-            if isinstance(item, BaseModel):
-                yield from _spans(item)
+    for value in model.__dict__.values():
+        if isinstance(value, BaseModel):
+            yield from _spans(value)
+        elif isinstance(value, list | dict):
+            for item in value.values() if isinstance(value, dict) else value:
+                if isinstance(item, BaseModel):
+                    yield from _spans(item)
 
 
 def _place_on_pages(
     doc: Document, norm: TrackedText, offset: int, page_map: PageMap, words: list[list[Word]] | None
 ) -> None:
+    if len(page_map.starts) == 1 and not words:
+        for span in _spans(doc):  # one page of text: every span is on it, and there are no boxes
+            span.page = 1
+        doc.pages = [1]
+        return
     for span in _spans(doc):
         start, end = norm.source_span(offset + span.start, offset + span.end)
         span.page = page_map.page_at(start)

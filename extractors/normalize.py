@@ -15,7 +15,7 @@ from functools import cache
 
 from extractors.closing import authority_prefix
 from extractors.split import opening_words
-from extractors.lines import is_upper
+from extractors.lines import LIST_ITEM, is_upper
 from extractors.tracked import TrackedText
 
 # One character for one character, so offsets do not move.
@@ -55,9 +55,23 @@ _OLD_TONES = _old_to_new_table()
 _OLD_TONE_RE = re.compile(r"[oOuU][àáảãạèéẻẽẹỳýỷỹỵÀÁẢÃẠÈÉẺẼẸỲÝỶỸỴ](?![^\W\d_])")
 
 _CRLF = re.compile(r"\r\n")
-# "**bold**", "*italic*", and a closing "*" that web copies leave after a space at the end of a
-# line ("Hà Nội, ngày 20 tháng 11 năm 2025 *").
-_MD_EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|[ ]\*(?=\n|$)")
+# Markdown emphasis, wherever a web copy puts it: "**bold**", "*italic*", "***…*", in a word
+# ("ngày **21** tháng"), or closing after a space ("... năm 2025 *"). Every run of "*" goes, but the
+# footnote mark "(*)" and a "* " bullet at the start of a line. Each pattern here starts with its
+# literal, so the scan rejects every other character at once.
+_MD_STARS = re.compile(r"\*+")
+_MD_UNDERLINE = re.compile(r"__")
+
+
+def _drop_emphasis(m: re.Match[str]) -> str:
+    s, start, end = m.string, m.start(), m.end()
+    if start and s[start - 1] == "(" and s[end : end + 1] == ")":
+        return m.group(0)  # "(*)"
+    if (start == 0 or s[start - 1] == "\n") and end - start == 1 and s[end : end + 1] == " ":
+        return m.group(0)  # a bullet
+    return ""
+
+
 _MD_HEADING = re.compile(r"^[ ]{0,3}#{1,6}[ ]+", re.MULTILINE)
 _RULE_LINE = re.compile(r"^[ ]*(?:[-*_=]{3,}|\|?(?:[ ]*:?-{3,}:?[ ]*\|)+[ ]*:?-*:?[ ]*)[ ]*$", re.MULTILINE)
 _TABLE_PIPE = re.compile(r"[ ]*\|[ ]*")
@@ -118,7 +132,21 @@ def _join_capital_wrap(m: re.Match[str]) -> str:
     return " "
 
 
+# A label and the first word of its item, then a wrap: "Điều 3. Chánh\nVăn phòng Bộ, ...", "1. Sở\nTài chính
+# chủ trì ...", "1. Nhóm\n07 TTHC". One word is never a whole item or article title.
+_LABEL_AND_ONE_WORD = re.compile(r"^(?:Điều[ ]\d{1,3}[.:]|\d{1,2}[.)]|[a-zđ][.)])[ ]+[^\W\d_]+\n(?=\S)", re.MULTILINE)
+
+
+def _join_after_one_word(m: re.Match[str]) -> str:
+    next_end = m.string.find("\n", m.end())
+    after = m.string[m.end() : len(m.string) if next_end < 0 else next_end]
+    if _opens_paragraph().match(after) or LIST_ITEM.match(after) or is_upper(after):
+        return m.group(0)
+    return m.group(0)[:-1] + " "
+
+
 def join_capital_wraps(t: TrackedText) -> TrackedText:
+    t = t.sub(_LABEL_AND_ONE_WORD, _join_after_one_word)
     return t.sub(_NEWLINE_BEFORE_CAPITAL, _join_capital_wrap)
 
 
@@ -154,8 +182,10 @@ def strip_markup(t: TrackedText) -> TrackedText:
     if "<" in t.text:
         t = t.sub(_HTML_BREAK, "\n")
         t = t.sub(_HTML_TAG, "")
-    if "*" in t.text or "_" in t.text:
-        t = t.sub(_MD_EMPHASIS, "")
+    if "*" in t.text:
+        t = t.sub(_MD_STARS, _drop_emphasis)
+    if "__" in t.text:
+        t = t.sub(_MD_UNDERLINE, "")
     if "#" in t.text:
         t = t.sub(_MD_HEADING, "")
     if any(rule in t.text for rule in ("---", "***", "___", "===", "|")):
@@ -174,7 +204,12 @@ def tidy_spaces(t: TrackedText) -> TrackedText:
 # A header cell wrapped by a web copy's layout table: "Tuyên Quang, ngày\n27 tháng 11 năm 2021",
 # "Hà Nội, ngày 26\ntháng 11 năm 2025", "Số:\n84/2025/QĐ-UBND": a number cut from its word, or a
 # date cut between its parts.
-_BROKEN_NUMBER = re.compile(r"\b(?:ngày|tháng|năm|[sS]ố[ ]?:?)\n(?=\d)|\b(?:ngày|tháng)[ ]\d{1,2}\n(?=tháng|năm)")
+# The pattern matches the line break alone, and looks back for the word: a regex that starts at "\n"
+# scans fastest.
+_BROKEN_NUMBER = re.compile(
+    r"\n(?=\d)(?:(?<=ngày\n)|(?<=tháng\n)|(?<=năm\n)|(?<=[sS]ố\n)|(?<=[sS]ố:\n)|(?<=[sS]ố :\n))"
+    r"|\n(?=tháng|năm)(?:(?<=ngày \d\n)|(?<=ngày \d\d\n)|(?<=tháng \d\n)|(?<=tháng \d\d\n))"
+)
 # The place of the date line wrapped by a narrow cell: "Tây\nNinh, ngày 01 tháng 12 năm 2025", "Hà\nNội, ngày ...".
 _BROKEN_PLACE = re.compile(r"^[^\W\d_]+(?: [^\W\d_]+)?\n(?=[^\W\d_]+(?: [^\W\d_]+)?,?[ ]ngày[ ]\d)", re.MULTILINE)
 
@@ -191,7 +226,18 @@ def _join_place(m: re.Match[str]) -> str:
 _BROKEN_KEY = re.compile(r"\d/[0-9A-Za-zĐđ&.\-/]*[-/]\n(?=[A-ZĐ]{2})")
 # Date words glued to their numbers by OCR or a web copy: "tháng12", "tháng I0năm" after the digit
 # fix, "12năm 2025".
-_GLUED_DATE_WORD = re.compile(r"\b(ngày|tháng|năm)(?=\d)|(?<=\d)(?=(?:tháng|năm)\b)")
+# Found from the digit (the last letter of ngày/tháng/năm before it, or the first of tháng/năm after it),
+# then checked for the whole word.
+_GLUED_DATE_WORD = re.compile(r"\d(?:(?<=[gmy]\d)|(?=[tn]))")
+_DATE_WORDS_BEFORE = ("ngày", "tháng", "năm")
+_DATE_WORD_AFTER = re.compile(r"(?:tháng|năm)(?!\w)")
+
+
+def _unglue_date_word(m: re.Match[str]) -> str:
+    s, start = m.string, m.start()
+    before = " " if s[max(0, start - 5) : start].endswith(_DATE_WORDS_BEFORE) else ""
+    after = " " if _DATE_WORD_AFTER.match(s, m.end()) else ""
+    return before + m.group(0) + after
 _NEWLINE_DIGIT = re.compile(r"\n(?:\d|tháng|năm)")
 
 
@@ -239,9 +285,9 @@ def join_broken_paragraphs(t: TrackedText) -> TrackedText:
         t = t.sub(_BROKEN_PLACE, _join_place)
     if "-\n" in t.text or "/\n" in t.text:
         t = t.sub(_BROKEN_KEY, lambda m: m.group(0)[:-1])
-    t = t.sub(_GLUED_DATE_WORD, lambda m: m.group(0) + " " if m.group(1) else " ")
+    t = t.sub(_GLUED_DATE_WORD, _unglue_date_word)
     if _NEWLINE_DIGIT.search(t.text):
-        t = t.sub(_BROKEN_NUMBER, lambda m: m.group(0).replace("\n", " "))
+        t = t.sub(_BROKEN_NUMBER, " ")
     t = t.sub(_BROKEN_PARAGRAPH, _join_broken)
     return t.sub(_MANY_BLANKS, "\n\n")
 

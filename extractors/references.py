@@ -14,7 +14,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from typing import cast
+
 from schemas import Reference, Span
+from schemas.models import RelationKind
 
 from extractors import keys
 from extractors.abbreviations import expand_abbreviations, issuer_name
@@ -177,7 +180,7 @@ def find_references(text: str) -> list[Reference]:
         Reference(
             key=r.dk.key, raw=r.raw, number=r.dk.number, symbol=r.dk.symbol, year=r.dk.year,
             doc_type=r.doc_type, doc_type_label=r.label, date=r.date, issuer=r.issuer,
-            subject=r.subject, relation=r.relation, span=r.span, mentions=r.mentions,
+            subject=r.subject, relation=cast(RelationKind, r.relation), span=r.span, mentions=r.mentions,
         )
         for r in refs
     ]

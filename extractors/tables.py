@@ -34,9 +34,14 @@ def _entries(required: str, optional: str = "") -> tuple[frozenset[str], frozens
 SCHEMA: dict[str, dict[str, tuple[frozenset[str], frozenset[str]] | None]] = {
     "abbreviations": {"abbreviation": _entries("short full"), "symbol_issuer": _entries("code name", "ocr")},
     "assignees": {
-        "head": _entries("words", "case split title"), "field": _entries("name"), "action": _entries("words"),
-        "findings": _entries("pattern"), "background_heading": _entries("pattern", "not_examples"),
-        "closing": _entries("pattern"),
+        "head": _entries("words", "case split title whole collective of_place listed named action_named"), "field": _entries("name"),
+        "action": _entries("words", "noun"), "boundary": _entries("words", "finding"), "compound": _entries("words"),
+        "qualifier": _entries("pattern starts"), "relative_clause": _entries("pattern until"), "opener": _entries("words", "condition"),
+        "honorific": _entries("words"), "cue": _entries("role pattern starts"), "task_field": _entries("role pattern"),
+        "findings": _entries("pattern", "not_examples"), "background_heading": _entries("pattern", "not_examples"),
+        "closing": _entries("pattern"), "opinion": _entries("pattern", "not_examples"),
+        "quoted_list": _entries("pattern", "not_examples"), "directive_intro": _entries("pattern", "not_examples"),
+        "explains": _entries("pattern", "not_examples"), "modal": _entries("pattern", "not_examples"),
     },
     "attachments": {"caption": None, "issued_with": _entries("title"), "appendix": _entries("title")},
     "bodies": {"kind": _entries("name", "ocr then"), "locality": _entries("name", "abbreviations"),
@@ -70,6 +75,8 @@ SCHEMA: dict[str, dict[str, tuple[frozenset[str], frozenset[str]] | None]] = {
     "person_names": {"surname": _entries("name")},
     "recipients": {"addressing": _entries("word"), "purpose": _entries("word"), "detail": _entries("word")},
     "signature": {"authority": _entries("prefix meaning", "printed"), "mark": _entries("text field value")},
+    "targets": {"bound": _entries("kind words"), "unit": _entries("words"), "finding": _entries("words"),
+                "subject_stop": _entries("words"), "no_subject_start": _entries("words")},
     "web_chrome": {"marker": _entries("starts")},
 }
 

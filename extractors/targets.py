@@ -20,32 +20,52 @@ of the sentence: a finding phrased without those words still yields its percenta
 from __future__ import annotations
 
 import re
+from functools import cache
+
+from typing import cast
 
 from schemas import Span, Target
+from schemas.models import Bound
+
+from extractors.tables import entries, phrase_pattern
 
 _NUM = r"\d{1,3}(?:\.\d{3})+|\d+(?:[.,]\d+)?"
-_AT_LEAST = ["tối thiểu", "ít nhất", "không dưới", "không thấp hơn", "không ít hơn", "trên", "từ", "hơn"]
-_AT_MOST = ["không quá", "không vượt quá", "tối đa", "không lớn hơn", "không cao hơn", "dưới"]
 _DIGIT = re.compile(r"\d")
-_UNITS = ["hồ sơ", "thủ tục", "thủ tục hành chính", "văn bản", "lượt", "người", "lớp", "cuộc", "buổi",
-          "đợt", "sáng kiến", "giải pháp", "doanh nghiệp", "đơn vị", "tin", "bài"]
-_FINDING = ["chưa đạt", "chỉ đạt", "mới đạt", "đã đạt", "đạt được", "so với", "chậm tiến độ", "còn thấp",
-            "tăng", "giảm so"]
-_SUBJECT_STOP = ["và", "tại", "trên", "giữa", "thuộc", "của", "trong", "đối với", "theo", "so với", "được",
-                 "đạt", "trở lên", "trở xuống", "cấp", "ở", "năm", "với", "cho", "để", "khi", "so"]
-_NO_SUBJECT_START = ["cấp", "tại", "ở", "trở lên", "trở xuống", "trên tổng", "so với", "năm"]
 
 
-def _alt(words: list[str]) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+def _words(table: str, kind: str | None = None) -> list[str]:
+    return [w for e in entries("targets", table) if kind is None or e["kind"] == kind for w in e["words"]]
 
 
-_BOUND = rf"(?P<bound>{_alt(_AT_LEAST + _AT_MOST)})\s+(?:(?:là|mức)\s+)?"
-_FIGURE = re.compile(
-    rf"(?<![\w/.,])(?:{_BOUND})?(?:đạt\s+)?(?:(?P<bound2>{_alt(_AT_LEAST + _AT_MOST)})\s+)?"
-    rf"(?P<v>{_NUM})\s*(?:(?P<pct>%)|\s(?P<unit>{_alt(_UNITS)})(?!\w))(?P<after>\s+(?:trở\s+lên|trở\s+xuống))?",
-    re.I,
-)
+@cache
+def _bound_words() -> tuple[frozenset[str], frozenset[str]]:
+    return frozenset(_words("bound", "at_least")), frozenset(_words("bound", "at_most"))
+
+
+@cache
+def _pattern(name: str) -> re.Pattern[str]:
+    """The patterns of this module, built once from extractors/data/targets.toml."""
+    bounds = phrase_pattern(_words("bound"))
+    if name == "figure":
+        return re.compile(
+            rf"(?<![\w/.,])(?:(?P<bound>{bounds})\s+(?:(?:là|mức)\s+)?)?(?:đạt\s+)?(?:(?P<bound2>{bounds})\s+)?"
+            rf"(?P<v>{_NUM})\s*(?:(?P<pct>%)|\s(?P<unit>{phrase_pattern(_words('unit'))})(?!\w))"
+            rf"(?P<after>\s+(?:trở\s+lên|trở\s+xuống))?",
+            re.I,
+        )
+    if name == "finding":
+        return re.compile(rf"(?<!\w){phrase_pattern(_words('finding'))}(?!\w)", re.I)
+    if name == "subject_stop":
+        return re.compile(rf"\s{phrase_pattern(_words('subject_stop'))}(?!\w)", re.I)
+    if name == "subject_stop_or_bracket":
+        return re.compile(rf"\s{phrase_pattern(_words('subject_stop'))}(?!\w)|[()]", re.I)
+    if name == "no_subject_start":
+        return re.compile(rf"{phrase_pattern(_words('no_subject_start'))}(?!\w)", re.I)
+    if name == "lead":
+        return re.compile(rf"\s*\(?\s*(?:(?:{bounds}|đạt|phấn\s+đấu|là)\s*)*$", re.I)
+    raise KeyError(name)
+
+
 _SENTENCE = re.compile(r"\n|\.(?!\d)")
 _PHRASE_SEP = re.compile(r"[,;:\n]|\.(?!\d)")
 _CLAUSE_SEP = re.compile(r"[;:\n]|\.(?!\d)")
@@ -64,7 +84,7 @@ def _bound(word: str | None, after: str | None) -> str:
     if not word:
         return "exactly"
     w = " ".join(word.casefold().split())
-    return "at_least" if w in _AT_LEAST else "at_most"
+    return "at_least" if w in _bound_words()[0] else "at_most"
 
 
 def _subject_after(text: str, pos: int, end: int) -> str | None:
@@ -72,9 +92,9 @@ def _subject_after(text: str, pos: int, end: int) -> str | None:
     stop = re.search(r"[,;:()\n]|\.(?!\d)", rest)
     rest = rest[: stop.start()] if stop else rest
     rest = re.sub(r"^\s*(?:số\s+)?", "", rest, flags=re.I)
-    if not rest or re.match(rf"(?:{_alt(_NO_SUBJECT_START)})(?!\w)", rest, re.I):
+    if not rest or _pattern("no_subject_start").match(rest):
         return None
-    m = re.search(rf"\s(?:{_alt(_SUBJECT_STOP)})(?!\w)", rest, re.I)
+    m = _pattern("subject_stop").search(rest)
     words = (rest[: m.start()] if m else rest).split()[:8]
     return " ".join(words) or None
 
@@ -92,20 +112,20 @@ def _subject_before(text: str, lo: int, fig_start: int) -> str | None:
     for m in _CLAUSE_SEP.finditer(text, lo, fig_start):
         cut = m.end()
     clause = text[cut:fig_start]
-    lead = rf"\s*\(?\s*(?:(?:{_alt(_AT_LEAST + _AT_MOST)}|đạt|phấn\s+đấu|là)\s*)*$"
+    lead = _pattern("lead")
     named = None
-    for named in re.finditer(r"(?<!\w)(?:tỷ\s+lệ|tỉ\s+lệ|chỉ\s+tiêu)(?:\s+về)?\s+", clause, re.I):
+    for named in re.finditer(r"(?<!\w)(?:tỷ\s+lệ|tỉ\s+lệ|chỉ\s+tiêu)(?:\s+về)?\s+", clause, re.I):  # noqa: B007 - the last one is wanted
         pass
     if named:
-        what = re.sub(lead, "", clause[named.end():], flags=re.I)
-        stop = re.search(rf"\s(?:{_alt(_SUBJECT_STOP)})(?!\w)|[()]", what, re.I)
+        what = lead.sub("", clause[named.end():])
+        stop = _pattern("subject_stop_or_bracket").search(what)
         words = _trim((what[: stop.start()] if stop else what).split()[:16])
         if words:
             return " ".join(words).rstrip(",")
     phrase = clause
     for m in _PHRASE_SEP.finditer(clause):
         phrase = clause[m.end():]
-    phrase = re.sub(lead, "", phrase, flags=re.I)
+    phrase = lead.sub("", phrase)
     if "(" in phrase:
         before, inside = phrase.rsplit("(", 1)
         phrase = inside if inside.strip() else before
@@ -120,7 +140,7 @@ def find_targets(text: str, start: int = 0, end: int | None = None) -> list[Targ
     if not _DIGIT.search(text, start, end):
         return out  # every figure is written in digits
     prev_end = -1
-    for m in _FIGURE.finditer(text, start, end):
+    for m in _pattern("figure").finditer(text, start, end):
         word = m.group("bound") or m.group("bound2")
         if m.group("unit") and not word:
             continue  # a bare count is a fact, not a target
@@ -130,7 +150,7 @@ def find_targets(text: str, start: int = 0, end: int | None = None) -> list[Targ
         s_end = _SENTENCE.search(text, m.end(), end)
         sentence = text[sent_start:s_end.start() if s_end else end]
         if not word and not m.group("after"):
-            if re.search(rf"(?<!\w)(?:{_alt(_FINDING)})(?!\w)", sentence, re.I):
+            if _pattern("finding").search(sentence):
                 continue
             if re.search(r"(?<!\w)(?:chỉ|mới)\s*$", text[max(start, m.start() - 8):m.start()], re.I):
                 continue
@@ -148,7 +168,7 @@ def find_targets(text: str, start: int = 0, end: int | None = None) -> list[Targ
             subject = out[-1].subject
         unit = "%" if m.group("pct") else " ".join(m.group("unit").split()).casefold()
         raw = text[m.start():fig_end].rstrip()
-        out.append(Target(value=_value(m.group("v")), unit=unit, bound=bound, subject=subject, raw=raw,
+        out.append(Target(value=_value(m.group("v")), unit=unit, bound=cast(Bound, bound), subject=subject, raw=raw,
                           span=Span(start=m.start(), end=m.start() + len(raw))))
         prev_end = _subject_end(text, fig_end, end) if m.group("pct") else fig_end
     return out

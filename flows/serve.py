@@ -1,8 +1,7 @@
 """Serving the nightly inbox pass on a schedule (needs a Prefect server: `prefect server start`).
 
 `flow.serve` must run in the main process of the program that defines the flow (runs are
-started by re-importing it): `congvan serve ...` calls serve_inbox from its main(), and
-`python -m flows.serve INBOX --out DIR` does the same under `if __name__ == "__main__"`.
+started by re-importing it): `congvan serve ...` calls serve_inbox from its main().
 """
 from __future__ import annotations
 
@@ -20,6 +19,23 @@ def deployment_parameters(inbox: Path, out: Path, *, db: str | None = None, min_
             "min_age": min_age, "workers": workers, "max_bytes": max_bytes}
 
 
+def check_schedule(cron: str, timezone: str) -> str | None:
+    """Why this schedule cannot be served (None: it can), said before anything starts. Prefect's
+    own schedule model judges, so what passes here is what the server takes."""
+    from pydantic import ValidationError
+
+    from prefect.client.schemas.schedules import CronSchedule
+
+    try:
+        CronSchedule(cron=cron, timezone=timezone)
+    except ValidationError as error:
+        field = str(error.errors()[0]["loc"][0])
+        if field == "timezone":
+            return f"--timezone {timezone!r} is not a time zone (an IANA name, e.g. Asia/Ho_Chi_Minh)"
+        return f"--cron {cron!r} is not a cron schedule (minute hour day month weekday, e.g. '0 2 * * *')"
+    return None
+
+
 def serve_inbox(inbox: Path, out: Path, *, db: str | None = None, cron: str = DEFAULT_CRON,
                 timezone: str = DEFAULT_TIMEZONE, name: str = "nightly-inbox", min_age: float = 60.0,
                 workers: int | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
@@ -31,11 +47,3 @@ def serve_inbox(inbox: Path, out: Path, *, db: str | None = None, cron: str = DE
     parameters = deployment_parameters(inbox, out, db=db, min_age=min_age, workers=workers, max_bytes=max_bytes)
     nightly_inbox.serve(name=name, schedules=[Cron(cron, timezone=timezone)], parameters=parameters,
                         description="congvan: one pass over the inbox folder, every night")
-
-
-if __name__ == "__main__":
-    import sys
-
-    from pipeline.cli import main
-
-    sys.exit(main(["serve", *sys.argv[1:]]))

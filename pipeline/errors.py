@@ -1,17 +1,74 @@
-"""Why an input file could not be turned into JSON, one class per reason.
+"""Why congvan stopped, or why an input file could not be turned into JSON: one class per reason.
 
-Each class carries the exit code `congvan` ends with when an input fails that way, so a
-script can tell "needs OCR" from "not a letter" without parsing messages. The codes are
-listed in the README; keep them stable.
+Every class carries its `exit_code` (an `ExitCode`) and the `stage` of the work it failed in, so
+a script can tell "needs OCR" from "not a letter" without parsing messages, and the inbox's
+<name>.error.json and the flows' reports say where a file failed. The codes are listed in the
+README's command reference; keep them stable.
+
+Two families:
+
+- `CongvanError`: one input file failed. The run goes on with the others, and the command ends
+  with the code of the first file that failed.
+- `CommandError`: the command itself cannot go on (bad arguments, no store at the path a read
+  command names, no database or Prefect server to reach). One line, no traceback.
 """
 from __future__ import annotations
+
+from enum import IntEnum, StrEnum
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    from schemas import ExtractionResult
+
+
+class ExitCode(IntEnum):
+    """What `congvan` exits with."""
+
+    OK = 0
+    FAILED = 1  # an input failed for a reason without a code of its own
+    USAGE = 2  # bad arguments or options (argparse's own code), no input file found
+    INPUT_NOT_FOUND = 3
+    EMPTY_INPUT = 4
+    NOT_TEXT = 5
+    UNDECODABLE_TEXT = 6
+    NOT_A_LETTER = 7
+    UNSUPPORTED_INPUT = 8
+    OCR_REQUIRED = 9
+    ENCRYPTED_PDF = 10
+    CORRUPT_PDF = 11
+    INPUT_TOO_LARGE = 12
+    OUTPUT_WRITE_FAILED = 13
+    IMAGE_TOO_LARGE = 14
+    CORRUPT_IMAGE = 15
+    OCR_FAILED = 16
+    NOT_A_RESULT = 17  # `congvan review` given a file that is no congvan JSON
+    STORE_FAILED = 18  # the store refused a file's records (not a lost connection: that is retried)
+    NOT_FOUND = 65  # a read command's key or obligation id is not in the store
+    NO_STORE = 66  # a read command names a store that does not exist (sysexits' EX_NOINPUT)
+    SERVICE_UNAVAILABLE = 69  # no Prefect API, or no database server, to reach (EX_UNAVAILABLE)
+    INTERNAL = 70  # a bug in congvan (EX_SOFTWARE)
+    BAD_CONFIG = 78  # a database URL that names no database congvan can use (EX_CONFIG)
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT), after a summary of what was done
+    BROKEN_PIPE = 141  # standard output closed by its reader (128 + SIGPIPE), e.g. `| head`
+
+
+class Stage(StrEnum):
+    """Where in the work on one file an error happened."""
+
+    READ = "read"  # finding and reading the bytes
+    DECODE = "decode"  # telling what they are and decoding them (text, PDF, image)
+    OCR = "ocr"
+    EXTRACT = "extract"  # finding the letters in the text
+    OUTPUT = "output"  # writing the JSON
+    STORE = "store"  # keeping the letters in the database
 
 
 class CongvanError(Exception):
     """An input that failed: `path` is the file as the user named it, `reason` says why."""
 
-    code = 1
-    status = "failed"
+    exit_code: ClassVar[ExitCode] = ExitCode.FAILED
+    stage: ClassVar[Stage] = Stage.EXTRACT
+    status: ClassVar[str] = "failed"
 
     def __init__(self, path: str, reason: str) -> None:
         super().__init__(f"{path}: {reason}")
@@ -23,106 +80,169 @@ class CongvanError(Exception):
 
 
 class InputNotFoundError(CongvanError):
-    code = 3
+    exit_code = ExitCode.INPUT_NOT_FOUND
+    stage = Stage.READ
     status = "not found"
 
 
 class EmptyInputError(CongvanError):
-    code = 4
+    exit_code = ExitCode.EMPTY_INPUT
+    stage = Stage.READ
     status = "empty"
 
 
+class InputTooLargeError(CongvanError):
+    exit_code = ExitCode.INPUT_TOO_LARGE
+    stage = Stage.READ
+    status = "too large"
+
+
 class NotTextError(CongvanError):
-    code = 5
+    exit_code = ExitCode.NOT_TEXT
+    stage = Stage.DECODE
     status = "not text"
 
 
 class UndecodableTextError(CongvanError):
-    code = 6
+    exit_code = ExitCode.UNDECODABLE_TEXT
+    stage = Stage.DECODE
     status = "undecodable"
 
 
-class NotALetterError(CongvanError):
-    """No letter in the file. `result` keeps what was read of it (its pages, OCR text, boxes, no
-    documents, a `no_letter` warning): the JSON is still written, the exit code is still 7."""
-
-    code = 7
-    status = "not a letter"
-
-    def __init__(self, path: str, reason: str, result: object = None) -> None:
-        super().__init__(path, reason)
-        self.result = result  # schemas.ExtractionResult, or None
-
-    def __reduce__(self):  # noqa: ANN204
-        return type(self), (self.path, self.reason, self.result)
-
-
 class UnsupportedInputError(CongvanError):
-    code = 8
+    exit_code = ExitCode.UNSUPPORTED_INPUT
+    stage = Stage.DECODE
     status = "unsupported"
 
 
-class OcrRequiredError(CongvanError):
-    """A scan or an image, and Tesseract with its Vietnamese model is not installed."""
-
-    code = 9
-    status = "needs OCR"
-
-
 class EncryptedPdfError(CongvanError):
-    code = 10
+    exit_code = ExitCode.ENCRYPTED_PDF
+    stage = Stage.DECODE
     status = "encrypted"
 
 
 class CorruptPdfError(CongvanError):
-    code = 11
+    exit_code = ExitCode.CORRUPT_PDF
+    stage = Stage.DECODE
     status = "corrupt PDF"
-
-
-class InputTooLargeError(CongvanError):
-    code = 12
-    status = "too large"
-
-
-class OutputWriteError(CongvanError):
-    code = 13
-    status = "write failed"
 
 
 class ImageTooLargeError(CongvanError):
     """An image (or a page of it) with more pixels than a scan has: a decompression bomb or a poster."""
 
-    code = 14
+    exit_code = ExitCode.IMAGE_TOO_LARGE
+    stage = Stage.DECODE
     status = "image too large"
 
 
 class CorruptImageError(CongvanError):
     """An image file that Pillow cannot decode: truncated, damaged, or not the format its name says."""
 
-    code = 15
+    exit_code = ExitCode.CORRUPT_IMAGE
+    stage = Stage.DECODE
     status = "corrupt image"
+
+
+class OcrRequiredError(CongvanError):
+    """A scan or an image, and Tesseract with its Vietnamese model is not installed."""
+
+    exit_code = ExitCode.OCR_REQUIRED
+    stage = Stage.OCR
+    status = "needs OCR"
 
 
 class OcrFailedError(CongvanError):
     """OCR gave no text on any page because Tesseract failed or ran out of time on every one."""
 
-    code = 16
+    exit_code = ExitCode.OCR_FAILED
+    stage = Stage.OCR
     status = "OCR failed"
+
+
+class NotALetterError(CongvanError):
+    """No letter in the file. `result` keeps what was read of it (its pages, OCR text, boxes, no
+    documents, a `no_letter` warning): the JSON is still written, the exit code is still 7."""
+
+    exit_code = ExitCode.NOT_A_LETTER
+    stage = Stage.EXTRACT
+    status = "not a letter"
+
+    def __init__(self, path: str, reason: str, result: ExtractionResult | None = None) -> None:
+        super().__init__(path, reason)
+        self.result = result
+
+    def __reduce__(self):  # noqa: ANN204 - pickling keeps what was read
+        return type(self), (self.path, self.reason, self.result)
 
 
 class NotAResultError(CongvanError):
     """A file given to `congvan review` that is not an output JSON of congvan (another schema, not JSON)."""
 
-    code = 17
+    exit_code = ExitCode.NOT_A_RESULT
+    stage = Stage.DECODE
     status = "not congvan JSON"
 
 
-class InternalError(CongvanError):
-    """A bug in congvan itself; the CLI prints the traceback and goes on with the other inputs."""
+class OutputWriteError(CongvanError):
+    exit_code = ExitCode.OUTPUT_WRITE_FAILED
+    stage = Stage.OUTPUT
+    status = "write failed"
 
-    code = 70
+
+class StoreWriteError(CongvanError):
+    """The database refused a file's records for a reason that retrying does not cure."""
+
+    exit_code = ExitCode.STORE_FAILED
+    stage = Stage.STORE
+    status = "store failed"
+
+
+class InternalError(CongvanError):
+    """A bug in congvan itself; the traceback is kept and the other inputs still run."""
+
+    exit_code = ExitCode.INTERNAL
+    stage = Stage.EXTRACT
     status = "internal error"
 
+
+FILE_ERRORS: dict[str, type[CongvanError]] = {
+    cls.__name__: cls for cls in (
+        CongvanError, InputNotFoundError, EmptyInputError, InputTooLargeError, NotTextError,
+        UndecodableTextError, UnsupportedInputError, EncryptedPdfError, CorruptPdfError, ImageTooLargeError,
+        CorruptImageError, OcrRequiredError, OcrFailedError, NotALetterError, NotAResultError, OutputWriteError,
+        StoreWriteError, InternalError)
+}
+
+
+# --- the command cannot go on ------------------------------------------------------------------
+
+class CommandError(Exception):
+    """The command stops: `str(error)` is the one line the user reads, with what to do."""
+
+    exit_code: ClassVar[ExitCode] = ExitCode.FAILED
+
+
+class UsageError(CommandError):
+    exit_code = ExitCode.USAGE
+
+
+class NotInStoreError(CommandError):
+    exit_code = ExitCode.NOT_FOUND
+
+
+class NoStoreError(CommandError):
+    exit_code = ExitCode.NO_STORE
+
+
+class ServiceUnavailableError(CommandError):
+    exit_code = ExitCode.SERVICE_UNAVAILABLE
+
+
+class BadDatabaseUrlError(CommandError):
+    exit_code = ExitCode.BAD_CONFIG
+
+
+# --- one page ---------------------------------------------------------------------------------
 
 class PageFailure(Exception):
     """One page that could not be read; a soft failure: the page is left empty and gets a warning.
@@ -149,8 +269,3 @@ class OcrPageError(PageFailure):
 
 class TesseractUnavailableError(Exception):
     """Tesseract, or its Vietnamese model, is not installed: every scan fails the same way."""
-
-
-# argparse's own code for bad arguments; congvan uses it for every usage error too
-# (no input file found, --out names a file).
-USAGE_ERROR = 2

@@ -20,7 +20,7 @@ from pipeline.errors import (
     UnsupportedInputError,
 )
 from pipeline.images import open_image_pages
-from pipeline.ocr import OcrOptions, ocr_pages
+from pipeline.ocr import OcrOptions, PageProgress, ocr_pages
 from pipeline.pdf import read_pdf, signatures_in
 from pipeline.text_file import read_text_pages
 
@@ -43,16 +43,17 @@ _PDF_HEADER_WINDOW = 1024
 
 
 def extract_file(path: Path, *, name: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-                 ocr: OcrOptions | None = None) -> ExtractionResult:
-    """Extract the letters of one file. `name` is how messages and `source.path` call it."""
+                 ocr: OcrOptions | None = None, on_page: PageProgress | None = None) -> ExtractionResult:
+    """Extract the letters of one file. `name` is how messages and `source.path` call it;
+    `on_page` is told as each page that needs OCR is read."""
     name = name if name is not None else path.as_posix()
     data = _read_bytes(path, name, max_bytes)
     media_type = detect_media_type(path, data, name)
     signatures: list[DigitalSignature] = []
     if media_type == PDF:
-        pages, warnings, signatures = read_pdf(name, data, ocr=ocr)
+        pages, warnings, signatures = read_pdf(name, data, ocr=ocr, on_page=on_page)
     elif media_type in IMAGES:
-        pages, warnings = ocr_pages(name, open_image_pages(name, data), ocr)
+        pages, warnings = ocr_pages(name, open_image_pages(name, data), ocr, on_page=on_page)
     else:
         pages, warnings = read_text_pages(name, data)
     # a stamp the scan carries in its image, read by OCR

@@ -187,7 +187,7 @@ def _resize(image: Image.Image, size: tuple[int, int]) -> Image.Image:
 def _dpi(image: Image.Image) -> tuple[float, float] | None:
     value = image.info.get("dpi")
     try:
-        x_dpi, y_dpi = (float(v) for v in value)
+        x_dpi, y_dpi = (float(v) for v in value)  # type: ignore[union-attr]  # None: the TypeError below
     except (TypeError, ValueError):
         return None
     if not (30 <= x_dpi <= 5000 and 30 <= y_dpi <= 5000):  # 0, 1 and 72 "dpi" say nothing useful

@@ -23,25 +23,29 @@ import json
 import os
 import secrets
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pipeline.extract import DEFAULT_MAX_BYTES
 from pipeline.output import render_json, write_atomic
-from pipeline.work import (
-    Done,
+from pipeline.runner import FAILED as FAILED_STATUS
+from pipeline.runner import (
+    POSTPONED,
     ErrorInfo,
+    Extract,
+    FileResult,
     Item,
-    extract_batch,
+    OutputNamer,
+    Retries,
+    RunReport,
+    choose_extract,
     file_sha256,
+    file_size,
     fit_name,
-    is_transient,
-    make_batches,
-    record,
-    run_in_pool,
+    run,
 )
 
 PROCESSING, PROCESSED, FAILED = "processing", "processed", "failed"
@@ -55,36 +59,14 @@ class InboxOptions:
     settle: float = 1.0  # seconds between the two size checks (0: one check)
     max_bytes: int = DEFAULT_MAX_BYTES
     workers: int | None = None  # processes extracting; None: one per core; 1: in this process
-    store_retries: int = 3  # tries of a store write failing for a transient reason
-    retry_delay: float = 1.0
+    retries: Retries = Retries()  # of a store write failing for a transient reason
     timezone: str = DEFAULT_TIMEZONE  # of the processed/YYYY-MM-DD folders
 
 
-@dataclass
-class FileReport:
-    name: str
-    status: str  # processed | duplicate | failed | postponed
-    moved_to: str | None = None
-    output: str | None = None
-    error: dict | None = None
-    seconds: float = 0.0
-    pages: int = 0
-
-
-@dataclass
-class PassReport:
-    inbox: str
-    files: list[FileReport] = field(default_factory=list)
-    waiting: list[str] = field(default_factory=list)  # still being written: next pass
-    recovered: list[str] = field(default_factory=list)  # taken back from a dead pass
-
-    def count(self, status: str) -> int:
-        return sum(1 for f in self.files if f.status == status)
-
-    def summary(self) -> str:
-        parts = [f"{self.count(s)} {s}" for s in ("processed", "duplicate", "failed", "postponed")]
-        return (f"{self.inbox}: {', '.join(parts)}; {len(self.waiting)} still being written"
-                + (f"; {len(self.recovered)} recovered from a dead run" if self.recovered else ""))
+def summary(inbox: Path, report: RunReport) -> str:
+    """'INBOX: 2 stored, 1 failed; 1 still being written' (and files recovered from a dead pass)."""
+    return (f"{inbox.as_posix()}: {report.counts()}; {len(report.waiting)} still being written"
+            + (f"; {len(report.recovered)} recovered from a dead pass" if report.recovered else ""))
 
 
 # --- which files are ready ---------------------------------------------------------------------
@@ -119,7 +101,7 @@ def ready_files(inbox: Path, *, min_age: float = 60.0, settle: float = 1.0,
             first[path] = (stat.st_size, stat.st_mtime_ns)
     if settle > 0 and first:
         time.sleep(settle)
-    ready = []
+    ready: list[Path] = []
     for path, seen in first.items():
         try:
             stat = path.stat()
@@ -267,19 +249,18 @@ def move_failed(claimed: Path, inbox: Path, error: ErrorInfo, **extra: object) -
 # --- one pass -------------------------------------------------------------------------------------
 
 
-def output_for(name: str, out_dir: Path) -> Path:
-    return out_dir / fit_name(_split(name)[0] or name, ".json")
-
-
 def run_once(inbox: Path, out_dir: Path, store, options: InboxOptions | None = None,  # noqa: ANN001
-             *, extract: Callable[[list[list[Item]]], Iterator[Done]] | None = None,
-             on_file: Callable[[FileReport], None] | None = None) -> PassReport:
-    """One pass over the inbox. `store` is a pipeline.store.Store; `extract` runs batches of items
-    (default: a pool of processes, or this process when options.workers == 1) — flows/ passes its own."""
+             *, extract: Extract | None = None,
+             on_result: Callable[[FileResult], None] | None = None) -> RunReport:
+    """One pass over the inbox through the runner (pipeline/runner.py). `store` is a
+    pipeline.store.Store; `extract` runs batches of items (default: a pool of processes, or this
+    process when options.workers == 1) — flows/ passes Prefect tasks. Each file is moved on as
+    its result comes: processed/ (stored, or the store had it), failed/ (with its error file),
+    or left in processing/ when the store could not be reached (postponed)."""
     options = options or InboxOptions()
     inbox, out_dir = Path(inbox), Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    report = PassReport(inbox.as_posix())
+    report = RunReport()
     tz = ZoneInfo(options.timezone)
     with Claim(inbox) as claim:
         recovered = claim.recover()
@@ -287,70 +268,37 @@ def run_once(inbox: Path, out_dir: Path, store, options: InboxOptions | None = N
         ready, waiting = ready_files(inbox, min_age=options.min_age, settle=options.settle)
         report.waiting = [p.name for p in waiting]
         claimed = recovered + [c for c in (claim.take(p) for p in ready) if c is not None]
-
-        def finish(file: FileReport) -> None:
-            report.files.append(file)
-            if on_file is not None:
-                on_file(file)
-
-        todo: list[Item] = []
+        # JSON named by the file's inbox name; another file's JSON of that name (tonight's scan001.pdf
+        # is not last night's) is kept, and this one gets a suffix from its SHA-256
+        namer = OutputNamer(out_dir, keep_others=True)
+        items = []
         for path in claimed:
             name = original_name(path)
-            sha = file_sha256(path)
-            if sha is not None and _with_retries(lambda: store.file_status(sha), options) == "ok":
-                moved = move_processed(path, inbox, datetime.now(tz).date())
-                finish(FileReport(name, "duplicate", moved_to=moved.as_posix()))
-                continue
-            todo.append(Item(path.as_posix(), name, output_for(name, out_dir).as_posix(), _size(path)))
+            sha = file_sha256(path) or name
+            output = namer.name(Path(name).stem or name, name, sha, sha256=sha)
+            items.append(Item(path.as_posix(), name, output.as_posix() if output else None, file_size(path)))
+        report.notes += namer.notes
 
-        batches = make_batches(todo)
-        if extract is None:
-            extract = (lambda b: (d for batch in b for d in extract_batch(batch, max_bytes=options.max_bytes,
-                                                                          ocr_workers=None))
-                       ) if options.workers == 1 else (
-                lambda b: run_in_pool(b, workers=options.workers, max_bytes=options.max_bytes))
-        for done in extract(batches):
-            finish(settle_one(done, inbox, store, options, tz))
+        def settle(result: FileResult) -> None:
+            move_on(result, inbox, tz)
+            if on_result is not None:
+                on_result(result)
+
+        run(items, store=store, extract=extract or choose_extract(options.workers, max_bytes=options.max_bytes),
+            retries=options.retries, on_result=settle, report=report)
     return report
 
 
-def settle_one(done: Done, inbox: Path, store, options: InboxOptions, tz: ZoneInfo) -> FileReport:  # noqa: ANN001
-    """Store one extracted file and move it on: processed/, failed/, or left for the next pass."""
-    claimed = Path(done.item.source)
-    name = done.item.name
-    try:
-        status = _with_retries(lambda: record(store, done), options)
-    except Exception as error:
-        if is_transient(error):  # the database, not the file: stays in processing/ for the next pass
-            return FileReport(name, "postponed", moved_to=claimed.as_posix(),
-                              error=ErrorInfo.from_error(error, stage="store").as_json())
-        info = ErrorInfo.from_error(error, stage="store")
-        moved = move_failed(claimed, inbox, info, sha256=done.sha256)
-        return FileReport(name, "failed", moved_to=moved.as_posix(), error=info.as_json(), seconds=done.seconds)
-    if done.error is not None:
-        moved = move_failed(claimed, inbox, done.error, sha256=done.sha256)
-        if done.unread is not None:  # no letter found: what was read goes beside the error file
-            write_atomic(moved.parent / fit_name(moved.name, ".json"), render_json(done.unread))
-        return FileReport(name, "failed", moved_to=moved.as_posix(), error=done.error.as_json(),
-                          seconds=done.seconds)
-    moved = move_processed(claimed, inbox, datetime.now(tz).date())
-    return FileReport(name, "processed" if status == "stored" else "duplicate", moved_to=moved.as_posix(),
-                      output=done.item.output, seconds=done.seconds, pages=done.pages)
-
-
-def _with_retries(call: Callable, options: InboxOptions):  # noqa: ANN202
-    for attempt in range(max(1, options.store_retries)):
-        try:
-            return call()
-        except Exception as error:
-            if not is_transient(error) or attempt + 1 >= options.store_retries:
-                raise
-            time.sleep(options.retry_delay * (2 ** attempt))
-    raise AssertionError("unreachable")
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
+def move_on(result: FileResult, inbox: Path, tz: ZoneInfo) -> None:
+    """Move a claimed file on by its result: processed/, failed/ (with <name>.error.json), or left
+    in processing/ for the next pass when the store could not be reached."""
+    claimed = Path(result.item.source)
+    if result.status == POSTPONED:
+        result.moved_to = claimed.as_posix()
+    elif result.status == FAILED_STATUS and result.error is not None:
+        moved = move_failed(claimed, inbox, result.error, sha256=result.sha256)
+        if result.unread is not None:  # no letter found: what was read goes beside the error file
+            write_atomic(moved.parent / fit_name(moved.name, ".json"), render_json(result.unread))
+        result.moved_to = moved.as_posix()
+    else:
+        result.moved_to = move_processed(claimed, inbox, datetime.now(tz).date()).as_posix()

@@ -7,84 +7,57 @@ and no issuing body read on it): the first file's JSON holds the joined pages (e
 another file says which) and the letter, with a `joined_pages` warning; the later file's JSON
 keeps its own pages, no documents, and a `joined_into` warning naming the first. A later file
 with its own header is a letter of its own, as without this step.
+
+The runner (pipeline/runner.py) keeps such a series in one batch and joins it there, so every
+command and flow joins the same way; this module only says which files follow one another and
+what the joined results are.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 from extractors import extract_documents
 from schemas import ExtractionResult, ExtractionWarning
-
-from pipeline.batch import Job, Outcome
-from pipeline.errors import NotALetterError
-from pipeline.output import render_json, write_atomic
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 # "4_1", "page-2", "scan 03", "trang2": a stem and a page number at the end of the name
 _PAGE_NAME = re.compile(r"^(?P<stem>.*?)(?P<number>\d{1,3})$")
 
 
-def series(jobs: list[Job]) -> list[list[Job]]:
-    """The jobs in runs: a run of image files of one stem, numbered one after the other, or one job."""
-    runs: list[list[Job]] = []
-    for job in jobs:
-        if runs and _follows(runs[-1][-1], job):
-            runs[-1].append(job)
+def _page_name(source: str) -> tuple[Path, str, int] | None:
+    path = Path(source)
+    if path.suffix.lower() not in IMAGE_SUFFIXES:
+        return None
+    m = _PAGE_NAME.match(path.stem)
+    return (path.parent, m.group("stem"), int(m.group("number"))) if m else None
+
+
+def follows(before: str, source: str) -> bool:
+    """Whether the image file `source` is the next page of `before`: one folder, one stem, the next number."""
+    a, b = _page_name(before), _page_name(source)
+    return a is not None and b is not None and a[:2] == b[:2] and b[2] == a[2] + 1
+
+
+def series(sources: list[str]) -> list[list[int]]:
+    """The positions of `sources` in runs: image files of one stem numbered one after the other, or one file."""
+    runs: list[list[int]] = []
+    for index, source in enumerate(sources):
+        if runs and follows(sources[runs[-1][-1]], source):
+            runs[-1].append(index)
         else:
-            runs.append([job])
+            runs.append([index])
     return runs
 
 
-def _page_name(job: Job) -> tuple[Path, str, int] | None:
-    if job.source.suffix.lower() not in IMAGE_SUFFIXES:
-        return None
-    m = _PAGE_NAME.match(job.source.stem)
-    return (job.source.parent, m.group("stem"), int(m.group("number"))) if m else None
-
-
-def _follows(before: Job, job: Job) -> bool:
-    a, b = _page_name(before), _page_name(job)
-    return bool(a and b) and a[:2] == b[:2] and b[2] == a[2] + 1
-
-
-def run_series(run: list[Job], extract: Callable[[Job], Outcome]) -> list[Outcome]:
-    """Extract every job of a run (`extract` writes each JSON) and join the later pages that start no letter."""
-    outcomes = [extract(job) for job in run]
-    head = 0
-    for k in range(1, len(outcomes)):
-        later = _read(outcomes[k])
-        first = _read(outcomes[head])
-        if later is None or first is None or _starts_letter(later):
-            head = k
-            continue
-        joined = _joined(first, later, outcomes[k].job.name)
-        outcomes[head] = _written(outcomes[head].job, joined)
-        note = ExtractionWarning(code="joined_into", message=(
-            f"its pages are pages {len(first.pages) + 1}-{len(joined.pages)} of the letter in "
-            f"{outcomes[head].job.output.name}: page images of one letter in separate files"))
-        alone = later.model_copy(update={"documents": [], "warnings": [*_own(later.warnings), note]})
-        outcomes[k] = _written(outcomes[k].job, alone)
-    return outcomes
-
-
-def _read(outcome: Outcome) -> ExtractionResult | None:
-    """What was read of a file: its result, or the pages of one in which no letter was found."""
-    if outcome.result is not None:
-        return outcome.result
-    if isinstance(outcome.error, NotALetterError) and isinstance(outcome.error.result, ExtractionResult):
-        return outcome.error.result
-    return None
-
-
-def _starts_letter(result: ExtractionResult) -> bool:
+def starts_letter(result: ExtractionResult) -> bool:
     """Whether the file's first page starts a letter: a header with a number or an issuing body read on it."""
     return any(doc.pages[:1] == [1] and (doc.key or (doc.issuer and not doc.issuer.inferred_from))
                for doc in result.documents)
 
 
-def _joined(first: ExtractionResult, later: ExtractionResult, later_name: str) -> ExtractionResult:
+def joined(first: ExtractionResult, later: ExtractionResult, later_name: str) -> ExtractionResult:
+    """The first file's result with the later file's pages after its own, extracted again as one text."""
     offset = len(first.pages)
     moved = [p.model_copy(update={"number": p.number + offset, "file": p.file or later_name}) for p in later.pages]
     pages = [*first.pages, *moved]
@@ -100,11 +73,15 @@ def _joined(first: ExtractionResult, later: ExtractionResult, later_name: str) -
                                     "warnings": [*page_warnings, note, *warnings]})
 
 
+def joined_into(later: ExtractionResult, whole: ExtractionResult, first_name: str) -> ExtractionResult:
+    """The later file's own result once its pages are in `whole`: its pages, no documents, a note naming the first."""
+    start = len(whole.pages) - len(later.pages) + 1
+    note = ExtractionWarning(code="joined_into", message=(
+        f"its pages are pages {start}-{len(whole.pages)} of the letter in {first_name}: page images of one "
+        "letter in separate files"))
+    return later.model_copy(update={"documents": [], "warnings": [*_own(later.warnings), note]})
+
+
 def _own(warnings: list[ExtractionWarning]) -> list[ExtractionWarning]:
     """Warnings about reading the pages, not about a file being no letter on its own."""
     return [w for w in warnings if w.code != "no_letter"]
-
-
-def _written(job: Job, result: ExtractionResult) -> Outcome:
-    write_atomic(job.output, render_json(result))
-    return Outcome(job=job, result=result)

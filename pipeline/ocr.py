@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import os
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 from schemas import ExtractionWarning, Page, Word
@@ -26,6 +27,11 @@ from pipeline.errors import OcrFailedError, OcrRequiredError, OcrTimeoutError, P
 from pipeline.images import PageImage, PageSource
 from pipeline.preprocess import Prepared, prepare_page
 from pipeline.zones import reread_zones
+
+
+# Told as each page of a file is OCR'd: (pages done, pages to OCR). OCR is the slow part of a scan
+# (seconds a page), so this is what a progress bar follows within a file.
+PageProgress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -44,7 +50,8 @@ class _PageResult:
 
 
 def ocr_pages(name: str, sources: list[PageSource], options: OcrOptions | None = None, *,
-              fail_if_none_read: bool = True) -> tuple[list[Page], list[ExtractionWarning]]:
+              fail_if_none_read: bool = True, on_page: PageProgress | None = None,
+              ) -> tuple[list[Page], list[ExtractionWarning]]:
     """A Page (method "ocr") per source, in order, with the warnings about them.
 
     When no page could be read (every one timed out, failed or could not be decoded) this
@@ -59,7 +66,11 @@ def ocr_pages(name: str, sources: list[PageSource], options: OcrOptions | None =
         raise OcrRequiredError(name, f"it needs OCR, but {error}") from None
     deadline = time.monotonic() + options.file_timeout
     with ThreadPoolExecutor(max_workers=max(1, min(options.workers, len(sources)))) as pool:
-        results = list(pool.map(lambda source: _ocr_page(source, options, deadline), sources))
+        futures = [pool.submit(_ocr_page, source, options, deadline) for source in sources]
+        for done, _ in enumerate(as_completed(futures), start=1):
+            if on_page is not None:
+                on_page(done, len(futures))
+        results = [future.result() for future in futures]
     if fail_if_none_read and not any(result.read for result in results):
         reasons = "; ".join(f"page {r.page.number}: {w.message}" for r in results if not r.read for w in r.warnings[:1])
         raise OcrFailedError(name, f"OCR read none of its pages ({reasons})")
@@ -101,7 +112,7 @@ def _ocr_page(source: PageSource, options: OcrOptions, file_deadline: float) -> 
                               f"{loaded.dpi} dpi before OCR"))
     if not text.words:
         warnings.append(_warn("blank_page", number, "no text found on this page"))
-    elif text.confidence < options.low_confidence:
+    elif (text.confidence or 0) < options.low_confidence:
         warnings.append(_warn("low_confidence_page", number,
                               f"OCR confidence {text.confidence:.0f} is under {options.low_confidence:g}: "
                               "check this page by eye"))
@@ -130,7 +141,7 @@ def _page(loaded: PageImage, prepared: Prepared, text: tesseract.OcrText | None,
         number=loaded.number,
         method="ocr",
         text=text.text if text else "",
-        confidence=None if not words else round(text.confidence, 1),
+        confidence=None if not words or text is None or text.confidence is None else round(text.confidence, 1),
         rotation=rotation,
         skew=prepared.skew,
         size=list(prepared.image.size),

@@ -18,7 +18,7 @@ from extractors.esign import signed_at, stamp_lines, without_stamp
 from schemas import DigitalSignature, ExtractionWarning, Page
 
 from pipeline.errors import CorruptPdfError, EncryptedPdfError
-from pipeline.ocr import OcrOptions, ocr_pages
+from pipeline.ocr import OcrOptions, PageProgress, ocr_pages
 from pipeline.raster import page_sources
 
 # Scanner software stamps a line such as "Scanned with CamScanner" on image-only pages;
@@ -26,14 +26,14 @@ from pipeline.raster import page_sources
 MIN_TEXT_LAYER_CHARS = 20
 
 
-def read_pdf_pages(path: str, data: bytes, *, ocr: OcrOptions | None = None,
+def read_pdf_pages(path: str, data: bytes, *, ocr: OcrOptions | None = None, on_page: PageProgress | None = None,
                    ) -> tuple[list[Page], list[ExtractionWarning]]:
     """One Page per PDF page, in order: its text layer, or its OCR when it has none."""
-    pages, warnings, _ = read_pdf(path, data, ocr=ocr)
+    pages, warnings, _ = read_pdf(path, data, ocr=ocr, on_page=on_page)
     return pages, warnings
 
 
-def read_pdf(path: str, data: bytes, *, ocr: OcrOptions | None = None,
+def read_pdf(path: str, data: bytes, *, ocr: OcrOptions | None = None, on_page: PageProgress | None = None,
              ) -> tuple[list[Page], list[ExtractionWarning], list[DigitalSignature]]:
     """The pages (as read_pdf_pages) and the digital-signature stamps of their text layers.
 
@@ -65,7 +65,7 @@ def read_pdf(path: str, data: bytes, *, ocr: OcrOptions | None = None,
             result[number] = Page(number=number, method="text_layer", text=text)
     if scans:
         ocr_result, ocr_warnings = ocr_pages(path, page_sources(path, data, scans), ocr,
-                                              fail_if_none_read=not result)
+                                              fail_if_none_read=not result, on_page=on_page)
         result.update((page.number, page) for page in ocr_result)
         warnings += ocr_warnings
     warnings.sort(key=lambda w: w.page or 0)

@@ -17,6 +17,8 @@ Angles follow Pillow: positive is counter-clockwise.
 """
 from __future__ import annotations
 
+from typing import cast
+
 from dataclasses import dataclass
 
 from PIL import Image, ImageChops, ImageFilter, ImageOps
@@ -122,7 +124,7 @@ def is_blank(gray: Image.Image) -> bool:
     Measured on a copy reduced 4×4, where isolated speckles average away and strokes stay dark.
     """
     small = gray.reduce(4) if min(gray.size) >= 64 else gray
-    low, high = small.getextrema()
+    low, high = cast(tuple[int, int], small.getextrema())  # one band: (min, max)
     if high - low < 48:
         return True
     level = (low + high) / 2

@@ -100,5 +100,5 @@ def _reads_as_vietnamese(text: str) -> bool:
 def _is_vietnamese_letter(char: str) -> bool:
     if char in "đĐ" or char in _VIETNAMESE_MARKS:
         return True
-    base, *marks = unicodedata.normalize("NFD", char)
+    base, *marks = list(unicodedata.normalize("NFD", char))
     return base.isascii() and base.isalpha() and bool(marks) and set(marks) <= _VIETNAMESE_MARKS

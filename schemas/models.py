@@ -13,6 +13,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = "1.1"
 
+# The closed vocabularies of the contract, named so that the code that fills them can say so.
+AuthorityPrefix = Literal["TM", "KT", "TL", "TUQ", "Q"]
+CcPurpose = Literal["act", "inform", "file"]
+ClauseKind = Literal["part", "chapter", "section", "article", "roman", "number", "point", "dash", "plus"]
+Role = Literal["lead", "support"]
+Bound = Literal["at_least", "at_most", "exactly"]
+
 
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -49,7 +56,7 @@ class Issuer(Body):
 class Authority(Model):
     """One link of a signature's authority chain: 'KT. CHỦ TỊCH' is KT on behalf of Chủ tịch."""
 
-    prefix: Literal["TM", "KT", "TL", "TUQ", "Q"]
+    prefix: AuthorityPrefix
     meaning: str
     on_behalf_of: str | None = None
     span: Span | None = None
@@ -66,7 +73,7 @@ class CcEntry(Model):
     """One line of 'Nơi nhận'."""
 
     name: str
-    purpose: Literal["act", "inform", "file"] = Field(
+    purpose: CcPurpose = Field(
         description="act: listed to carry it out ('Như trên' = the Kính gửi list); "
         "inform: for information or oversight; file: 'Lưu'"
     )
@@ -112,7 +119,7 @@ class DocumentLink(Model):
 class Clause(Model):
     id: str = Field(description="Labels joined from the top: '1', '1.a', 'II.2.b', '3.-2', 'Đ2.1.a'")
     label: str = Field(description="As printed: 'a)', '1.', '-', 'Điều 2.'")
-    kind: Literal["part", "chapter", "section", "article", "roman", "number", "point", "dash", "plus"]
+    kind: ClauseKind
     text: str = Field(description="The clause's own text, continuation paragraphs included, children excluded")
     span: Span
     children: list[Clause] = Field(default_factory=list)
@@ -121,7 +128,7 @@ class Clause(Model):
 class Assignee(Model):
     name: str = Field(description="As printed")
     normalized: str | None = Field(default=None, description="Abbreviations expanded, place resolved")
-    role: Literal["lead", "support"]
+    role: Role
     span: Span | None = None
 
 
@@ -156,7 +163,7 @@ class Target(Model):
 
     value: float
     unit: str = Field(description="'%', or the counted noun ('hồ sơ', 'lượt')")
-    bound: Literal["at_least", "at_most", "exactly"] = "exactly"
+    bound: Bound = "exactly"
     subject: str | None = Field(default=None, description="What is measured, when the text says")
     raw: str
     span: Span | None = None

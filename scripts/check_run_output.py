@@ -1,4 +1,5 @@
-"""Check what `make run` left: one JSON per sample input, each naming at least one letter.
+"""Check what `make run` left: one JSON per sample input — the texts and the received scans and
+page images — each naming at least one letter.
 
     python3 scripts/check_run_output.py SAMPLES OUT
 
@@ -11,14 +12,17 @@ import json
 import sys
 from pathlib import Path
 
-# the inputs `make run` ingests (Makefile: SAMPLES/*.txt)
-INPUT_GLOB = "*.txt"
+# the inputs `make run` ingests (Makefile: RECEIVED): the sample texts, and the scans and page
+# images in received/
+INPUT_GLOBS = ("*.txt", "received/*.pdf", "received/*.jpg", "received/*.png", "received/*.tif")
 
 
 def problems(samples: Path, out: Path) -> list[str]:
-    inputs = sorted(samples.glob(INPUT_GLOB))
+    inputs = sorted(path for pattern in INPUT_GLOBS for path in samples.glob(pattern))
     if not inputs:
-        return [f"no sample inputs {samples / INPUT_GLOB}"]
+        return [f"no sample inputs in {samples} ({', '.join(INPUT_GLOBS)})"]
+    if not any(path.suffix != ".txt" for path in inputs):
+        return [f"no scans or page images in {samples / 'received'}"]
     found = []
     for path in inputs:
         result = out / f"{path.stem}.json"

@@ -41,7 +41,7 @@ import tomllib
 import unicodedata
 import zlib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -125,7 +125,7 @@ def load_letter(path: Path) -> Letter:
 
 # --------------------------------------------------------------------------- fonts and units
 
-@lru_cache(maxsize=None)
+@cache
 def serif_files() -> tuple[str, ...]:
     for pattern, suffixes in SERIF_FONTS:
         files = tuple(pattern.format(s) for s in suffixes)
@@ -134,12 +134,12 @@ def serif_files() -> tuple[str, ...]:
     raise SystemExit("render_scans: no serif font with Vietnamese; install fonts-liberation2")
 
 
-@lru_cache(maxsize=None)
+@cache
 def font(style: str, px: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(serif_files()[STYLES.index(style)], px)
 
 
-@lru_cache(maxsize=None)
+@cache
 def hand_font(px: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(next(f for f in HAND_FONTS if Path(f).exists()), px)
 
@@ -653,6 +653,60 @@ def build(letter: Letter, out: Path, dpi: int, degraded: bool, seed: int, format
     return manifest
 
 
+# What `make run` ingests besides the sample texts, as an office receives letters: a multi-page
+# letter scanned to PDF and a one-page letter as a photo/page image (the degraded renders: stamp,
+# seal, skew, noise). Four pages: about 30 s of a `make run` on 2 cores. Written by `--received`.
+RECEIVED = REPO / "data" / "samples" / "received"
+RECEIVED_PDF = {"scan-cong-van-8731-ubnd-can-gio.pdf": "cong-van-8731-ubnd-can-gio"}
+RECEIVED_IMAGES = {"anh-cong-van-3852-syt-tay-ninh.jpg": "cong-van-3852-syt-tay-ninh"}
+
+
+def jpeg_pdf(jpegs: list[bytes], dpi: int) -> bytes:
+    """An image-only PDF (a scanner's) with these JPEG pages as they are (DCTDecode, no re-encoding)."""
+    objects: list[bytes] = [b"<< /Type /Catalog /Pages 2 0 R >>", b""]
+    kids = []
+    for jpeg in jpegs:
+        with Image.open(io.BytesIO(jpeg)) as image:
+            width, height = image.size
+            colors = {"L": b"/DeviceGray", "CMYK": b"/DeviceCMYK"}.get(image.mode, b"/DeviceRGB")
+        w_pt, h_pt = width * 72 / dpi, height * 72 / dpi
+        image_id, content_id, page_id = len(objects) + 1, len(objects) + 2, len(objects) + 3
+        objects.append(b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace %s /BitsPerComponent 8"
+                       b" /Filter /DCTDecode /Length %d >>\nstream\n%s\nendstream" % (width, height, colors, len(jpeg), jpeg))
+        content = b"q %.2f 0 0 %.2f 0 0 cm /Im0 Do Q" % (w_pt, h_pt)
+        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content))
+        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.2f %.2f] /Resources << /XObject << /Im0 %d 0 R >> >>"
+                       b" /Contents %d 0 R >>" % (w_pt, h_pt, image_id, content_id))
+        kids.append(page_id)
+    objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % k for k in kids), len(kids))
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def received(out: Path = RECEIVED) -> list[Path]:
+    """Write the received samples from the degraded pages in data/samples/scans/."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, letter in RECEIVED_PDF.items():
+        manifest = json.loads((SCANS / letter / "manifest.json").read_text(encoding="utf-8"))
+        pages = [(SCANS / letter / page).read_bytes() for page in manifest["degraded"]]
+        (out / name).write_bytes(jpeg_pdf(pages, manifest["dpi"]))
+        written.append(out / name)
+    for name, letter in RECEIVED_IMAGES.items():
+        manifest = json.loads((SCANS / letter / "manifest.json").read_text(encoding="utf-8"))
+        (out / name).write_bytes((SCANS / letter / manifest["degraded"][0]).read_bytes())
+        written.append(out / name)
+    return written
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("letters", nargs="*", type=Path, help=f"letter descriptions (default: {SCANS.relative_to(REPO)}/*.toml)")
@@ -662,7 +716,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--pages", type=int, default=None, help="only the first N pages of each letter")
     parser.add_argument("--formats", default="png", help="comma-separated: png, tiff, pdf (default: png)")
+    parser.add_argument("--received", action="store_true",
+                        help=f"only write {RECEIVED.relative_to(REPO)}/ (what `make run` ingests) from the degraded pages")
     args = parser.parse_args(argv)
+    if args.received:
+        for path in received():
+            print(f"{path.relative_to(REPO)}: {path.stat().st_size} bytes")
+        return 0
     formats = set(args.formats.split(","))
     if formats - {"png", "tiff", "pdf"}:
         parser.error(f"unknown format in {args.formats!r}")

@@ -129,7 +129,7 @@ def build_pdf(pages: list[list[str]], user_password: str | None = None) -> bytes
     }
     for page_id, lines in zip(page_ids, pages):
         if lines:
-            shown = "\n".join("<%s> Tj T*" % "".join(f"{cids[c]:04X}" for c in line) for line in lines)
+            shown = "\n".join("<{}> Tj T*".format("".join(f"{cids[c]:04X}" for c in line)) for line in lines)
             content = f"BT /F1 10 Tf 14 TL 40 800 Td\n{shown}\nET"
         else:
             content = "0.5 g 40 40 500 700 re f"

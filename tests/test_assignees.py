@@ -4,7 +4,7 @@ import re
 import pytest
 
 from extractors import tables
-from extractors.assignees import is_specific, normalized_name, read_names
+from extractors.assignees import cue_end, cues, find_actor, is_specific, normalized_name, read_names
 
 
 def names(phrase: str) -> list[str]:
@@ -22,7 +22,15 @@ def test_head_example(phrase, first):
     assert names(phrase)[0] == first
 
 
-ACTION_EXAMPLES = [pytest.param(ex, id=ex[:50]) for e in tables.entries("assignees", "action") for ex in e["examples"]]
+ACTION_EXAMPLES = [pytest.param(ex, id=ex[:50]) for table in ("action", "boundary")
+                   for e in tables.entries("assignees", table) if not e.get("finding") for ex in e["examples"]]
+FINDING_EXAMPLES = [pytest.param(ex, id=ex[:50]) for e in tables.entries("assignees", "boundary") if e.get("finding")
+                    for ex in e["examples"]]
+
+
+@pytest.mark.parametrize("example", FINDING_EXAMPLES)
+def test_a_name_before_a_finding_is_no_actor(example):
+    assert read_names(example.replace(" | ", " "), 0) == []
 
 
 @pytest.mark.parametrize("example", ACTION_EXAMPLES)
@@ -97,11 +105,11 @@ def test_normalized_name_resolves_the_issuers_own_place(name, expected):
 
 PATTERN_EXAMPLES = [
     pytest.param(table, ex, True, id=f"{table}:{ex[:40]}")
-    for table in ("findings", "background_heading", "closing")
+    for table in ("findings", "background_heading", "closing", "opinion", "quoted_list", "directive_intro", "explains", "modal")
     for e in tables.entries("assignees", table) for ex in e["examples"]
 ] + [
     pytest.param(table, ex, False, id=f"not {table}:{ex[:40]}")
-    for table in ("findings", "background_heading", "closing")
+    for table in ("findings", "background_heading", "closing", "opinion", "quoted_list", "directive_intro", "explains", "modal")
     for e in tables.entries("assignees", table) for ex in e.get("not_examples", [])
 ]
 
@@ -123,6 +131,78 @@ def test_kind_list_keeps_compound_field_names(phrase, expected):
     assert [n.text for n in read_names(phrase, start)] == expected
 
 
+def _entry_params(table: str):
+    return [pytest.param(phrase, expected, id=phrase[:50])
+            for e in tables.entries("assignees", table) for phrase, expected in e["examples"]]
+
+
+@pytest.mark.parametrize("phrase,expected", _entry_params("qualifier") + _entry_params("relative_clause") + _entry_params("compound"))
+def test_qualifiers_and_relative_clauses_end_the_name_where_the_predicate_starts(phrase, expected):
+    assert names(phrase) == expected
+
+
+@pytest.mark.parametrize("sentence,actor", _entry_params("opener"))
+def test_the_actor_comes_after_a_fronted_phrase(sentence, actor):
+    assert [n.text for n in find_actor(sentence, 0, len(sentence))][0] == actor
+
+
+@pytest.mark.parametrize("phrase,first", _entry_params("honorific"))
+def test_honorifics_are_not_part_of_the_name(phrase, first):
+    assert names(phrase)[0] == first
+
+
+CUE_EXAMPLES = [pytest.param(e["role"], sentence, expected, id=f"{e['role']}:{sentence[:40]}")
+                for e in tables.entries("assignees", "cue") for sentence, expected in e["examples"]]
+
+
+@pytest.mark.parametrize("role,sentence,expected", CUE_EXAMPLES)
+def test_cue_examples(role, sentence, expected):
+    if role in ("support", "enumerate", "lead_in"):
+        found = [n.text for pos in cues(role, sentence, 0, len(sentence)) for n in read_names(sentence, pos)]
+    else:
+        after = cue_end(role, sentence, 0, len(sentence))
+        assert after is not None
+        found = [n.text for n in read_names(sentence, after)]
+    assert found == expected
+
+
+@pytest.mark.parametrize(
+    "phrase, expected",
+    [
+        # a title shared by a list of places or fields is given to each of them
+        ("Chủ tịch Ủy ban nhân dân các tỉnh: Đắk Lắk, Khánh Hòa, Gia Lai và Lâm Đồng tiếp tục",
+         ["Chủ tịch Ủy ban nhân dân tỉnh Đắk Lắk", "Chủ tịch Ủy ban nhân dân tỉnh Khánh Hòa",
+          "Chủ tịch Ủy ban nhân dân tỉnh Gia Lai", "Chủ tịch Ủy ban nhân dân tỉnh Lâm Đồng"]),
+        ("Bí thư tỉnh ủy và Chủ tịch UBND các huyện: Cẩm Mỹ, Long Thành chỉ đạo",
+         ["Bí thư tỉnh ủy", "Chủ tịch UBND huyện Cẩm Mỹ", "Chủ tịch UBND huyện Long Thành"]),
+        ("Bộ trưởng các Bộ: Quốc phòng, Công an chỉ đạo", ["Bộ trưởng Bộ Quốc phòng", "Bộ trưởng Bộ Công an"]),
+        # body names that hold an action word
+        ("Sở Xây dựng chủ trì, phối hợp", ["Sở Xây dựng"]),
+        ("Bộ Công Thương chỉ đạo Tập đoàn Điện lực Việt Nam", ["Bộ Công Thương"]),
+        ("Cơ quan phối hợp có trách nhiệm trả lời", ["Cơ quan phối hợp"]),
+        ("Các tổ chức, cá nhân có liên quan thực hiện", ["Các tổ chức, cá nhân có liên quan"]),
+        # a web copy's line wrap inside a name, and a line that ends a whole name
+        ("Sở Văn hóa, Thể thao và\nDu lịch: Phối hợp với Ban Tuyên giáo", ["Sở Văn hóa, Thể thao và Du lịch"]),
+        ("Chánh\nVăn phòng Bộ, Vụ trưởng Vụ Kế hoạch - Tài chính chịu trách nhiệm",
+         ["Chánh Văn phòng Bộ", "Vụ trưởng Vụ Kế hoạch - Tài chính"]),
+        ("Sở Tư pháp\nKhi có vướng mắc", ["Sở Tư pháp"]),
+        ("Công an tỉnh\n- Kiểm tra", ["Công an tỉnh"]),
+        # titles: a bare one shares the body after it; one that names an office does not
+        ("Bộ trưởng, Thủ trưởng cơ quan ngang bộ, Thủ trưởng cơ quan thuộc Chính phủ chịu trách nhiệm",
+         ["Bộ trưởng", "Thủ trưởng cơ quan ngang bộ", "Thủ trưởng cơ quan thuộc Chính phủ"]),
+        ("Chánh Văn phòng UBND tỉnh, Thủ trưởng các cơ quan, đơn vị và tổ chức, cá nhân có liên quan chịu trách nhiệm",
+         ["Chánh Văn phòng UBND tỉnh", "Thủ trưởng các cơ quan, đơn vị", "tổ chức, cá nhân có liên quan"]),
+        # the Party and the mass organisations
+        ("Các sở, ban, ngành, tổ chức chính trị - xã hội, Ủy ban nhân dân các xã, phường chịu trách nhiệm",
+         ["Các sở, ban, ngành", "tổ chức chính trị - xã hội", "Ủy ban nhân dân các xã, phường"]),
+        ("Các tỉnh ủy, thành ủy, đảng ủy trực thuộc\nTrung ương cụ thể hóa hướng dẫn này",
+         ["Các tỉnh ủy, thành ủy, đảng ủy trực thuộc Trung ương"]),
+        ("Hiệp hội Doanh nghiệp tỉnh, Hội Nông dân tỉnh, Liên minh Hợp tác xã tỉnh tuyên truyền",
+         ["Hiệp hội Doanh nghiệp tỉnh", "Hội Nông dân tỉnh", "Liên minh Hợp tác xã tỉnh"]),
+    ],
+)
+def test_names_of_the_genre(phrase, expected):
+    assert names(phrase) == expected
 @pytest.mark.parametrize("level,place", [("huyện", "Cần Giờ"), ("đặc khu", "Phú Quốc"), ("phường", "Bến Nghé")])
 def test_the_issuers_own_level_resolves_to_its_place_at_every_level(level, place):
     """Every level of bodies.toml's [[locality]] list, 'đặc khu' included: one list, read everywhere."""

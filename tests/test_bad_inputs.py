@@ -3,9 +3,8 @@ import os
 
 import pytest
 
+from cli.main import main
 from schemas import ExtractionResult
-
-from pipeline.cli import main
 
 # name -> (bytes or builder, exit code, words of the reason)
 CASES = {
@@ -126,12 +125,12 @@ def test_a_bug_on_one_input_does_not_stop_the_run(tmp_path, letter_text, monkeyp
 
 
 def test_output_that_cannot_be_written(tmp_path, letter_text, monkeypatch, capsys):
-    import pipeline.batch
+    import pipeline.runner
 
     def disk_full(path, data):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(pipeline.batch, "write_atomic", disk_full)
+    monkeypatch.setattr(pipeline.runner, "write_atomic", disk_full)
     (tmp_path / "a.txt").write_text(letter_text, encoding="utf-8")
     assert main(["extract", str(tmp_path / "a.txt"), "--out", str(tmp_path / "out")]) == 13
     assert "a.txt: cannot write " in capsys.readouterr().err
@@ -145,4 +144,4 @@ def test_input_errors_cross_process_boundaries():
     from pipeline.errors import NotALetterError
 
     back = pickle.loads(pickle.dumps(NotALetterError("a.txt", "no official letter found")))
-    assert (type(back), back.path, back.reason, back.code) == (NotALetterError, "a.txt", "no official letter found", 7)
+    assert (type(back), back.path, back.reason, back.exit_code) == (NotALetterError, "a.txt", "no official letter found", 7)

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from pipeline.cli import main
+from cli.main import main
 from schemas import ExtractionResult, json_schema
 
 
@@ -83,7 +83,7 @@ def test_clauses_are_counted_with_their_children(tmp_path, letter_text, capsys):
     def count(clauses):
         return sum(1 + count(c["children"]) for c in clauses)
 
-    row = capsys.readouterr().out.splitlines()[1].split()
+    row = capsys.readouterr().out.splitlines()[2].split()  # header, rule, first row
     assert row[1:5] == [str(len(result["documents"])), str(sum(count(d["clauses"]) for d in result["documents"])),
                         str(sum(len(d["references"]) for d in result["documents"])), str(len(result["warnings"]))]
 
@@ -92,7 +92,7 @@ def test_empty_folder_is_a_usage_error(tmp_path, capsys):
     (tmp_path / "empty").mkdir()
     assert main(["extract", str(tmp_path / "empty"), "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
-    assert "no .txt, .pdf or image files in this folder" in err and "no input files" in err
+    assert "no .txt, .pdf or image files here" in err and "no input files found" in err
 
 
 def test_out_naming_a_file_is_a_usage_error(tmp_path, letter_text, capsys):

@@ -14,6 +14,7 @@ from extractors.lines import lines_of
 from extractors.normalize import normalize
 from extractors.references import find_references
 from extractors.split import opening_words
+from extractors.targets import find_targets
 
 DOC_TYPE_EXAMPLES = [
     pytest.param(e["code"], ex, id=f"{e['code']}:{ex[:40]}")
@@ -216,3 +217,29 @@ RECIPIENT_EXAMPLES = [
 def test_recipient_example(text, names):
     text = normalize(text).text
     assert [r.value for r in read_header(text, 0, len(text)).recipients] == names
+
+
+def _target_examples(table: str) -> list:
+    return [pytest.param(e.get("kind"), ex, id=f"{table}:{ex[:30]}") for e in tables.entries("targets", table) for ex in e["examples"]]
+
+
+@pytest.mark.parametrize("kind,example", _target_examples("bound"))
+def test_target_bound_example(kind, example):
+    assert [t.bound for t in find_targets(example)] == [kind]
+
+
+@pytest.mark.parametrize("kind,example", _target_examples("unit"))
+def test_target_unit_example(kind, example):
+    [target] = find_targets(example)
+    assert target.unit != "%" and target.unit in example
+
+
+@pytest.mark.parametrize("kind,example", _target_examples("finding"))
+def test_target_finding_example(kind, example):
+    assert find_targets(example) == []
+
+
+@pytest.mark.parametrize("kind,example", _target_examples("subject_stop") + _target_examples("no_subject_start"))
+def test_target_subject_example(kind, example):
+    [target] = find_targets(example)
+    assert target.subject is None or target.subject in example.split("%", 1)[1] and len(target.subject) < len(example)

@@ -1,6 +1,7 @@
 """E-office PDFs: a text layer that is only the digital-signature stamp is OCR'd, the stamp kept."""
 import ctypes
 import io
+from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
@@ -40,7 +41,7 @@ def scan_with_stamp_layer() -> bytes:
     page_image.save(scanned, "PDF", resolution=300)
     pdf = pdfium.PdfDocument(scanned.getvalue())
     page = pdf[0]
-    data = open(SANS, "rb").read()
+    data = Path(SANS).read_bytes()
     buffer = (ctypes.c_uint8 * len(data)).from_buffer_copy(data)
     font = raw.FPDFText_LoadFont(pdf.raw, buffer, len(data), raw.FPDF_FONT_TRUETYPE, True)
     for k, line in enumerate(STAMP):

@@ -9,12 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from schemas import ExtractionResult
-
-from pipeline.cli import main
+from cli.main import main
 from pipeline.inbox import PROCESSING, Claim, InboxOptions, ready_files, run_once
 from pipeline.store import Store
-from pipeline.work import Done, ErrorInfo, Item, fit_name
+from pipeline.runner import ErrorInfo, FileResult, Item, Retries, fit_name, ingest_file
+from schemas import ExtractionResult
 
 OLD = time.time() - 3600
 FAST = InboxOptions(min_age=60, settle=0, workers=1)
@@ -55,7 +54,7 @@ def test_a_night_of_good_and_bad_files(tmp_path, store, letter_text, not_a_lette
         drop(inbox, name, text)
     write_pdf(inbox / "dup-ingested-before.pdf", [letter(letter_text, 104).splitlines()])
     os.utime(inbox / "dup-ingested-before.pdf", (OLD, OLD))
-    store.ingest_path(inbox / "dup-ingested-before.pdf")  # a letter already ingested
+    ingest_file(store, inbox / "dup-ingested-before.pdf")  # a letter already ingested
     bad = {
         "empty.txt": b"",
         "corrupt.pdf": b"%PDF-1.4\n1 0 obj garbage",
@@ -73,9 +72,9 @@ def test_a_night_of_good_and_bad_files(tmp_path, store, letter_text, not_a_lette
     options = InboxOptions(min_age=60, settle=0, workers=2, max_bytes=20_000)
     report = run_once(inbox, out, store, options)
 
-    statuses = {f.name: f.status for f in report.files}
-    assert {n: statuses[n] for n in good} == dict.fromkeys(good, "processed")
-    assert statuses["dup-ingested-before.pdf"] == "duplicate"
+    statuses = {f.name: f.status for f in report.results}
+    assert {n: statuses[n] for n in good} == dict.fromkeys(good, "stored")
+    assert statuses["dup-ingested-before.pdf"] == "unchanged"
     failed = [*bad, "encrypted.pdf"]
     assert {n: statuses[n] for n in failed} == dict.fromkeys(failed, "failed")
     assert report.waiting == ["still-copying.txt"]
@@ -104,13 +103,15 @@ def test_a_night_of_good_and_bad_files(tmp_path, store, letter_text, not_a_lette
     assert unread.documents == [] and unread.pages[0].text and "no_letter" in [w.code for w in unread.warnings]
     # JSON for the good ones and for the one with no letter, none for the other failures, no temporary files
     outputs = {p.name for p in out.iterdir()}
-    assert {"cv 1 có dấu cách.json", "công-văn-số-102.json", fit_name("c" * 196, ".json"), "not a letter.json"} == outputs
+    # the letter stored before (by ingest, without JSON) gets its JSON too; the store keeps it unchanged
+    assert {"cv 1 có dấu cách.json", "công-văn-số-102.json", fit_name("c" * 196, ".json"),
+            "dup-ingested-before.json", "not a letter.json"} == outputs
     assert store.file_status(json.loads((out / "công-văn-số-102.json").read_text())["source"]["sha256"]) == "ok"
 
     # the next pass: only the file that was being written
     os.utime(inbox / "still-copying.txt", (OLD, OLD))
     again = run_once(inbox, out, store, FAST)
-    assert [(f.name, f.status) for f in again.files] == [("still-copying.txt", "processed")]
+    assert [(f.name, f.status) for f in again.results] == [("still-copying.txt", "stored")]
 
 
 def test_the_same_name_twice_keeps_both(tmp_path, store, letter_text):
@@ -158,9 +159,9 @@ def test_two_passes_at_once_never_take_the_same_file(tmp_path, letter_text):
         thread.start()
     for thread in threads:
         thread.join()
-    handled = [f.name for report in reports for f in report.files]
+    handled = [f.name for report in reports for f in report.results]
     assert sorted(handled) == sorted(names)  # each once, by one pass or the other
-    assert all(f.status == "processed" for report in reports for f in report.files)
+    assert all(f.status == "stored" for report in reports for f in report.results)
     day = next((inbox / "processed").iterdir())
     assert sorted(p.name for p in day.iterdir()) == sorted(names)
 
@@ -176,7 +177,7 @@ def test_a_killed_pass_is_picked_up_again(tmp_path, store, letter_text):
     drop(inbox, "new.txt", letter(letter_text, 402))
     report = run_once(inbox, out, store, FAST)
     assert report.recovered == ["claimed.txt"]
-    assert sorted((f.name, f.status) for f in report.files) == [("claimed.txt", "processed"), ("new.txt", "processed")]
+    assert sorted((f.name, f.status) for f in report.results) == [("claimed.txt", "stored"), ("new.txt", "stored")]
     assert not list((inbox / PROCESSING).iterdir())
     for name in ("claimed.json", "new.json"):
         assert json.loads((out / name).read_text("utf-8"))["documents"]  # whole files
@@ -189,14 +190,16 @@ def test_a_live_pass_keeps_its_files(tmp_path, store, letter_text):
     with Claim(inbox) as other:  # another pass, alive, holding its lock
         drop(other.folder, "mine.txt", letter(letter_text, 501))
         report = run_once(inbox, out, store, FAST)
-        assert report.files == [] and (other.folder / "mine.txt").exists()
+        assert report.results == [] and (other.folder / "mine.txt").exists()
 
 
 def test_a_locked_store_leaves_the_file_for_the_next_pass(tmp_path, letter_text):
+    from zoneinfo import ZoneInfo
+
     from sqlalchemy.exc import OperationalError
 
-    from pipeline.inbox import settle_one
-    from zoneinfo import ZoneInfo
+    from pipeline.inbox import move_on
+    from pipeline.runner import WRITTEN, store_one
 
     inbox = tmp_path / "inbox"
     (inbox / PROCESSING / "run").mkdir(parents=True)
@@ -209,10 +212,11 @@ def test_a_locked_store_leaves_the_file_for_the_next_pass(tmp_path, letter_text)
             Locked.calls += 1
             raise OperationalError("INSERT", {}, Exception("database is locked"))
 
-    done = Done(Item(claimed.as_posix(), "cv.txt", None), "0" * 64, result=object(), error=None, seconds=0.1)
-    options = InboxOptions(store_retries=2, retry_delay=0)
-    file = settle_one(done, inbox, Locked(), options, ZoneInfo("UTC"))
-    assert file.status == "postponed" and claimed.exists() and Locked.calls == 2
+    done = FileResult(Item(claimed.as_posix(), "cv.txt", None), WRITTEN, "0" * 64, result=object(), seconds=0.1)
+    result = store_one(Locked(), done, retries=Retries(tries=2, delay=0))
+    move_on(result, inbox, ZoneInfo("UTC"))
+    assert result.status == "postponed" and claimed.exists() and Locked.calls == 2
+    assert result.error is not None and result.error.stage == "store"
     assert not (inbox / "failed").exists()
 
 
@@ -220,7 +224,7 @@ def test_error_info_is_plain_data():
     from pipeline.errors import EncryptedPdfError
 
     info = ErrorInfo.from_error(EncryptedPdfError("a.pdf", "is encrypted"))
-    assert (info.type, info.stage, info.code) == ("EncryptedPdfError", "decode", 10)
+    assert (info.type, info.stage, info.exit_code) == ("EncryptedPdfError", "decode", 10)
     assert isinstance(info.as_error("a.pdf"), EncryptedPdfError)
     assert len(fit_name("ế" * 150, ".error.json").encode()) <= 200
 
@@ -233,6 +237,6 @@ def test_cli_inbox_once(tmp_path, letter_text, capsys):
     code = main(["inbox", "--once", str(inbox), "--out", str(out), "--db", str(tmp_path / "s.db"),
                  "--workers", "1"])
     printed = capsys.readouterr().out
-    assert code == 1
-    assert "1 processed, 0 duplicate, 1 failed" in printed
+    assert code == 4  # the first failed file's: EmptyInputError
+    assert "1 stored, 1 failed" in printed
     assert (out / "tốt.json").exists() and (inbox / "failed" / "rỗng.txt.error.json").exists()

@@ -91,10 +91,10 @@ def test_subject_and_support():
         ("các cơ quan, đơn vị liên quan", "support"),
     ]
     assert (obs["1"].deadline.kind, obs["1"].deadline.date) == ("date", "2024-03-31")
-    # coordination that is itself the task, and generic partners only, name no supporting body
+    # coordination that is itself the task names no supporting body; generic partners are partners too
     assert who(obs["2"]) == [("Phòng Nội vụ huyện", "lead")]
     assert obs["2"].assignees[0].normalized == "Phòng Nội vụ huyện Cẩm Mỹ"
-    assert who(obs["3"]) == [("Văn phòng HĐND và UBND huyện", "lead")]
+    assert who(obs["3"]) == [("Văn phòng HĐND và UBND huyện", "lead"), ("các cơ quan có liên quan", "support")]
 
 
 def test_assignee_labels_on_lettered_dash_items():
@@ -170,7 +170,10 @@ def test_targets_are_kept():
         ("1. Các phòng, ban chuyên môn thuộc UBND huyện rà soát thủ tục.", "Các phòng, ban chuyên môn thuộc UBND huyện"),
         ("1. Đối với Sở Nội vụ: Tham mưu kiểm tra công vụ.", "Sở Nội vụ"),
         ("1. Giao nhiệm vụ cho Phòng Tư pháp rà soát văn bản.", "Phòng Tư pháp"),
-        ("1. Đối với cán bộ, công chức vi phạm thì Phòng Nội vụ tham mưu xử lý.", "Thủ trưởng các cơ quan, đơn vị thuộc huyện"),
+        ("1. Đối với cán bộ, công chức vi phạm thì Phòng Nội vụ tham mưu xử lý.", "Phòng Nội vụ"),
+        ("1. Căn cứ kết quả kiểm tra, Chánh Thanh tra huyện kiến nghị xử lý.", "Chánh Thanh tra huyện"),
+        ("1. Về công tác tuyên truyền: Giao Phòng Văn hóa và Thông tin chủ trì.", "Phòng Văn hóa và Thông tin"),
+        ("1. Sở Xây dựng chủ trì, phối hợp với Sở Tài chính thẩm định.", "Sở Xây dựng"),
     ],
 )
 def test_subject_forms(item, lead):
@@ -203,6 +206,110 @@ def test_a_decisions_own_articles_are_no_tasks_but_its_executors_are():
         "Chánh Văn phòng HĐND và UBND huyện", "Giám đốc Sở Nội vụ", "Giám đốc Sở Văn hóa, Thể thao và Du lịch",
         "Thủ trưởng các cơ quan, đơn vị liên quan",
     ]
+
+
+def test_a_lead_ins_partners_pass_to_its_items():
+    obs = obligations(
+        "Chủ tịch UBND huyện yêu cầu:\n\n"
+        "1. Phòng Tài chính - Kế hoạch chủ trì, phối hợp với Phòng Nội vụ và các xã, thị trấn:\n\n"
+        "a) Rà soát nguồn kinh phí thực hiện.\n\nb) Đề xuất phương án phân bổ trước ngày 30/11/2023.\n\n"
+    )
+    assert sorted(obs) == ["1.a", "1.b"]
+    assert who(obs["1.b"]) == [("Phòng Tài chính - Kế hoạch", "lead"), ("Phòng Nội vụ", "support"), ("các xã, thị trấn", "support")]
+
+
+def test_actors_after_a_fronted_phrase_and_in_later_sentences():
+    obs = obligations(
+        "Chủ tịch UBND huyện yêu cầu:\n\n"
+        "1. Để nâng cao chất lượng phục vụ, Phòng Nội vụ tăng cường kiểm tra công vụ. "
+        "Trên cơ sở kết quả kiểm tra, Phòng Tư pháp đề xuất xử lý vi phạm.\n\n"
+        "2. Về công tác chuyển đổi số: giao Phòng Văn hóa và Thông tin hướng dẫn các xã.\n\n"
+        "3. Trường hợp phát sinh vướng mắc, đơn vị được lấy ý kiến có trách nhiệm trả lời đúng hạn.\n\n"
+    )
+    assert who(obs["1"]) == [("Phòng Nội vụ", "lead"), ("Phòng Tư pháp", "lead")]
+    assert who(obs["2"]) == [("Phòng Văn hóa và Thông tin", "lead")]
+    # a role the item describes is no one to track
+    assert all(a.name != "đơn vị" for a in obs["3"].assignees)
+
+
+def test_headings_name_their_items_and_are_no_tasks():
+    obs = obligations(
+        "Chủ tịch UBND huyện yêu cầu:\n\n"
+        "1. Phòng Văn hóa và\nThông tin huyện\n\na) Tuyên truyền trên hệ thống đài truyền thanh.\n\n"
+        "2. Các cơ quan được giao chủ trì thực hiện nhiệm vụ có trách nhiệm\n\na) Báo cáo tiến độ hằng tháng.\n\n"
+    )
+    assert sorted(obs) == ["1.a", "2.a"]
+    assert who(obs["1.a"]) == [("Phòng Văn hóa và Thông tin huyện", "lead")]
+    assert who(obs["2.a"]) == [("Các cơ quan được giao chủ trì thực hiện nhiệm vụ", "lead")]
+
+
+def test_a_plans_task_block_is_one_task():
+    header = HEADER.replace("V/v tăng cường kỷ luật, kỷ cương hành chính", "KẾ HOẠCH\n\nChuyển đổi số năm 2024")
+    header = header.replace("Số: 120/UBND-NV", "Số: 16/KH-UBND")
+    obs = obligations(
+        "I. NHIỆM VỤ\n\n1. Về dữ liệu\n\n"
+        "a) Nhiệm vụ: Rà soát, chuẩn hóa cơ sở dữ liệu của huyện, phối hợp với Viettel Đồng Nai.\n\n"
+        "b) Cơ quan thực hiện:\n\n- Đơn vị chủ trì: Phòng Văn hóa và Thông tin.\n\n- Đơn vị phối hợp: Các cơ quan, đơn vị thuộc huyện.\n\n"
+        "c) Thời gian thực hiện: Hoàn thành trước ngày 31/12/2024.\n\n",
+        header=header,
+    )
+    assert sorted(obs) == ["I.1.a"]
+    assert who(obs["I.1.a"]) == [
+        ("Phòng Văn hóa và Thông tin", "lead"), ("Các cơ quan, đơn vị thuộc huyện", "support"), ("Viettel Đồng Nai", "support"),
+    ] or who(obs["I.1.a"])[:2] == [("Phòng Văn hóa và Thông tin", "lead"), ("Các cơ quan, đơn vị thuộc huyện", "support")]
+    assert obs["I.1.a"].deadline.date == "2024-12-31"
+
+
+def test_a_paragraph_after_the_list_finishes_the_items_task():
+    obs = obligations(
+        "Chủ tịch UBND huyện yêu cầu:\n\n"
+        "1. Chủ tịch UBND các xã: Xuân Đường, Xuân Quế chỉ đạo rà soát, báo cáo về các nội dung sau:\n\n"
+        "(1) Số hộ có nhà bị hư hỏng.\n\n(2) Nhu cầu hỗ trợ.\n\n"
+        "UBND các xã: Xuân Đường, Xuân Quế gửi báo cáo về Phòng Nội vụ trước ngày 20/11/2023.\n\n"
+    )
+    assert who(obs["1"])[:2] == [("Chủ tịch UBND xã Xuân Đường", "lead"), ("Chủ tịch UBND xã Xuân Quế", "lead")]
+    assert obs["1"].deadline.date == "2023-11-20"
+
+
+def test_a_letter_without_items_gathers_the_actors_of_its_directing_sentences():
+    obs = obligations(
+        "Xét đề nghị của Phòng Nội vụ, Chủ tịch UBND huyện có ý kiến như sau:\n"
+        "Phòng Tài chính - Kế hoạch chủ trì, phối hợp với Phòng Nội vụ rà soát kinh phí; báo cáo trước ngày 25/11/2023. "
+        "UBND các xã: Xuân Đường, Xuân Quế hoàn thiện hồ sơ theo quy định.\n"
+        "Văn phòng HĐND và UBND huyện thông báo để các cơ quan, đơn vị biết, thực hiện./.\n"
+    )
+    assert sorted(obs) == ["body"]
+    assert who(obs["body"]) == [
+        ("Phòng Tài chính - Kế hoạch", "lead"), ("UBND xã Xuân Đường", "lead"), ("UBND xã Xuân Quế", "lead"), ("Phòng Nội vụ", "support"),
+    ]
+    assert obs["body"].deadline.date == "2023-11-25"
+
+
+def test_a_decisions_items_decide_unless_someone_is_told_to_act():
+    header = HEADER.replace("V/v tăng cường kỷ luật, kỷ cương hành chính", "QUYẾT ĐỊNH\n\nVề việc thành lập Tổ công tác")
+    header = header.replace("Số: 120/UBND-NV", "Số: 1600/QĐ-UBND").split("Kính gửi")[0]
+    obs = obligations(
+        "CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN CẨM MỸ\n\nCăn cứ Luật Tổ chức chính quyền địa phương;\n\nQUYẾT ĐỊNH:\n\n"
+        "Điều 1. Thành lập Tổ công tác chuyển đổi số huyện\n\n"
+        "1. Tổ công tác (sau đây gọi tắt là Tổ) là tổ chức phối hợp liên ngành.\n\n"
+        "2. Tổ trưởng Tổ công tác trình Chủ tịch UBND huyện kế hoạch hoạt động.\n\n"
+        "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.\n\n"
+        "Điều 3. Chánh\nVăn phòng HĐND và UBND huyện, Trưởng phòng Nội vụ huyện chịu trách nhiệm thi hành Quyết định này./.\n",
+        header=header,
+    )
+    assert sorted(obs) == ["Đ1.2", "Đ3"]
+    assert [a.name for a in obs["Đ3"].assignees] == ["Chánh Văn phòng HĐND và UBND huyện", "Trưởng phòng Nội vụ huyện"]
+
+
+def test_an_opinion_letters_items_are_tasks_only_where_they_ask():
+    obs = obligations(
+        "Thực hiện Công văn số 5611/UBND-VX ngày 11/11/2023 của UBND tỉnh, Ủy ban nhân dân huyện có ý kiến như sau:\n\n"
+        "1. Kinh phí năm 2023 đã được phân bổ theo quy định.\n\n"
+        "2. Về kinh phí năm 2024: Vì vậy, đề nghị Phòng Tài chính - Kế hoạch tổng hợp nhu cầu của các xã.\n\n"
+        "Ủy ban nhân dân huyện gửi kèm các tài liệu gồm:\n\n- Bảng tổng hợp kinh phí;\n\n- Danh sách các xã.\n\n"
+    )
+    assert sorted(obs) == ["2"]
+    assert who(obs["2"]) == [("Phòng Tài chính - Kế hoạch", "lead")]
 
 
 def _due(ob) -> str | None:

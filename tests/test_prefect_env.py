@@ -54,7 +54,7 @@ def test_no_prefect_api_is_one_line_with_what_to_do(tmp_path, letter_text, setti
     letter = tmp_path / "letter.txt"
     letter.write_text(letter_text, encoding="utf-8")
     env = _clean_env(PREFECT_HOME=str(tmp_path / "prefect"), PREFECT_LOGGING_LEVEL="WARNING", **settings)
-    done = subprocess.run([sys.executable, "-m", "flows.bulk", str(letter), "--out", str(tmp_path / "out"),
+    done = subprocess.run([sys.executable, "-m", "cli.main", "bulk", str(letter), "--out", str(tmp_path / "out"),
                            "--db", str(tmp_path / "store.db")],
                           cwd=REPO, capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == SERVER_UNAVAILABLE_EXIT, done.stderr

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from schemas import ExtractionResult
 
-from pipeline.cli import main
+from cli.main import main
 from pipeline.extract import extract_file
 from pipeline.output import render_json
 from pipeline.review import write_review_site

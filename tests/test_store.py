@@ -13,10 +13,12 @@ import pytest
 from sqlalchemy import func, select
 
 from extractors import extract_documents
-from pipeline.cli import main
+from cli.main import main
 from pipeline.extract import extract_file
 from pipeline.store import Store
-from pipeline.store.queries import chain, export_graph, find_documents, obligation_rows
+from pipeline.runner import ingest_file
+from pipeline.store.queries import chain, export_graph, find_documents
+from pipeline.store.tracker import TaskFilter, tasks
 from pipeline.store.tables import documents, files, links, obligations
 from schemas import ExtractionResult, Page, Source
 
@@ -234,11 +236,11 @@ def test_ingesting_twice_changes_nothing(store_url, samples, tmp_path):
             assert store.ingest_result(result).status == "unchanged"
         path = tmp_path / "cv.txt"
         path.write_text(CD_968, encoding="utf-8")
-        assert store.ingest_path(path).status == "stored"
-        assert store.ingest_path(path).status == "unchanged"
+        assert ingest_file(store, path).status == "stored"
+        assert ingest_file(store, path).status == "unchanged"
         copy = tmp_path / "copy.txt"
         copy.write_text(CD_968, encoding="utf-8")
-        assert store.ingest_path(copy).status == "unchanged"  # same bytes, another name
+        assert ingest_file(store, copy).status == "unchanged"  # same bytes, another name
         with store.connect() as conn:
             after_counts = _counts(conn)
         assert after_counts["files"] == before[1]["files"] + 1
@@ -255,12 +257,12 @@ def test_a_new_version_of_a_file_replaces_its_letters(store_url, samples, tmp_pa
     with fresh(store_url) as store:
         store.ingest_result(samples["cong-van-3852-syt-tay-ninh-kem-3328-ubnd.txt"])
         path.write_text(CD_968, encoding="utf-8")
-        assert store.ingest_path(path).status == "stored"
+        assert ingest_file(store, path).status == "stored"
         with store.connect() as conn:
             first = export_graph(conn)
         extra = "3. Văn phòng Chính phủ theo dõi, đôn đốc việc thực hiện Công điện này."
         path.write_text(CD_968.replace("\nNơi nhận:", f"\n{extra}\nNơi nhận:"), encoding="utf-8")
-        outcome = store.ingest_path(path)
+        outcome = ingest_file(store, path)
         assert (outcome.status, outcome.documents, outcome.replaced) == ("stored", 1, 1)
         with store.connect() as conn:
             second = export_graph(conn)
@@ -271,7 +273,7 @@ def test_a_new_version_of_a_file_replaces_its_letters(store_url, samples, tmp_pa
         assert [d["obligations"] for d in doc(first, "968/CĐ-TTg")] == [2]
         assert counts["documents"] == len(second["documents"])
         # forcing a re-extraction of the same content gives the same records
-        assert store.ingest_path(path, force=True).replaced == 1
+        assert ingest_file(store, path, force=True).replaced == 1
         with store.connect() as conn:
             assert export_graph(conn) == second
             assert _counts(conn) == counts
@@ -286,18 +288,19 @@ def test_overdue_is_a_due_date_before_today(store_url, samples):
         for result in samples.values():
             store.ingest_result(result)
         with store.connect() as conn:
-            overdue = obligation_rows(conn, status="overdue", today=date(2024, 1, 1))
-            on_the_day = obligation_rows(conn, status="overdue", today=date(2023, 12, 31))
-            everything = obligation_rows(conn, status="all", today=date(2024, 1, 1))
-            open_ = obligation_rows(conn, status="open", today=date(2024, 1, 1))
-            due = obligation_rows(conn, status="all", due_before=date(2024, 6, 1), today=date(2023, 1, 1))
-            by_assignee = obligation_rows(conn, status="all", assignee="PHONG NOI VU")
+            overdue = tasks(conn, TaskFilter(status="overdue", today=date(2024, 1, 1)))
+            on_the_day = tasks(conn, TaskFilter(status="overdue", today=date(2023, 12, 31)))
+            everything = tasks(conn, TaskFilter(status="all", today=date(2024, 1, 1)))
+            open_ = tasks(conn, TaskFilter(status="open", today=date(2024, 1, 1)))
+            due = tasks(conn, TaskFilter(status="all", due_before=date(2024, 6, 1), today=date(2023, 1, 1)))
+            by_assignee = tasks(conn, TaskFilter(status="all", assignee="PHONG NOI VU"))
     assert [(o["letter"], o["clause"]) for o in overdue] == [("3328/UBND-NC", "2.-6"), ("8731/UBND", "1.h")]
     assert all(o["deadline"]["date"] == "2023-12-31" and o["status"] == "overdue" for o in overdue)
     assert overdue[0]["parent"]["key"] == "1085/QĐ-TTg"
     assert on_the_day == []
     assert len(everything) == len(overdue) + len(open_)
-    assert {o["status"] for o in due} == {"open"} and len(due) == 2
+    assert {o["status"] for o in due} == {"open"} and all(o["due"] < "2024-06-01" for o in due)
+    assert len([o for o in due if not o["next_due"]]) == 2  # and recurring ones whose next time is before
     assert by_assignee and all("Phòng Nội vụ" in " ".join(a["name"] for a in o["assignees"]) for o in by_assignee)
 
 
@@ -316,11 +319,14 @@ def test_cli_ingest_show_tree_obligations_export(store_url, tmp_path, capsys):
     reset(store_url)
     sample = SAMPLES / "cong-van-3852-syt-tay-ninh-kem-3328-ubnd.txt"
     (tmp_path / "968.txt").write_text(CD_968, encoding="utf-8")
-    assert main(["ingest", str(sample), str(tmp_path), "--db", store_url]) == 0
+    assert main(["ingest", str(sample), str(tmp_path), "--db", store_url, "--today", "2023-12-01"]) == 0
     out, err = capsys.readouterr()
-    assert "2 file(s) stored (3 letter(s))" in out and "2/2" in err
+    header, _, figures = out.splitlines()[1:4]
+    assert header.split()[:6] == ["files", "stored", "unchanged", "failed", "letters", "obligations"]
+    assert figures.split()[:6] == ["2", "2", "0", "0", "3", "18"] and "[2/2]" in err
+    assert "congvan obligations --db" in out
     assert main(["ingest", str(sample), "--db", store_url, "--quiet"]) == 0
-    assert "1 unchanged" in capsys.readouterr().out
+    assert capsys.readouterr().out.splitlines()[3].split()[:3] == ["1", "0", "1"]
 
     assert main(["tree", "3852/SYT-VP", "--db", store_url]) == 0
     tree = capsys.readouterr().out.splitlines()
@@ -340,7 +346,9 @@ def test_cli_ingest_show_tree_obligations_export(store_url, tmp_path, capsys):
                                                                     ("968/CĐ-TTg", "2023-12-31")}
     assert main(["obligations", "--db", store_url, "--assignee", "bộ nội vụ", "--format", "csv"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "letter,letter_date,clause,assignees,due,status,parent,text" and len(lines) == 2
+    assert lines[0] == "\ufeffid,letter,letter_date,issuer,clause,assignee,role,due,recurs,deadline_words,status," \
+        "needs_review,review_reasons,carries_out,task"
+    assert len(lines) == 2 and ",Bộ Nội vụ,lead," in lines[1]
 
     assert main(["export", "--db", store_url, "--format", "jsonl", "--out", str(tmp_path / "g.jsonl")]) == 0
     records = [json.loads(line) for line in (tmp_path / "g.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -349,4 +357,4 @@ def test_cli_ingest_show_tree_obligations_export(store_url, tmp_path, capsys):
     graph = json.loads(capsys.readouterr().out)
     assert set(graph) == {"documents", "links"}
     assert len(graph["documents"]) + len(graph["links"]) == len(records)
-    assert main(["show", "9999/XYZ", "--db", store_url]) == 1
+    assert main(["show", "9999/XYZ", "--db", store_url]) == 65

@@ -2,12 +2,12 @@
 
     from pipeline.store import Store
     with Store("sqlite:///var/congvan.db") as store:   # or postgresql+psycopg://..., or None
-        store.ingest_path(Path("letter.pdf"))
+        store.ingest_result(extract_file(Path("letter.pdf")))   # files are run by pipeline/runner.py
 
 See store.py (ingest, identity), linking.py (resolution, placeholders, clause matching),
 queries.py (show, tree, obligations, export) and tables.py (the schema).
 """
 from pipeline.store.db import ENV_VAR, database_url, default_sqlite_path
-from pipeline.store.store import IngestOutcome, Store
+from pipeline.store.store import Store, StoreOutcome
 
-__all__ = ["ENV_VAR", "IngestOutcome", "Store", "database_url", "default_sqlite_path"]
+__all__ = ["ENV_VAR", "Store", "StoreOutcome", "database_url", "default_sqlite_path"]

@@ -31,6 +31,22 @@ def database_url(url: str | None) -> str:
     return url
 
 
+def sqlite_path(url: str) -> Path | None:
+    """The file of an SQLite URL (None: another database, or SQLite in memory)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def display_url(url: str) -> str:
+    """The URL as messages show it: no password."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not even a URL: shown as given
+        return url
+
+
 def create_engine_for(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -55,7 +71,10 @@ def create_engine_for(url: str) -> Engine:
 def head_revision() -> str:
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    if head is None:  # pragma: no cover - the migrations ship with the package
+        raise RuntimeError(f"no Alembic migrations in {MIGRATIONS}")
+    return head
 
 
 def upgrade(engine: Engine) -> None:

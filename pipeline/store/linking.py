@@ -25,10 +25,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, Select, bindparam, delete, insert, select, update
 
 from pipeline.store.norm import issuers_compatible, jaccard, words
-from pipeline.store.tables import clauses, documents, link_candidates, links
+from pipeline.store.tables import clauses, documents, link_candidates, links, whole_letter_link
 
 CLAUSE_THRESHOLD = 0.12
 
@@ -68,7 +68,7 @@ class _Citation:
 
 
 def relink(conn: Connection, changes: Changes) -> None:
-    for key in changes.keys():
+    for key in changes.keys():  # noqa: SIM118 - Changes.keys() is its own method
         _relink_key(conn, key, changes)
 
 
@@ -83,13 +83,14 @@ def _relink_key(conn: Connection, key: str, changes: Changes) -> None:
             .order_by(documents.c.id)
         )
     ]
-    query = select(links.c.id, links.c.from_document_id, links.c.cited_date, links.c.cited_year,
-                   links.c.cited_issuer_norm, links.c.from_date, links.c.status, links.c.to_document_id)
+    base = select(links.c.id, links.c.from_document_id, links.c.cited_date, links.c.cited_year,
+                  links.c.cited_issuer_norm, links.c.from_date, links.c.status, links.c.to_document_id)
+    query: Select | None
     if key in changes.letter_keys:
-        query = query.where(links.c.to_key_norm == key, links.c.obligation_id.is_(None))
+        query = base.where(links.c.to_key_norm == key, whole_letter_link())
     else:  # only the new citations, found by id (a popular key has thousands of others)
         ids = changes.new_links.get(key, [])
-        query = query.where(links.c.id.in_(ids)) if ids else None
+        query = base.where(links.c.id.in_(ids)) if ids else None
     evaluated = [_Citation(*row) for row in conn.execute(query)] if query is not None else []
 
     changed: dict[int, tuple[str, int | None, int]] = {}  # link id -> (status, target, from doc)
@@ -245,14 +246,15 @@ def _regroup(conn: Connection, key: str, changed: dict[int, tuple[str, int | Non
     members = conn.execute(
         select(links.c.id, links.c.from_document_id, links.c.cited_date, links.c.cited_year,
                links.c.cited_issuer_norm, links.c.to_document_id)
-        .where(links.c.to_key_norm == key, links.c.obligation_id.is_(None), links.c.status == "placeholder")
+        .where(links.c.to_key_norm == key, whole_letter_link(), links.c.status == "placeholder")
     ).all()
+    members = list(members)
     members.sort(key=lambda m: (_sort_key(m.cited_date, m.cited_year, m.cited_issuer_norm), m.id))
     cited = _cited_fields(conn, [m.id for m in members])
     groups: list[dict] = []
     assignment: dict[int, int] = {}
     for member in members:
-        for index, group in enumerate(groups):
+        for index, group in enumerate(groups):  # noqa: B007 - the for-else uses it
             if _group_fits(group["date"], group["year"], group["issuer_norm"],
                            member.cited_date, member.cited_year, member.cited_issuer_norm):
                 break
@@ -296,7 +298,7 @@ def _follow(conn: Connection, key: str, changed: dict[int, tuple[str, int | None
     by_document: dict[int, tuple[str, int | None]] = {}
     for status, target, from_document in changed.values():
         by_document[from_document] = (status, target)
-    rows = []
+    rows: list = []
     doc_ids = sorted(by_document)
     for start in range(0, len(doc_ids), 500):
         rows += conn.execute(
@@ -325,7 +327,7 @@ def _follow(conn: Connection, key: str, changed: dict[int, tuple[str, int | None
     for row in rows:
         status, target = by_document[row.from_document_id]
         clause_to, score = None, None
-        if target in parents:
+        if target is not None and target in parents:
             clause_to, score = best_clause(texts[row.obligation_id], parent_clauses[target])
         updates.append({"link_id": row.id, "new_status": status, "target": target,
                         "new_clause_to": clause_to, "new_score": score})

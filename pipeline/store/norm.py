@@ -76,3 +76,22 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / len(a | b)
+
+
+def search_text(*parts: str | None) -> str:
+    """What `congvan search` matches a letter by: its key, issuer (and parent), subject, signer, without marks."""
+    return strip_marks(" ".join(p for p in parts if p))
+
+
+def track_key(identity: str, clause: str, n: int) -> str:
+    """An obligation's key for the tracker: its letter's identity, its clause, and which of the
+    letter's obligations of that clause it is. The same when the letter is read again."""
+    return f"{identity}#{clause}#{n}"
+
+
+def lookup_key(key: str) -> str:
+    """A key as typed, normalized the way extraction normalizes keys ('968/CD-TTg' finds
+    968/CĐ-TTg, '3852/syt-vp' finds 3852/SYT-VP), then as the store matches them."""
+    from extractors.keys import normalize_key
+
+    return key_norm(normalize_key(key) or key)

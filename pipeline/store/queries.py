@@ -1,23 +1,16 @@
-"""Reading the store: a letter, its chain, obligations with their status, the whole graph."""
+"""Reading the store: a letter, its chain, the whole graph (the task tracker: tracker.py)."""
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import aliased
 
-from pipeline.store.norm import key_norm, strip_marks
-from pipeline.store.tables import (
-    assignees,
-    clauses,
-    deadlines,
-    documents,
-    link_candidates,
-    links,
-    obligations,
-)
+from pipeline.store.norm import lookup_key
+from pipeline.store.tables import clauses, documents, link_candidates, links, obligations, whole_letter_link
+from pipeline.store.tracker import TaskFilter, tasks
 
 _DOC_FIELDS = (documents.c.id, documents.c.key, documents.c.issuer, documents.c.date, documents.c.year,
                documents.c.doc_type, documents.c.subject, documents.c.placeholder,
@@ -33,8 +26,8 @@ def _doc_order(row) -> tuple:  # noqa: ANN001
 
 
 def find_documents(conn: Connection, key: str) -> list:
-    """Stored letters and placeholders of a key (any spelling), letters first."""
-    rows = conn.execute(select(*_DOC_FIELDS).where(documents.c.key_norm == key_norm(key))).all()
+    """Stored letters and placeholders of a key (any spelling: '968/CD-TTg' finds 968/CĐ-TTg), letters first."""
+    rows = conn.execute(select(*_DOC_FIELDS).where(documents.c.key_norm == lookup_key(key))).all()
     return sorted(rows, key=lambda r: (r.placeholder, -(r.year or 0), r.issuer or ""))
 
 
@@ -48,7 +41,7 @@ def document_detail(conn: Connection, document_id: int) -> dict:
         select(links, documents.c.key.label("t_key"), documents.c.date.label("t_date"),
                documents.c.issuer.label("t_issuer"), documents.c.placeholder.label("t_placeholder"))
         .outerjoin(documents, documents.c.id == links.c.to_document_id)
-        .where(links.c.from_document_id == document_id, links.c.obligation_id.is_(None))
+        .where(links.c.from_document_id == document_id, whole_letter_link())
         .order_by(links.c.id))]
     child = aliased(documents)
     out["cited_by"] = [
@@ -56,10 +49,10 @@ def document_detail(conn: Connection, document_id: int) -> dict:
         for r in conn.execute(
             select(child.c.key, child.c.date, child.c.issuer, links.c.relation)
             .join(child, child.c.id == links.c.from_document_id)
-            .where(links.c.to_document_id == document_id, links.c.obligation_id.is_(None))
+            .where(links.c.to_document_id == document_id, whole_letter_link())
             .order_by(child.c.key, child.c.date))
     ]
-    out["obligations"] = [o for o in obligation_rows(conn, document_ids=[document_id], status="all")]
+    out["obligations"] = tasks(conn, TaskFilter(status="all", document_ids=(document_id,)))
     return out
 
 
@@ -126,7 +119,7 @@ def _children_of(conn: Connection, ids: list[int]) -> dict[int, list[int]]:
         has_whole.update(conn.execute(
             select(links.c.from_document_id).where(
                 links.c.from_document_id.in_(cand[start:start + 500]), links.c.relation == "implements",
-                links.c.obligation_id.is_(None), links.c.to_document_id.is_not(None))).scalars())
+                whole_letter_link(), links.c.to_document_id.is_not(None))).scalars())
     out: dict[int, set[int]] = defaultdict(set)
     for r in rows:
         if r.obligation_id is None or r.from_document_id not in has_whole:
@@ -178,81 +171,6 @@ def chain(conn: Connection, document_id: int) -> list[Node]:
                     [build(k.id, path | {k.id}) for k in kids])
 
     return [build(r, {r}) for r in sorted(set(roots), key=lambda i: (nodes[i].date or "", nodes[i].key or ""))]
-
-
-# --- obligations --------------------------------------------------------------------------
-
-def obligation_status(deadline_date: date | None, today: date) -> str:
-    return "overdue" if deadline_date is not None and deadline_date < today else "open"
-
-
-def obligation_rows(conn: Connection, *, assignee: str | None = None, due_before: date | None = None,
-                    status: str = "open", today: date | None = None,
-                    document_ids: list[int] | None = None) -> list[dict]:
-    """Obligations with their assignees, deadline, status (overdue: a due date before today),
-    source letter and the directive they carry out (the obligation's own, else its letter's)."""
-    today = today or date.today()
-    source = documents
-    query = (select(obligations.c.id, obligations.c.clause, obligations.c.text, obligations.c.document_id,
-                    obligations.c.implements_key, obligations.c.needs_review, source.c.key, source.c.date,
-                    source.c.issuer, deadlines.c.kind, deadlines.c.date.label("due"), deadlines.c.raw)
-             .join(source, source.c.id == obligations.c.document_id))
-    if status == "overdue" or due_before is not None:  # only dated ones: start from the deadline index
-        query = query.join(deadlines, deadlines.c.obligation_id == obligations.c.id)
-    else:
-        query = query.outerjoin(deadlines, deadlines.c.obligation_id == obligations.c.id)
-    if document_ids is not None:
-        query = query.where(obligations.c.document_id.in_(document_ids))
-    if status == "overdue":
-        query = query.where(deadlines.c.date < today)
-    elif status == "open":
-        query = query.where(or_(deadlines.c.date.is_(None), deadlines.c.date >= today))
-    if due_before is not None:
-        query = query.where(deadlines.c.date < due_before)
-    if assignee:
-        pattern = f"%{strip_marks(assignee)}%"
-        query = query.where(obligations.c.id.in_(
-            select(assignees.c.obligation_id).where(assignees.c.search.like(pattern))))
-    rows = conn.execute(query.order_by(source.c.date, source.c.key, obligations.c.position)).all()
-    if not rows:
-        return []
-    # the same filter as a subquery: one query each for assignees and parents, whatever the count
-    chosen = query.with_only_columns(obligations.c.id).subquery()
-    names: dict[int, list[dict]] = defaultdict(list)
-    parents: dict[int, dict] = {}
-    doc_parent: dict[int, dict] = {}
-    parent = aliased(documents)
-    for a in conn.execute(select(assignees.c.obligation_id, assignees.c.name, assignees.c.normalized,
-                                 assignees.c.role).join(chosen, chosen.c.id == assignees.c.obligation_id)
-                          .order_by(assignees.c.obligation_id, assignees.c.position)):
-        names[a.obligation_id].append({"name": a.normalized or a.name, "role": a.role})
-    for link in conn.execute(select(links.c.obligation_id, links.c.to_key, links.c.status, links.c.clause_to,
-                                    links.c.score, parent.c.date, parent.c.issuer)
-                             .join(chosen, chosen.c.id == links.c.obligation_id)
-                             .outerjoin(parent, parent.c.id == links.c.to_document_id)):
-        parents[link.obligation_id] = {"key": link.to_key, "date": _iso(link.date), "status": link.status,
-                                       "clause": link.clause_to, "score": link.score}
-    doc_ids = sorted({r.document_id for r in rows if r.id not in parents})
-    for start in range(0, len(doc_ids), 900):
-        for link in conn.execute(
-            select(links.c.from_document_id, links.c.to_key, links.c.status, parent.c.date)
-            .outerjoin(parent, parent.c.id == links.c.to_document_id)
-            .where(links.c.from_document_id.in_(doc_ids[start:start + 900]), links.c.relation == "implements",
-                   links.c.obligation_id.is_(None)).order_by(links.c.id)
-        ):
-            doc_parent.setdefault(link.from_document_id, {"key": link.to_key, "date": _iso(link.date),
-                                                          "status": link.status, "clause": None, "score": None})
-    out = []
-    for r in rows:
-        out.append({
-            "letter": r.key, "letter_date": _iso(r.date), "issuer": r.issuer, "clause": r.clause,
-            "text": r.text, "assignees": names.get(r.id, []),
-            "deadline": ({"kind": r.kind, "date": _iso(r.due), "raw": r.raw} if r.kind else None),
-            "status": obligation_status(r.due, today),
-            "parent": parents.get(r.id) or doc_parent.get(r.document_id),
-            "needs_review": r.needs_review,
-        })
-    return out
 
 
 # --- export -------------------------------------------------------------------------------

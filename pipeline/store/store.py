@@ -2,30 +2,30 @@
 
 A letter's identity is its normalized key, its issuer and its year ("23/ct-ttg|thủ tướng chính
 phủ|2021"), because keys repeat from year to year and between bodies. A file is known by the
-SHA-256 of its bytes: one already stored (or that already failed) is skipped, so ingesting twice
-changes nothing. A file whose letters are extracted again — the same content with `force`, a new
+SHA-256 of its bytes: one already stored is skipped, so ingesting twice changes nothing (one that
+failed is recorded as failed, and stored once it reads). A file whose letters are extracted again — the same content with `force`, a new
 version of the same path, or a letter whose identity is already stored — replaces the old
 records of those letters, all in the transaction that writes the new ones.
 """
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
-from pathlib import Path
+from datetime import UTC, date, datetime
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
-from pipeline.errors import CongvanError
-from pipeline.extract import DEFAULT_MAX_BYTES, extract_file
+from pipeline.errors import BadDatabaseUrlError, CongvanError, NoStoreError, ServiceUnavailableError
 from pipeline.store import linking
-from pipeline.store.db import create_engine_for, database_url, upgrade
-from pipeline.store.norm import issuer_norm, key_norm, strip_marks
+from pipeline.store.db import create_engine_for, database_url, display_url, sqlite_path, upgrade
+from pipeline.store.norm import issuer_norm, key_norm, search_text, strip_marks, track_key
 from pipeline.store.tables import (
+    assignee_names,
     assignees,
     clauses,
     deadlines,
+    document_search,
     documents,
     files,
     links,
@@ -36,20 +36,40 @@ from schemas import Clause, Document, ExtractionResult
 
 
 @dataclass(frozen=True)
-class IngestOutcome:
-    path: str
-    status: str  # stored | unchanged | failed
+class StoreOutcome:
+    """What storing one file's letters did: "stored", or "unchanged" (the file was known)."""
+
+    status: str
     documents: int = 0
     replaced: int = 0
-    error: CongvanError | None = None
 
 
 class Store:
-    def __init__(self, url: str | None = None, *, migrate: bool = True) -> None:
+    """The store at `url` (default: $CONGVAN_DATABASE_URL, else var/congvan.db).
+
+    `create=False` (the read commands): an SQLite file that does not exist is NoStoreError, not a new
+    empty store at a mistyped path. A URL that names no usable database is BadDatabaseUrlError; a
+    server that cannot be reached, ServiceUnavailableError: one line each for the command line.
+    """
+
+    def __init__(self, url: str | None = None, *, migrate: bool = True, create: bool = True) -> None:
         self.url = database_url(url)
-        self.engine: Engine = create_engine_for(self.url)
-        if migrate:
-            upgrade(self.engine)
+        shown = display_url(self.url)
+        path = sqlite_path(self.url)
+        if not create and path is not None and not path.is_file():
+            raise NoStoreError(f"no store at {shown}: check --db or $CONGVAN_DATABASE_URL, or ingest letters first")
+        try:
+            self.engine: Engine = create_engine_for(self.url)
+            if migrate:
+                upgrade(self.engine)
+        except (ArgumentError, NoSuchModuleError, ValueError) as error:
+            raise BadDatabaseUrlError(f"{shown} is not a database URL congvan can use ({error}); "
+                                      "give an SQLite file or postgresql://user:password@host/db") from None
+        except OperationalError as error:
+            reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+            raise ServiceUnavailableError(f"cannot open the store {shown}: {reason}") from None
+        except OSError as error:  # the SQLite file's folder cannot be made
+            raise NoStoreError(f"cannot create the store {shown}: {error.strerror}") from None
 
     def close(self) -> None:
         self.engine.dispose()
@@ -60,33 +80,19 @@ class Store:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    # --- ingest -------------------------------------------------------------------------
+    @property
+    def display_url(self) -> str:
+        return display_url(self.url)
 
-    def ingest_path(self, path: Path, *, name: str | None = None, force: bool = False,
-                    max_bytes: int = DEFAULT_MAX_BYTES) -> IngestOutcome:
-        """Extract one file (text, PDF or image) and store it; a failure is recorded, not raised."""
-        name = name if name is not None else path.as_posix()
-        try:
-            sha = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
-        except OSError:
-            sha = None
-        if sha is not None and not force and self._known(sha):
-            return IngestOutcome(name, "unchanged")
-        try:
-            result = extract_file(path, name=name, max_bytes=max_bytes)
-        except CongvanError as error:
-            if sha is not None:
-                self._record_failure(sha, name, error)
-            return IngestOutcome(name, "failed", error=error)
-        return self.ingest_result(result, force=force)
+    # --- ingest (files are run by pipeline/runner.py, which hands the results here) ------------
 
-    def ingest_result(self, result: ExtractionResult, *, force: bool = False) -> IngestOutcome:
+    def ingest_result(self, result: ExtractionResult, *, force: bool = False) -> StoreOutcome:
         source = result.source
         with self.engine.begin() as conn:
             existing = conn.execute(select(files.c.id, files.c.status)
                                     .where(files.c.sha256 == source.sha256)).first()
-            if existing is not None and existing.status in ("ok", "failed") and not force:
-                return IngestOutcome(source.path, "unchanged")
+            if existing is not None and existing.status == "ok" and not force:
+                return StoreOutcome("unchanged")
             changes = linking.Changes()
             replaced = 0
             values = {"path": source.path, "media_type": source.media_type, "size_bytes": source.size_bytes,
@@ -115,10 +121,7 @@ class Store:
                 replaced += _remove_documents(conn, documents.c.identity == identity, changes)
                 _insert_document(conn, file_id, position, identity, document, changes)
             linking.relink(conn, changes)
-        return IngestOutcome(source.path, "stored", documents=len(seen), replaced=replaced)
-
-    def _known(self, sha: str) -> bool:
-        return self.file_status(sha) in ("ok", "failed")
+        return StoreOutcome("stored", documents=len(seen), replaced=replaced)
 
     def file_status(self, sha: str) -> str | None:
         """What the store holds for a file of this SHA-256: "ok", "failed", "replaced", or None."""
@@ -127,12 +130,9 @@ class Store:
 
     def record_failure(self, sha: str, name: str, error: CongvanError) -> None:
         """Note that the file of this SHA-256 failed (it is then skipped, like a stored one)."""
-        self._record_failure(sha, name, error)
-
-    def _record_failure(self, sha: str, name: str, error: CongvanError) -> None:
         with self.engine.begin() as conn:
-            values = {"path": name, "status": "failed", "error": f"{error.status}: {error.reason}"
-                      if hasattr(error, "reason") else str(error), "error_code": error.code,
+            values = {"path": name, "status": "failed", "error": f"{error.status}: {error.reason}",
+                      "error_code": int(error.exit_code),
                       "documents": 0, "ingested_at": _now()}
             if conn.execute(select(files.c.id).where(files.c.sha256 == sha)).first():
                 conn.execute(update(files).where(files.c.sha256 == sha).values(**values))
@@ -144,13 +144,14 @@ class Store:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _identity(document: Document, sha: str, position: int) -> str:
     if not document.key or not document.number:  # no number read ("/TB-UBND"): the file is all it has
         return f"file:{sha}:{position}"
-    year = document.year or (_date(document.date).year if _date(document.date) else "")
+    issued = _date(document.date)
+    year = document.year or (issued.year if issued else "")
     issuer = issuer_norm(document.issuer.name if document.issuer else None) or ""
     return f"{key_norm(document.key)}|{issuer}|{year}"
 
@@ -204,6 +205,10 @@ def _insert_document(conn: Connection, file_id: int, position: int, identity: st
         signer=doc.signer.name if doc.signer else None, signer_title=doc.signer.title if doc.signer else None,
         recipients=[r.name for r in doc.recipients], obligation_count=len(doc.obligations),
     ).returning(documents.c.id)).scalar_one()
+    conn.execute(insert(document_search).values(document_id=document_id, search=search_text(
+        doc.key, doc.issuer.name if doc.issuer else None,
+        doc.issuer.parent.name if doc.issuer and doc.issuer.parent else None, doc.subject,
+        doc.signer.name if doc.signer else None)))
     if own_key:
         changes.letter_keys.add(own_key)
 
@@ -254,12 +259,17 @@ def _insert_document(conn: Connection, file_id: int, position: int, identity: st
 
     if not doc.obligations:
         return
-    ob_rows = [{"document_id": document_id, "position": i, "clause": o.clause, "text": o.text,
-                "implements_key": o.implements.key if o.implements else None,
-                "implements_key_norm": key_norm(o.implements.key) if o.implements else None,
-                "needs_review": o.needs_review, "review_reasons": list(o.review_reasons),
-                "targets": [t.model_dump(exclude={"span"}) for t in o.targets]}
-               for i, o in enumerate(doc.obligations)]
+    of_clause: dict[str, int] = {}
+    ob_rows = []
+    for i, o in enumerate(doc.obligations):
+        n = of_clause.get(o.clause, 0)
+        of_clause[o.clause] = n + 1
+        ob_rows.append({"document_id": document_id, "position": i, "clause": o.clause, "text": o.text,
+                        "implements_key": o.implements.key if o.implements else None,
+                        "implements_key_norm": key_norm(o.implements.key) if o.implements else None,
+                        "needs_review": o.needs_review, "review_reasons": list(o.review_reasons),
+                        "targets": [t.model_dump(exclude={"span"}) for t in o.targets],
+                        "track_key": track_key(identity, o.clause, n)})
     ob_ids = list(conn.execute(insert(obligations).returning(obligations.c.id, sort_by_parameter_order=True),
                                ob_rows).scalars())
     assignee_rows, deadline_rows, ob_links = [], [], []
@@ -278,7 +288,18 @@ def _insert_document(conn: Connection, file_id: int, position: int, identity: st
                              "to_key": ob.implements.key, "clause_from": ob.clause})
     if assignee_rows:
         conn.execute(insert(assignees), assignee_rows)
+        _add_names(conn, {row["search"] for row in assignee_rows})
     if deadline_rows:
         conn.execute(insert(deadlines), deadline_rows)
     if ob_links:
         conn.execute(insert(links), ob_links)
+
+
+def _add_names(conn: Connection, names: set[str]) -> None:
+    """Add assignee names the store has not seen (assignee_names), leaving the known ones."""
+    table = assignee_names
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as upsert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as upsert  # type: ignore[assignment]
+    conn.execute(upsert(table).on_conflict_do_nothing(), [{"search": n} for n in sorted(names)])

@@ -6,6 +6,13 @@ clauses, doc_references, obligations, assignees, deadlines. Derived, recomputed 
 pipeline/store/linking.py whenever a fact that they depend on changes: links (one per citation
 and one per obligation that carries out a document), link_candidates (the stored documents an
 ambiguous citation could mean) and placeholder documents (cited, never read).
+
+The clerks' state, which outlives re-ingestion: obligation_marks (a task marked done), keyed by
+an obligation's `track_key` (its letter's identity, clause and place among the letter's
+obligations of that clause), which stays the same when the letter is read again.
+
+The `obligation_tracker` SQL view (migration 0002) is the tracker as one readable table, one
+row per obligation and assignee, for datasette, sqlite-utils or a spreadsheet's data link.
 """
 from __future__ import annotations
 
@@ -14,6 +21,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    ColumnElement,
     Date,
     DateTime,
     Float,
@@ -24,6 +32,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    func,
 )
 
 metadata = MetaData(
@@ -82,6 +91,16 @@ documents = Table(
     Column("obligation_count", Integer, nullable=False, default=0),
 )
 Index("ix_documents_key_norm", documents.c.key_norm)
+Index("ix_documents_date", documents.c.date)
+
+# What `congvan search` and `list --issuer` match a letter by — key, issuer and its parent, subject,
+# signer, casefolded without tone marks — in a table of its own: a search for a rare word reads
+# every row, and these rows are a few dozen bytes, a document's are kilobytes.
+document_search = Table(
+    "document_search", metadata,
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Column("search", Text, nullable=False),
+)
 Index("ix_documents_file_id", documents.c.file_id)
 
 clauses = Table(
@@ -126,8 +145,13 @@ obligations = Table(
     Column("needs_review", Boolean, nullable=False, default=False),
     Column("review_reasons", JSON),
     Column("targets", JSON),
+    # "<document identity>#<clause>#<n-th obligation of that clause>": the same when the letter is
+    # read again, so a clerk's mark (obligation_marks) survives re-ingestion
+    Column("track_key", Text),
 )
 Index("ix_obligations_document_id", obligations.c.document_id)
+Index("ix_obligations_track_key", obligations.c.track_key)
+Index("ix_obligations_needs_review", obligations.c.needs_review)
 
 assignees = Table(
     "assignees", metadata,
@@ -141,6 +165,15 @@ assignees = Table(
     Column("search", Text, nullable=False),
 )
 Index("ix_assignees_obligation_id", assignees.c.obligation_id)
+Index("ix_assignees_search", assignees.c.search)
+
+# Every assignee name ever stored (its `search` form), once: the few thousand names an --assignee
+# filter is matched against, instead of millions of assignee rows. Never shrinks (a name no longer
+# used just matches no obligation).
+assignee_names = Table(
+    "assignee_names", metadata,
+    Column("search", Text, primary_key=True),
+)
 
 deadlines = Table(
     "deadlines", metadata,
@@ -157,6 +190,8 @@ deadlines = Table(
     Column("raw", Text),
 )
 Index("ix_deadlines_date", deadlines.c.date)
+# recurring tasks by (period, day), in obligation order: a page of one (period, day) stops when full
+Index("ix_deadlines_kind", deadlines.c.kind, deadlines.c.period, deadlines.c.day, deadlines.c.obligation_id)
 
 links = Table(
     "links", metadata,
@@ -187,9 +222,23 @@ Index("ix_links_to_key_norm", links.c.to_key_norm)
 Index("ix_links_to_document_id", links.c.to_document_id)
 Index("ix_links_obligation_id", links.c.obligation_id)
 
+
+def whole_letter_link() -> ColumnElement[bool]:
+    """A link of a letter as a whole (none of its obligations'). Written so that no index serves it:
+    most links have no obligation, and SQLite would walk ix_links_obligation_id's NULLs instead of
+    the selective index of the query's other condition (ids are never 0)."""
+    return func.coalesce(links.c.obligation_id, 0) == 0
+
 link_candidates = Table(
     "link_candidates", metadata,
     Column("link_id", Integer, ForeignKey("links.id", ondelete="CASCADE"), primary_key=True),
     Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
 )
 Index("ix_link_candidates_document_id", link_candidates.c.document_id)
+
+obligation_marks = Table(
+    "obligation_marks", metadata,
+    Column("track_key", Text, primary_key=True),
+    Column("status", String(16), nullable=False),  # done
+    Column("marked_at", DateTime, nullable=False),
+)

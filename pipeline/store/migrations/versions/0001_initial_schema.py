@@ -2,7 +2,7 @@
 deadlines, links, link_candidates
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-22 17:36:21.059258
 """
 from __future__ import annotations

@@ -1,0 +1,613 @@
+"""The one way congvan runs files: `congvan extract`, `ingest`, `bulk`, the inbox and both Prefect
+flows all go through here.
+
+    inputs = find_inputs(["hop-thu/", "archive/**/*.pdf"], recursive=False)   # files, folders, globs
+    items = OutputNamer(Path("out")).plan(inputs)                               # where each JSON goes
+    report = run(items, store=store, extract=in_process())                     # FileResult per file
+
+A file goes through four steps, each with its own stage for errors (pipeline.errors.Stage):
+
+1. *skip* (with a store): a file whose SHA-256 the store has already stored is `unchanged`,
+   unless `force`; one that failed before is tried again.
+2. *extract*, in a *worker* (this process, a pool of processes, or a Prefect task): read, OCR,
+   extract, write the JSON atomically. Never raises for a bad file: its FileResult carries the
+   error as plain data (ErrorInfo), because congvan's exceptions do not pickle between processes.
+   A file with no letter in it still writes its JSON (what was read of it: `FileResult.unread`)
+   and fails. Page images of one letter in separate files (4_1.jpg, 4_2.jpg) are one batch, and
+   the later pages that start no letter are joined to the first (pipeline/joins.py).
+3. *store* (with a store), in this process, one writer: `stored`; a database error that retrying
+   may cure (locked, connection lost) is retried, and when the tries run out the file is
+   `postponed` (left for the next run, not failed); any other store error fails the file.
+4. *report*: every FileResult goes to `on_result` as it comes (progress, the inbox's moves).
+
+The JSON is written before the store records the file: a file the store knows has its JSON, so a
+run killed at any point and started again skips nothing it should not.
+
+Ctrl-C stops the run between files: `run` returns what was done with `interrupted` set.
+"""
+from __future__ import annotations
+
+import glob
+import hashlib
+import json
+import os
+import sqlite3
+import time
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from functools import partial
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from schemas import ExtractionResult
+
+from pipeline import joins
+from pipeline.errors import (
+    FILE_ERRORS,
+    CongvanError,
+    ExitCode,
+    InternalError,
+    NotALetterError,
+    OutputWriteError,
+    Stage,
+    StoreWriteError,
+)
+from pipeline.extract import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, extract_file
+from pipeline.ocr import OcrOptions, PageProgress
+from pipeline.output import render_json, write_atomic
+
+# What a file's run ended as.
+WRITTEN = "written"  # extracted, JSON written (no store)
+STORED = "stored"  # extracted, JSON written, letters stored
+UNCHANGED = "unchanged"  # the store has this file already (same SHA-256): nothing done
+FAILED = "failed"  # no JSON; with a store, recorded as failed (and skipped from then on)
+POSTPONED = "postponed"  # extracted, but the database could not be reached: for the next run
+STATUSES = (WRITTEN, STORED, UNCHANGED, FAILED, POSTPONED)
+
+
+@dataclass(frozen=True)
+class ErrorInfo:
+    """Why a file failed, as plain data: `type` is the class name (pipeline.errors or other)."""
+
+    type: str
+    status: str
+    exit_code: int
+    message: str
+    stage: str
+    time: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    detail: str | None = None  # a traceback, for internal errors
+
+    @classmethod
+    def from_error(cls, error: BaseException, *, stage: Stage | None = None, detail: str | None = None) -> ErrorInfo:
+        if isinstance(error, CongvanError):
+            return cls(type=type(error).__name__, status=error.status, exit_code=int(error.exit_code),
+                       message=error.reason, stage=str(stage or error.stage), detail=detail)
+        return cls(type=type(error).__name__, status=InternalError.status, exit_code=int(InternalError.exit_code),
+                   message=str(error) or type(error).__name__, stage=str(stage or InternalError.stage), detail=detail)
+
+    def as_error(self, name: str) -> CongvanError:
+        """The congvan error it stands for (what the store records for a failed file)."""
+        return FILE_ERRORS.get(self.type, InternalError)(name, self.message)
+
+    def as_json(self, **extra: object) -> dict[str, Any]:
+        data: dict[str, Any] = {"error": self.type, "status": self.status, "exit_code": self.exit_code,
+                                "message": self.message, "stage": self.stage, "time": self.time, **extra}
+        if self.detail:
+            data["traceback"] = self.detail
+        return data
+
+
+@dataclass(frozen=True)
+class Item:
+    """One file to do: where it is, what messages call it, where its JSON goes (None: nowhere)."""
+
+    source: str
+    name: str
+    output: str | None
+    size: int = 0
+
+
+@dataclass
+class FileResult:
+    """What became of one file: the one result type of every command and flow."""
+
+    item: Item
+    status: str  # one of STATUSES
+    sha256: str | None = None
+    result: ExtractionResult | None = None
+    error: ErrorInfo | None = None
+    seconds: float = 0.0
+    pages: int = 0
+    documents: int = 0  # letters stored (with a store) or found (without)
+    replaced: int = 0  # stored letters this file's replaced
+    moved_to: str | None = None  # the inbox: where the file went
+    unread: ExtractionResult | None = None  # what was read of a file with no letter in it (its JSON)
+
+    @property
+    def name(self) -> str:
+        return self.item.name
+
+    def describe_error(self) -> str:
+        """'<file>: <reason>', as the error lines print it."""
+        return f"{self.item.name}: {self.error.message}" if self.error else self.item.name
+
+
+@dataclass
+class RunReport:
+    """Every file's result (in the order of the inputs once the run is over), and what the run noted."""
+
+    results: list[FileResult] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. a folder with no input, a JSON name taken
+    waiting: list[str] = field(default_factory=list)  # the inbox: still being written, for the next pass
+    recovered: list[str] = field(default_factory=list)  # the inbox: taken back from a dead pass
+    interrupted: bool = False
+    seconds: float = 0.0
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [r for r in self.results if r.status == FAILED]
+
+    @property
+    def pages(self) -> int:
+        return sum(r.pages for r in self.results)
+
+    def exit_code(self) -> ExitCode:
+        """130 when interrupted; else the code of the first file that failed; else 0."""
+        if self.interrupted:
+            return ExitCode.INTERRUPTED
+        failed = self.failed
+        if failed and failed[0].error is not None:
+            return ExitCode(failed[0].error.exit_code)
+        if self.count(POSTPONED):
+            return ExitCode.SERVICE_UNAVAILABLE
+        return ExitCode.OK
+
+    def counts(self) -> str:
+        """'3 stored, 1 unchanged, 1 failed' (statuses that occurred)."""
+        parts = [f"{self.count(s)} {s}" for s in STATUSES if self.count(s)]
+        return ", ".join(parts) or "no files"
+
+
+# --- choosing the files ----------------------------------------------------------------------
+
+
+def find_inputs(arguments: Iterable[str], *, recursive: bool = False) -> tuple[list[Path], list[str]]:
+    """Files for files, folders and globs ("archive/**/*.pdf"); and notes about what found nothing.
+
+    From folders and globs only the kinds congvan reads are taken, hidden files and folders
+    skipped, in name order; folders are searched `recursive`ly or only at their top. A file named
+    twice is taken once. A path that does not exist stays in the list, so that it fails, and is
+    reported, like any other bad input.
+    """
+    found: list[Path] = []
+    notes: list[str] = []
+    seen: set[Path] = set()
+    for argument in arguments:
+        path = Path(argument)
+        if path.is_dir():
+            children = path.rglob("*") if recursive else path.iterdir()
+            matches = sorted(p for p in children if _wanted(p, path))
+        elif path.exists():
+            matches = [path]
+        elif glob.has_magic(argument):
+            matches = sorted(Path(p) for p in glob.glob(argument, recursive=True) if _wanted(Path(p), None))
+        else:
+            matches = [path]
+        if not matches:
+            notes.append(f"{path.as_posix()}: no .txt, .pdf or image files here")
+        for match in matches:
+            key = match.resolve()
+            if key not in seen:
+                seen.add(key)
+                found.append(match)
+    return found, notes
+
+
+def _wanted(path: Path, root: Path | None) -> bool:
+    parts = path.relative_to(root).parts if root is not None else (path.name,)
+    return (path.is_file() and not any(part.startswith(".") for part in parts)
+            and path.suffix.lower() in SUPPORTED_SUFFIXES)
+
+
+# --- naming the outputs ------------------------------------------------------------------------
+
+NAME_LIMIT = 200  # bytes: file systems allow 255, and write_atomic's temporary name adds about 22
+
+
+def fit_name(stem: str, suffix: str, limit: int = NAME_LIMIT) -> str:
+    """`stem + suffix`, the stem shortened (with a hash of it, so names stay apart) if over `limit` bytes."""
+    name = stem + suffix
+    if len(name.encode("utf-8")) <= limit:
+        return name
+    digest = hashlib.sha256(stem.encode("utf-8")).hexdigest()[:8]
+    room = limit - len(suffix.encode("utf-8")) - len(digest) - 1
+    short = stem.encode("utf-8")[:room].decode("utf-8", errors="ignore")
+    return f"{short}-{digest}{suffix}"
+
+
+class OutputNamer:
+    """Where each input's JSON goes: `OUT/<input stem>.json`, the one naming rule of congvan.
+
+    When a stem is taken — by an earlier input of the same run (`a/cv.txt` and `b/cv.pdf`), or,
+    with `keep_others`, by a JSON already in OUT that was written for other content (the inbox,
+    where tonight's scan001.pdf is not last night's) — the input gets `<stem>-<8 hex>.json`, the
+    hex a hash of its `identity`: its resolved path (the same command writes the same names) or,
+    for the inbox, its SHA-256. Names are compared casefolded (a.json and A.json are one file on
+    macOS and Windows) and kept under NAME_LIMIT bytes.
+    """
+
+    def __init__(self, out_dir: Path | None, *, keep_others: bool = False) -> None:
+        self.out_dir = out_dir
+        self.keep_others = keep_others
+        self._owners: dict[str, str] = {}  # casefolded file name -> the input that has it
+        self.notes: list[str] = []
+
+    def name(self, stem: str, display: str, identity: str, sha256: str | None = None) -> Path | None:
+        if self.out_dir is None:
+            return None
+        filename = fit_name(stem, ".json")
+        if self._taken(filename, sha256):
+            taken = filename
+            filename = fit_name(f"{stem}-{hashlib.sha256(identity.encode()).hexdigest()[:8]}", ".json")
+            owner = self._owners.get(taken.casefold(), "a JSON file already there")
+            self.notes.append(f"{display}: {taken} is taken by {owner}; writing {filename} instead")
+        self._owners[filename.casefold()] = display
+        return self.out_dir / filename
+
+    def _taken(self, filename: str, sha256: str | None) -> bool:
+        if filename.casefold() in self._owners:
+            return True
+        if not self.keep_others or self.out_dir is None:
+            return False
+        existing = self.out_dir / filename
+        return existing.is_file() and written_for(existing) not in (None, sha256)
+
+    def plan(self, paths: list[Path], *, names: list[str] | None = None) -> list[Item]:
+        """An Item per file; `names` (default: the paths as given) are what messages call them."""
+        items = []
+        for index, path in enumerate(paths):
+            display = names[index] if names is not None else path.as_posix()
+            output = self.name(Path(display).stem or path.stem, display, str(path.resolve()))
+            items.append(Item(path.as_posix(), display, output.as_posix() if output else None, file_size(path)))
+        return items
+
+
+def written_for(json_path: Path) -> str | None:
+    """The SHA-256 of the input a congvan JSON file was written for (None: unreadable, or not ours)."""
+    try:
+        with json_path.open(encoding="utf-8") as file:
+            return json.load(file).get("source", {}).get("sha256")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def file_sha256(path: str | Path) -> str | None:
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as file:
+            for block in iter(lambda: file.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+# --- the worker side ---------------------------------------------------------------------------
+
+
+def extract_item(item: Item, *, max_bytes: int = DEFAULT_MAX_BYTES, ocr_workers: int | None = None,
+                 on_page: PageProgress | None = None) -> FileResult:
+    """Extract one file and write its JSON (atomically). Raises only for Ctrl-C.
+
+    A failed file writes nothing, except one with no letter in it: its JSON keeps what was read
+    (pages, text, boxes, a `no_letter` warning), and `FileResult.unread` carries it.
+    """
+    start = time.perf_counter()
+    ocr = OcrOptions(workers=ocr_workers) if ocr_workers else None
+    try:
+        try:
+            result = extract_file(Path(item.source), name=item.name, max_bytes=max_bytes, ocr=ocr, on_page=on_page)
+        except NotALetterError as failure:
+            if failure.result is not None:
+                write_json(item, failure.result)
+            done = _failed(item, ErrorInfo.from_error(failure), start)
+            done.unread = failure.result
+            done.pages = len(failure.result.pages) if failure.result is not None else 0
+            return done
+        write_json(item, result)
+    except CongvanError as failure:
+        return _failed(item, ErrorInfo.from_error(failure), start)
+    except Exception as failure:  # a bug on one file must not cost the others
+        reason = f"internal error, please report it with this file ({type(failure).__name__}: {failure})"
+        return _failed(item, ErrorInfo.from_error(InternalError(item.name, reason), detail=traceback.format_exc()),
+                       start)
+    return FileResult(item, WRITTEN, sha256=result.source.sha256, result=result, seconds=time.perf_counter() - start,
+                      pages=len(result.pages), documents=len(result.documents))
+
+
+def write_json(item: Item, result: ExtractionResult) -> None:
+    """The item's JSON, written atomically (nowhere when the item has no output)."""
+    if item.output is None:
+        return
+    try:
+        write_atomic(Path(item.output), render_json(result))
+    except OSError as failure:
+        raise OutputWriteError(item.name, f"cannot write {item.output}: {failure.strerror}") from None
+
+
+def _failed(item: Item, error: ErrorInfo, start: float) -> FileResult:
+    return FileResult(item, FAILED, sha256=file_sha256(item.source), error=error, seconds=time.perf_counter() - start)
+
+
+def extract_runs(batch: list[Item], extract_one: Callable[[Item], FileResult]) -> Iterator[FileResult]:
+    """The batch's results as each is done; the page image files of one letter (pipeline/joins.py)
+    are extracted together and joined before their results are given."""
+    for run in joins.series([item.source for item in batch]):
+        yield from join_pages([extract_one(batch[index]) for index in run])
+
+
+def join_pages(done: list[FileResult]) -> list[FileResult]:
+    """The results of a run of page image files, the later pages of a letter joined to its first.
+
+    A later file whose first page starts no letter gives its pages to the file before it: that
+    one's JSON holds the letter of all the pages, the later one's its own pages and no documents
+    (`written`, no longer failed as no letter). A join that still finds no letter changes nothing.
+    """
+    head = 0
+    for k in range(1, len(done)):
+        first, later = _read(done[head]), _read(done[k])
+        if first is None or later is None or joins.starts_letter(later):
+            head = k
+            continue
+        whole = joins.joined(first, later, done[k].item.name)
+        if not whole.documents:
+            head = k
+            continue
+        try:
+            done[head] = _rewritten(done[head], whole)
+            done[k] = _rewritten(done[k], joins.joined_into(later, whole, done[head].item.name))
+        except OutputWriteError as failure:
+            done[k] = FileResult(done[k].item, FAILED, sha256=done[k].sha256, error=ErrorInfo.from_error(failure))
+    return done
+
+
+def _read(done: FileResult) -> ExtractionResult | None:
+    """What was read of a file: its result, or the pages of one in which no letter was found."""
+    return done.result if done.result is not None else done.unread
+
+
+def _rewritten(done: FileResult, result: ExtractionResult) -> FileResult:
+    write_json(done.item, result)
+    return FileResult(done.item, WRITTEN, sha256=result.source.sha256, result=result, seconds=done.seconds,
+                      pages=done.pages, documents=len(result.documents))
+
+
+def extract_batch(items: list[Item], *, max_bytes: int = DEFAULT_MAX_BYTES, ocr_workers: int | None = 1) -> list[FileResult]:
+    """A batch, one file after the other, in this process (a pool worker, or a Prefect task)."""
+    return list(extract_runs(items, partial(extract_item, max_bytes=max_bytes, ocr_workers=ocr_workers)))
+
+
+def cost(item: Item) -> float:
+    """A rough guess of the work in a file, in "text files": scans are OCR'd, hundreds of times slower."""
+    if Path(item.source).suffix.lower() == ".txt":
+        return 1.0
+    return 20.0 + item.size / 200_000  # PDFs may be scans; bigger images take longer
+
+
+def make_batches(items: list[Item], *, target: float = 50.0, max_items: int = 100) -> list[list[Item]]:
+    """Items in groups of about `target` cost: many small text files together (each batch costs a
+    task, and a Prefect task costs milliseconds), every PDF or image in a batch of its own (it may
+    be a scan: seconds a page, and the batches are what runs on the cores side by side) — but the
+    page images of one letter in separate files in one batch, to be joined (`join_pages`)."""
+    batches: list[list[Item]] = []
+    current: list[Item] = []
+    total = 0.0
+    for item in items:
+        if not current and batches and joins.follows(batches[-1][-1].source, item.source):
+            batches[-1].append(item)  # the next page image of the letter in the batch before
+            continue
+        if cost(item) > 1.0:
+            if current:
+                batches.append(current)
+                current, total = [], 0.0
+            batches.append([item])
+            continue
+        current.append(item)
+        total += cost(item)
+        if total >= target or len(current) >= max_items:
+            batches.append(current)
+            current, total = [], 0.0
+    if current:
+        batches.append(current)
+    return batches
+
+
+def cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # the cores this process may use, not the machine's
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+# How the extract step runs: batches in, FileResults out as they finish.
+Extract = Callable[[list[list[Item]]], Iterator[FileResult]]
+
+
+def in_process(*, max_bytes: int = DEFAULT_MAX_BYTES, on_page: PageProgress | None = None,
+               on_item: Callable[[Item], None] | None = None) -> Extract:
+    """One file after the other in this process, OCR on every core (`extract`, `ingest`);
+    `on_item` is told as each file starts, `on_page` as each of its pages is OCR'd."""
+    def extract(batches: list[list[Item]]) -> Iterator[FileResult]:
+        def extract_one(item: Item) -> FileResult:
+            if on_item is not None:
+                on_item(item)
+            return extract_item(item, max_bytes=max_bytes, on_page=on_page)
+
+        for batch in batches:
+            yield from extract_runs(batch, extract_one)
+    return extract
+
+
+def in_pool(workers: int | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Extract:
+    """Batches in a pool of processes, one per core, each OCR'ing on one core (archives, the inbox)."""
+    def extract(batches: list[list[Item]]) -> Iterator[FileResult]:
+        pool = ProcessPoolExecutor(max_workers=workers or cores(), initializer=_leave_interrupts_to_the_parent)
+        try:
+            pending: set[Future] = {pool.submit(extract_batch, batch, max_bytes=max_bytes) for batch in batches}
+            while pending:
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    yield from future.result()
+        except BaseException:
+            # Ctrl-C (or a crash): stop the workers now rather than after their batches; their JSON
+            # files are written atomically, so none is left half-written
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
+    return extract
+
+
+def _leave_interrupts_to_the_parent() -> None:
+    """Pool workers ignore Ctrl-C: the parent stops them, and reports what was done."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def choose_extract(workers: int | None, *, max_bytes: int = DEFAULT_MAX_BYTES, on_page: PageProgress | None = None,
+                   on_item: Callable[[Item], None] | None = None) -> Extract:
+    """In this process for one worker (or one core), else a pool (no page progress from there)."""
+    if (workers or cores()) <= 1:
+        return in_process(max_bytes=max_bytes, on_page=on_page, on_item=on_item)
+    return in_pool(workers, max_bytes=max_bytes)
+
+
+# --- the parent side: the store ------------------------------------------------------------------
+
+
+def is_transient(error: BaseException) -> bool:
+    """A failure worth retrying: a locked SQLite database, a lost database connection. Never bad input."""
+    from sqlalchemy import exc
+
+    if isinstance(error, exc.DBAPIError) and error.connection_invalidated:
+        return True
+    if isinstance(error, exc.OperationalError | exc.DisconnectionError | exc.TimeoutError):
+        return True
+    if isinstance(error, sqlite3.OperationalError):
+        return "locked" in str(error) or "busy" in str(error)
+    return isinstance(error, ConnectionError | TimeoutError)
+
+
+@dataclass(frozen=True)
+class Retries:
+    tries: int = 3  # of a store write failing for a transient reason
+    delay: float = 1.0  # seconds before the second try, doubled for each next one
+
+
+def with_retries(call: Callable[[], Any], retries: Retries) -> Any:
+    for attempt in range(max(1, retries.tries)):
+        try:
+            return call()
+        except Exception as error:
+            if not is_transient(error) or attempt + 1 >= retries.tries:
+                raise
+            time.sleep(retries.delay * (2 ** attempt))
+    raise AssertionError("unreachable")
+
+
+def skip_known(store, items: list[Item], *, force: bool = False,  # noqa: ANN001 - pipeline.store.Store
+               retries: Retries = Retries()) -> tuple[list[Item], list[FileResult]]:
+    """(to do, unchanged): a file whose SHA-256 the store has stored, and whose JSON is there, is not
+    done again (its JSON deleted, or another --out: it is extracted again for its JSON, and the store
+    keeps it unchanged). One that failed before is tried again: a failure stays loud until the file
+    is fixed or taken away."""
+    todo: list[Item] = []
+    known: list[FileResult] = []
+    for item in items:
+        sha = file_sha256(item.source)
+        if (not force and sha is not None and (item.output is None or Path(item.output).is_file())
+                and with_retries(partial(store.file_status, sha), retries) == "ok"):
+            known.append(FileResult(item, UNCHANGED, sha256=sha))
+        else:
+            todo.append(item)
+    return todo, known
+
+
+def store_one(store, done: FileResult, *, force: bool = False,  # noqa: ANN001 - pipeline.store.Store
+              retries: Retries = Retries()) -> FileResult:
+    """Keep one extracted file's letters, or its failure, in the store; the file's final status.
+
+    A transient store error that outlasts the retries leaves the file `postponed`; another store
+    error fails the file (StoreWriteError), keeping its JSON.
+    """
+    try:
+        if done.result is not None:
+            outcome = with_retries(lambda: store.ingest_result(done.result, force=force), retries)
+            done.status, done.documents, done.replaced = outcome.status, outcome.documents, outcome.replaced
+        elif done.sha256 is not None and done.error is not None:
+            error = done.error
+            with_retries(lambda: store.record_failure(done.sha256, done.item.name, error.as_error(done.item.name)),
+                         retries)
+    except Exception as error:
+        info = ErrorInfo.from_error(StoreWriteError(done.item.name, f"the store refused it: {error}"),
+                                    detail=traceback.format_exc())
+        done.status = POSTPONED if is_transient(error) else FAILED
+        done.error = info
+    return done
+
+
+# --- a run -----------------------------------------------------------------------------------------
+
+
+def run(items: list[Item], *, store=None, extract: Extract | None = None,  # noqa: ANN001 - pipeline.store.Store
+        force: bool = False, retries: Retries = Retries(), batch_cost: float = 50.0,
+        on_result: Callable[[FileResult], None] | None = None,
+        on_start: Callable[[int], None] | None = None, report: RunReport | None = None) -> RunReport:
+    """Every item through the steps above; `on_start(n)` is told how many will be extracted."""
+    report = report if report is not None else RunReport()
+    start = time.perf_counter()
+    extract = extract or in_process()
+
+    def finish(result: FileResult) -> None:
+        report.results.append(result)
+        if on_result is not None:
+            on_result(result)
+
+    try:
+        todo = items
+        if store is not None:
+            todo, known = skip_known(store, items, force=force, retries=retries)
+            for result in known:
+                finish(result)
+        if on_start is not None:
+            on_start(len(todo))
+        for done in extract(make_batches(todo, target=batch_cost)):
+            finish(store_one(store, done, force=force, retries=retries) if store is not None else done)
+    except KeyboardInterrupt:
+        report.interrupted = True
+    # in the order of the inputs (a pool finishes them in any order): "the first file that failed"
+    order = {item.source: i for i, item in enumerate(items)}
+    report.results.sort(key=lambda r: order.get(r.item.source, len(order)))
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def ingest_file(store, path: Path, *, force: bool = False, max_bytes: int = DEFAULT_MAX_BYTES) -> FileResult:  # noqa: ANN001
+    """One file through `run` into the store, no JSON written (scripts, benchmarks, tests)."""
+    [item] = OutputNamer(None).plan([Path(path)])
+    return run([item], store=store, force=force, extract=in_process(max_bytes=max_bytes)).results[0]
