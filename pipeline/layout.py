@@ -82,6 +82,11 @@ class _Piece:
     def text(self) -> str:
         return " ".join(w.text for w in self.words)
 
+    @property
+    def bare(self) -> str:
+        """Its words without marks, specks left out: what the anchors ("Kính gửi", "Số:") are matched on."""
+        return bare(" ".join(w.text for w in self.words if _is_word(w)))
+
 
 def reading_order(words: list[LaidWord], width: int) -> list[Line]:
     """The page's lines in reading order, the header and closing columns one after the other."""
@@ -158,12 +163,12 @@ def _header_band(pieces: list[_Piece], area: tuple[int, int]) -> list[_Piece]:
             break
         if band and abs((x0 + x1) / 2 - centre) < CENTRED * text_width and not _beside(piece, pieces):
             break
-        if band and _DEAR.match(bare(piece.text)):
+        if band and _DEAR.match(piece.bare):
             break  # "Kính gửi:" starts what follows the header, however short its line
         if _body_row(piece, pieces, text_width):
             break
         band.append(piece)
-    if not any(_HEADER_ANCHOR.search(bare(p.text)) for p in band):
+    if not any(_HEADER_ANCHOR.search(p.bare) for p in band):
         return []  # two pieces side by side at the top of a page are no header without its motto or number
     gutter = _paired_gutter(band)
     if gutter is None:
@@ -208,7 +213,7 @@ def _closing_band(pieces: list[_Piece], area: tuple[int, int], exclude: list[_Pi
     centre = left + text_width / 2
     skip = {id(p) for p in exclude}
     ordered = [p for p in sorted(pieces, key=lambda p: p.box[1]) if id(p) not in skip]
-    start = next((i for i, p in enumerate(ordered) if _RECIPIENTS_LIST.match(bare(p.text))
+    start = next((i for i, p in enumerate(ordered) if _RECIPIENTS_LIST.match(p.bare)
                   and (p.box[0] + p.box[2]) / 2 < centre), None)
     if start is None:
         return []

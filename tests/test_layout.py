@@ -71,3 +71,24 @@ def test_a_short_kinh_gui_line_ends_the_header():
     ]
     assert texts(cong_van) == ["ỦY BAN NHÂN DÂN", "Số: 8731/UBND", "V/v tiếp tục chấn", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
                                "Cần Giờ, ngày 29", "Kính gửi:", "- Các xã, thị trấn."]
+
+
+# a công văn (the rendered scan of 3328/UBND-NC): a seal speck before "Kính gửi:", which still ends the header
+CONG_VAN = [
+    *line(1, [("CỘNG", 1161, 1330), ("HÒA", 1340, 1460), ("XÃ", 1470, 1540), ("HỘI", 1550, 1650), ("CHỦ", 1660, 1780),
+              ("NGHĨA", 1790, 1960), ("VIỆT", 1970, 2090), ("NAM", 2100, 2193)], 235),
+    *line(2, [("ỦY", 481, 560), ("BAN", 570, 680), ("NHÂN", 690, 830), ("DÂN", 840, 984)], 240),
+    *line(3, [("Số:", 508, 600), ("3328/UBND-NC", 610, 957)], 396),
+    *line(4, [("Tây", 1265, 1360), ("Ninh,", 1370, 1490), ("ngày", 1500, 1610), ("23", 1620, 1680),
+              ("tháng", 1690, 1830), ("10", 1840, 1900), ("năm", 1910, 2010), ("2023", 2020, 2091)], 406),
+    *line(5, [("V/v", 425, 500), ("chấn", 510, 620), ("chỉnh,", 630, 780)], 477),
+    *line(6, [("hành", 454, 580), ("chính", 590, 720)], 605),
+    *line(7, [("_", 584, 600), ("Kính", 610, 700), ("gửi:", 710, 802)], 725),
+    *line(8, [("Thủ", 852, 950), ("trưởng", 960, 1150), ("các", 1160, 1250), ("sở,", 1260, 1350)], 795),
+]
+
+
+def test_a_speck_before_kinh_gui_does_not_pull_it_into_the_header():
+    assert texts(CONG_VAN) == ["ỦY BAN NHÂN DÂN", "Số: 3328/UBND-NC", "V/v chấn chỉnh,", "hành chính",
+                               "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                               "Tây Ninh, ngày 23 tháng 10 năm 2023", "_ Kính gửi:", "Thủ trưởng các sở,"]
