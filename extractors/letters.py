@@ -60,7 +60,11 @@ def extract_documents(
     """
     source = PAGE_SEPARATOR.join(pages)
     page_map = PageMap.of(pages, PAGE_SEPARATOR)
-    norm = repair_ocr(normalize(source))  # OCR's misreadings of the header's anchor words
+    norm = normalize(source)
+    if words and any(words):
+        # Tesseract's misreadings of the header's anchor words ("QUYÉT ĐỊNH", "Só:"): only text this
+        # pipeline OCR'd has them; typed text and PDF text layers are spared the scan
+        norm = repair_ocr(norm)
     documents: list[Document] = []
     warnings: list[ExtractionWarning] = []
     for letter in split_letters(norm.text):

@@ -117,5 +117,5 @@ def _line_at(text: str, pos: int) -> str:
 
 
 def _upper(text: str) -> bool:
-    cased = [c for c in text if c.isupper() or c.islower()]  # "ˆ" is a letter of no case
-    return bool(cased) and all(c.isupper() for c in cased)
+    # str.isupper: every cased character in capitals and at least one of them ("ˆ" is a letter of no case)
+    return text.isupper()

@@ -2,6 +2,7 @@
 import re
 
 import pytest
+from schemas import Word
 
 from extractors import tables
 from extractors.letters import extract_documents
@@ -39,7 +40,8 @@ def test_a_repaired_header_is_read():
     read = ("ỦY BAN NHÂN DẦN\nTỈNH QUẢNG NGÃI\nSô⁄11 /CT-UBND\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
             "Độc lập - Tự do - Hạnh phúc\nQuảng Ngãi, ngày 11 tháng 9năm 2024\n\nCHÍ THỊ\n"
             "Về việc tăng cường các biện pháp bảo đảm an toàn\n\nThực hiện Chỉ thị số 19/CT-TTg của Thủ tướng.\n")
-    [doc], _ = extract_documents([read])
+    ocr_words = [[Word(start=0, end=2, box=[10, 10, 40, 30], confidence=91.0)]]  # the page was OCR'd
+    [doc], _ = extract_documents([read], ocr_words)
     assert (doc.key, doc.date, doc.doc_type) == ("11/CT-UBND", "2024-09-11", "chi_thi")
     assert doc.issuer.name == "Ủy ban nhân dân tỉnh Quảng Ngãi"
     span = doc.evidence["key"]
