@@ -29,6 +29,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pipeline.extract import DEFAULT_MAX_BYTES
+from pipeline.limits import Limits
 from pipeline.output import write_atomic
 from pipeline.runner import FAILED as FAILED_STATUS
 from pipeline.runner import (
@@ -60,6 +61,7 @@ class InboxOptions:
     workers: int | None = None  # processes extracting; None: one per core; 1: in this process
     retries: Retries = Retries()  # of a store write failing for a transient reason
     timezone: str = DEFAULT_TIMEZONE  # of the processed/YYYY-MM-DD folders
+    limits: Limits = Limits()  # what one file may cost (pipeline/limits.py)
 
 
 def summary(inbox: Path, report: RunReport) -> str:
@@ -283,7 +285,8 @@ def run_once(inbox: Path, out_dir: Path, store, options: InboxOptions | None = N
             if on_result is not None:
                 on_result(result)
 
-        run(items, store=store, extract=extract or choose_extract(options.workers, max_bytes=options.max_bytes),
+        run(items, store=store, extract=extract or choose_extract(options.workers, limits=options.limits,
+                                                            max_bytes=options.max_bytes),
             retries=options.retries, on_result=settle, report=report)
     return report
 
