@@ -19,10 +19,12 @@ from pipeline.errors import (
     EmptyInputError,
     InputNotFoundError,
     InputTooLargeError,
+    MemoryLimitError,
     NotALetterError,
     UnsupportedInputError,
 )
 from pipeline.images import open_image_pages
+from pipeline.limits import MAX_TEXT_CHARS
 from pipeline.ocr import OcrOptions, PageProgress, ocr_pages
 from pipeline.pdf import read_pdf_pages
 from pipeline.text_file import read_text_pages
@@ -59,7 +61,9 @@ def extract_file(path: Path, *, name: str | None = None, max_bytes: int = DEFAUL
     elif media_type in IMAGES:
         pages, warnings = ocr_pages(name, open_image_pages(name, data), ocr, on_page=on_page)
     else:
+        _check_text_size(name, len(data.decode("utf-8", "replace")) if len(data) > MAX_TEXT_CHARS else 0)
         pages, warnings = read_text_pages(name, data)
+    _check_text_size(name, sum(len(page.text) for page in pages))
     documents, extraction_warnings = extract_documents([page.text for page in pages], [page.words for page in pages])
     if not documents:
         raise NotALetterError(name, f"no official letter found in its {_count(len(pages), 'page')}"
@@ -140,6 +144,12 @@ def _read_bytes(path: Path, name: str, max_bytes: int, *, follow_links: bool = T
     if not data:
         raise EmptyInputError(name, "is empty (0 bytes)")
     return data
+
+
+def _check_text_size(name: str, characters: int) -> None:
+    if characters > MAX_TEXT_CHARS:
+        raise MemoryLimitError(name, f"holds {characters:,} characters of text, over the limit of {MAX_TEXT_CHARS:,} "
+                               "(about 3,000 pages): split it into its letters")
 
 
 def _mib(size: int) -> str:

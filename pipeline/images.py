@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from pipeline.errors import CorruptImageError, ImageTooLargeError, PageFailure, UnsupportedInputError
+from pipeline.limits import MAX_PAGES  # one page limit for PDF and TIFF
 
 MAX_PAGE_PIXELS = 100_000_000
-MAX_PAGES = 2000
 FORMATS = {"PNG", "JPEG", "MPO", "TIFF"}  # MPO: a JPEG from a phone camera with a second frame
 OCR_DPI = 300
 _MAX_DPI = 400
@@ -161,10 +161,9 @@ def _resize(image: Image.Image, size: tuple[int, int]) -> Image.Image:
 
 # Modes Pillow cannot convert to RGB or L, and the channel that is their lightness.
 _GRAY_CHANNEL = {"LAB": "L", "HSV": "V"}
-# A dpi tag is believed only where a scanner could have written it, and where it makes the page
-# at least this many inches long (a 2480-pixel page "at 5000 dpi" is half an inch: a wrong tag).
+# A dpi tag is believed only where a scanner could have written it: an A4 page "at 5000 dpi" would
+# be shrunk 16 times, to nothing OCR can read.
 _PLAUSIBLE_DPI = (50, 1200)
-_MIN_PAGE_INCHES = 3.0
 
 
 def _dpi(image: Image.Image) -> tuple[float, float] | None:
@@ -177,8 +176,6 @@ def _dpi(image: Image.Image) -> tuple[float, float] | None:
     if not (low <= x_dpi <= high and low <= y_dpi <= high):  # 0, 1 and 5000 "dpi" say nothing useful
         return None
     if x_dpi == y_dpi == 72:
-        return None
-    if max(image.width / x_dpi, image.height / y_dpi) < _MIN_PAGE_INCHES:
         return None
     return x_dpi, y_dpi
 

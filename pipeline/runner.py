@@ -513,9 +513,13 @@ def store_one(store, done: FileResult, *, force: bool = False,  # noqa: ANN001 -
               retries: Retries = Retries()) -> FileResult:
     """Keep one extracted file's letters, or its failure, in the store; the file's final status.
 
-    A transient store error that outlasts the retries leaves the file `postponed`; another store
-    error fails the file (StoreWriteError), keeping its JSON.
+    A transient store error that outlasts the retries leaves the file `postponed`, and so does a
+    JSON that could not be written for want of space; another store error fails the file
+    (StoreWriteError), keeping its JSON.
     """
+    if done.error is not None and done.error.type == OutputSpaceError.__name__:
+        done.status = POSTPONED  # the disk is full, not the file bad: for the next run, nothing recorded
+        return done
     try:
         if done.result is not None:
             outcome = with_retries(lambda: store.ingest_result(done.result, force=force), retries)
