@@ -433,15 +433,20 @@ def _last_header_line(lines: list[Line]) -> int:
     Running text above it (a web page's headline, an OCR'd note) is not the body.
     """
     last = -1
+    subject_seen = False
     for i, ln in enumerate(lines[:_HEADER_LINES]):
         t = ln.text
         if _CLAUSE_LABEL.match(t):
             break
         title = t.strip().casefold()
+        # "Về việc ..." is a subject once: a later paragraph that opens so ("Về việc góp vốn ..., đề
+        # nghị ...") is the body's
+        subject = bool(_SUBJECT.match(t)) and not subject_seen and not (looks_like_paragraph(t) and t.endswith("."))
+        subject_seen = subject_seen or subject
         if (
             NUMBER_LINE.match(t)
             or _place_date_line(t)
-            or (_SUBJECT.match(t) and last < i)
+            or subject
             or _DEAR.match(t)
             or (is_upper(t) and title in _type_titles())
         ):

@@ -309,20 +309,28 @@ def _box(words: list[Word], start: int, end: int) -> list[int] | None:
 
 
 def _spans(model: BaseModel) -> Iterator[Span]:
+    """Every Span inside a model, at any depth (reads the fields' values directly: this walks every
+    clause, obligation and name of a letter)."""
     if isinstance(model, Span):
         yield model
         return
-    for name in type(model).model_fields:
-        value = getattr(model, name)
-        items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else [value]
-        for item in items:
-            if isinstance(item, BaseModel):
-                yield from _spans(item)
+    for value in model.__dict__.values():
+        if isinstance(value, BaseModel):
+            yield from _spans(value)
+        elif isinstance(value, list | dict):
+            for item in value.values() if isinstance(value, dict) else value:
+                if isinstance(item, BaseModel):
+                    yield from _spans(item)
 
 
 def _place_on_pages(
     doc: Document, norm: TrackedText, offset: int, page_map: PageMap, words: list[list[Word]] | None
 ) -> None:
+    if len(page_map.starts) == 1 and not words:
+        for span in _spans(doc):  # one page of text: every span is on it, and there are no boxes
+            span.page = 1
+        doc.pages = [1]
+        return
     for span in _spans(doc):
         start, end = norm.source_span(offset + span.start, offset + span.end)
         span.page = page_map.page_at(start)

@@ -33,10 +33,6 @@ def lines_of(text: str, start: int = 0, end: int | None = None) -> list[Line]:
     return out
 
 
-def letters_only(s: str) -> str:
-    return "".join(c for c in s if c.isalpha())
-
-
 # Header lines and signature titles are short; a longer line is running text.
 _LONGEST_UPPER_LINE = 160
 
@@ -45,8 +41,11 @@ def is_upper(s: str) -> bool:
     """Mostly capital letters, as the header's body names and signature titles are."""
     if len(s) > _LONGEST_UPPER_LINE:
         return False
-    letters = letters_only(s)
-    return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.85 * len(letters)
+    upper = sum(map(str.isupper, s))
+    if upper < 2:
+        return False  # fewer than two capitals: the common case, settled without counting letters
+    letters = sum(map(str.isalpha, s))
+    return letters >= 2 and upper >= 0.85 * letters
 
 
 _WORD = re.compile(r"\w+")

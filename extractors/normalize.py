@@ -15,7 +15,7 @@ from functools import cache
 
 from extractors.closing import authority_prefix
 from extractors.split import opening_words
-from extractors.lines import is_upper
+from extractors.lines import LIST_ITEM, is_upper
 from extractors.tracked import TrackedText
 
 # One character for one character, so offsets do not move.
@@ -132,7 +132,21 @@ def _join_capital_wrap(m: re.Match[str]) -> str:
     return " "
 
 
+# A label and the first word of its item, then a wrap: "Điều 3. Chánh\nVăn phòng Bộ, ...", "1. Sở\nTài chính
+# chủ trì ...", "1. Nhóm\n07 TTHC". One word is never a whole item or article title.
+_LABEL_AND_ONE_WORD = re.compile(r"^(?:Điều[ ]\d{1,3}[.:]|\d{1,2}[.)]|[a-zđ][.)])[ ]+[^\W\d_]+\n(?=\S)", re.MULTILINE)
+
+
+def _join_after_one_word(m: re.Match[str]) -> str:
+    next_end = m.string.find("\n", m.end())
+    after = m.string[m.end() : len(m.string) if next_end < 0 else next_end]
+    if _opens_paragraph().match(after) or LIST_ITEM.match(after) or is_upper(after):
+        return m.group(0)
+    return m.group(0)[:-1] + " "
+
+
 def join_capital_wraps(t: TrackedText) -> TrackedText:
+    t = t.sub(_LABEL_AND_ONE_WORD, _join_after_one_word)
     return t.sub(_NEWLINE_BEFORE_CAPITAL, _join_capital_wrap)
 
 

@@ -73,6 +73,8 @@ def is_motto_line(line: str, next_line: str = "") -> bool:
     """The national motto (or the Party's name) as a header prints it: in capitals, perhaps wrapped
     over two lines ("CỘNG HÒA XÃ HỘI" / "CHỦ NGHĨA VIỆT NAM"). The same words in a sentence ("Quốc khánh
     nước Cộng hòa xã hội chủ nghĩa Việt Nam") are no header."""
+    if "NAM" not in line and "NAM" not in next_line:
+        return False  # cheap literal pre-filter: the motto in capitals ends "VIỆT NAM"
     for candidate in (line, f"{line} {next_line}"):
         if (m := NATIONAL_MOTTO.search(candidate)) and is_upper(m.group(0)) and m.start() < len(line):
             return True

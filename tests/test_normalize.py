@@ -51,6 +51,11 @@ from extractors.tracked import PageMap, TrackedText
         ("V/v triển khai thực hiện Công điện số 968/CĐ-TTg ngày 16/10/2023 của Thủ tướng\nKính gửi: Sở Nội vụ",
          "V/v triển khai thực hiện Công điện số 968/CĐ-TTg ngày 16/10/2023 của Thủ tướng\nKính gửi: Sở Nội vụ"),
         ("Căn cứ khoản 25\nĐiều 5 Luật Thuế GTGT", "Căn cứ khoản 25\nĐiều 5 Luật Thuế GTGT"),
+        # a label and one word, then a wrap: one word is never a whole item
+        ("Điều 3. Chánh\nVăn phòng Bộ, Vụ trưởng Vụ Kế hoạch chịu trách nhiệm thi hành Quyết định này./.",
+         "Điều 3. Chánh Văn phòng Bộ, Vụ trưởng Vụ Kế hoạch chịu trách nhiệm thi hành Quyết định này./."),
+        ("1. Nhóm\n07 thủ tục, gồm:", "1. Nhóm 07 thủ tục, gồm:"),
+        ("1. Sở\n2. Ngành", "1. Sở\n2. Ngành"),
         ("ø. Triển khai các nội dung", "g. Triển khai các nội dung"),
         ("tổ kiểm tra (xã Thừa\n-Đức, xã Xuân Bảo)", "tổ kiểm tra (xã Thừa Đức, xã Xuân Bảo)"),
         ("trang bị máy móc (màn hình tivi hiển thị tên\n-lnh vực, máy in)", "trang bị máy móc (màn hình tivi hiển thị tên lnh vực, máy in)"),
