@@ -166,8 +166,11 @@ class RunReport:
         failed = self.failed
         if failed and failed[0].error is not None:
             return ExitCode(failed[0].error.exit_code)
-        if self.count(POSTPONED):
-            return ExitCode.SERVICE_UNAVAILABLE
+        postponed = [r for r in self.results if r.status == POSTPONED]
+        if postponed:  # the database unreachable (69), or no space for the JSON (22)
+            error = postponed[0].error
+            no_space = error is not None and error.type == OutputSpaceError.__name__
+            return ExitCode.NO_SPACE if no_space else ExitCode.SERVICE_UNAVAILABLE
         return ExitCode.OK
 
     def counts(self) -> str:
@@ -256,7 +259,11 @@ class OutputNamer:
         filename = fit_name(stem, ".json")
         if self._taken(filename, sha256):
             taken = filename
-            filename = fit_name(f"{stem}-{hashlib.sha256(identity.encode()).hexdigest()[:8]}", ".json")
+            for attempt in range(10_000):  # the same identity twice (two names of one content in the inbox)
+                salt = identity if not attempt else f"{identity}\n{attempt}"
+                filename = fit_name(f"{stem}-{hashlib.sha256(salt.encode()).hexdigest()[:8]}", ".json")
+                if not self._taken(filename, sha256):
+                    break
             owner = self._owners.get(taken.casefold(), "a JSON file already there")
             self.notes.append(f"{display}: {taken} is taken by {owner}; writing {filename} instead")
         self._owners[filename.casefold()] = display
