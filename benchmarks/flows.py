@@ -33,14 +33,14 @@ def make_inputs(folder: Path, texts: int, scans: int) -> None:
 
 
 def plain(paths: list[str], out: Path, db: str, workers: int) -> tuple[float, int]:
-    from pipeline.runner import OutputNamer, find_inputs, in_pool, run
+    from pipeline.runner import OutputNamer, find_inputs, in_workers, run
     from pipeline.store import Store
 
     start = time.perf_counter()
     with Store(db) as store:
         out.mkdir(parents=True, exist_ok=True)
         files, _ = find_inputs(paths, recursive=True)
-        report = run(OutputNamer(out).plan(files), store=store, extract=in_pool(workers))
+        report = run(OutputNamer(out).plan(files), store=store, extract=in_workers(workers))
     return time.perf_counter() - start, report.pages
 
 

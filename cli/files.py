@@ -14,13 +14,14 @@ from extractors.clauses import flatten
 
 from cli.render import Column, RunProgress, say, table
 from pipeline.errors import ExitCode, ServiceUnavailableError, UsageError
+from pipeline.limits import Limits
 from pipeline.runner import (
     FAILED,
     OutputNamer,
     RunReport,
     choose_extract,
     find_inputs,
-    in_process,
+    in_workers,
     run,
 )
 
@@ -31,8 +32,8 @@ def extract(args: argparse.Namespace) -> int:
     out_dir = _output_folder(args.out)
     items, _ = _plan(args.paths, out_dir, recursive=False)
     progress = RunProgress(not args.quiet)
-    report = run(items, extract=in_process(max_bytes=args.max_bytes, on_page=progress.page,
-                                           on_item=progress.file_started),
+    report = run(items, extract=in_workers(1, limits=limits_of(args), max_bytes=args.max_bytes,
+                                           on_page=progress.page, on_item=progress.file_started),
                  on_start=progress.start, on_result=progress.file_done)
     progress.close()
     by_name = {r.item.name: r for r in report.results}
@@ -64,8 +65,8 @@ def ingest(args: argparse.Namespace) -> int:
     progress = RunProgress(not args.quiet)
     with Store(args.db) as store:
         report = run(items, store=store, force=args.force,
-                     extract=choose_extract(args.workers, max_bytes=args.max_bytes, on_page=progress.page,
-                                            on_item=progress.file_started),
+                     extract=choose_extract(args.workers, limits=limits_of(args), max_bytes=args.max_bytes,
+                                            on_page=progress.page, on_item=progress.file_started),
                      on_start=progress.start, on_result=progress.file_done)
         progress.close()
         print_run_summary(report, store, out_dir, db=args.db, today=args.today)
@@ -85,6 +86,7 @@ def bulk(args: argparse.Namespace) -> int:
 
         state, report = run_bulk_ingest(args.paths, out_dir.as_posix(), args.db, scheduler=args.scheduler,
                                         workers=args.workers, max_bytes=args.max_bytes, force=args.force,
+                                        time_limit=args.time_limit, memory_limit=args.memory_limit,
                                         progress=progress)
     except Exception as error:
         if not start_failure(error):
@@ -115,7 +117,8 @@ def inbox(args: argparse.Namespace) -> int:
     if not args.inbox.is_dir():
         raise UsageError(f"{args.inbox.as_posix()} is not a folder")
     out_dir = _output_folder(args.out)
-    options = InboxOptions(min_age=args.min_age, workers=args.workers, max_bytes=args.max_bytes)
+    options = InboxOptions(min_age=args.min_age, workers=args.workers, max_bytes=args.max_bytes,
+                           limits=limits_of(args))
 
     def show(result) -> None:  # noqa: ANN001 - FileResult
         detail = f" ({result.error.status}: {result.error.message})" if result.error else ""
@@ -151,7 +154,8 @@ def serve(args: argparse.Namespace) -> int:
         pass  # the store opens (and is migrated) now, not at the first night's run
     try:
         serve_inbox(args.inbox, args.out, db=args.db, cron=args.cron, timezone=args.timezone, name=args.name,
-                    min_age=args.min_age, workers=args.workers, max_bytes=args.max_bytes)
+                    min_age=args.min_age, workers=args.workers, max_bytes=args.max_bytes,
+                    time_limit=args.time_limit, memory_limit=args.memory_limit)
     except Exception as error:
         if not start_failure(error):
             raise
@@ -160,6 +164,11 @@ def serve(args: argparse.Namespace) -> int:
 
 
 # --- shared ---------------------------------------------------------------------------------------
+
+
+def limits_of(args: argparse.Namespace) -> Limits:
+    """--time-limit and --memory-limit (0: none) as the runner's Limits."""
+    return Limits(seconds=args.time_limit, memory=args.memory_limit or None)
 
 
 def _output_folder(out: Path) -> Path:

@@ -22,6 +22,7 @@ from cli import files, tracker
 from cli.render import say
 from pipeline.errors import CommandError, CongvanError, ExitCode, UsageError
 from pipeline.extract import DEFAULT_MAX_BYTES
+from pipeline.limits import Limits
 
 _MIB = 1024 * 1024
 _DB_HELP = "database URL or SQLite file (default: $CONGVAN_DATABASE_URL, else var/congvan.db in the repo)"
@@ -83,10 +84,16 @@ def _number(convert, what: str, *, above: float | None = None, at_least: float |
 _mib_count = _number(float, "a number of MiB", above=0)
 _positive = _number(int, "a whole number", at_least=1)
 _seconds = _number(float, "a number of seconds", at_least=0)
+_positive_seconds = _number(float, "a number of seconds", above=0)
+_mib_at_least_0 = _number(float, "a number of MiB", at_least=0)
 
 
 def _mib(text: str) -> int:
     return int(_mib_count(text) * _MIB)
+
+
+def _mib_or_none(text: str) -> int:
+    return int(_mib_at_least_0(text) * _MIB)
 
 
 def _iso_date(text: str) -> date:
@@ -119,6 +126,13 @@ def _schema(_: argparse.Namespace) -> int:
 def _size_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-size", type=_mib, default=DEFAULT_MAX_BYTES, dest="max_bytes", metavar="MIB",
                    help=f"refuse input files larger than this many MiB (default: {DEFAULT_MAX_BYTES // _MIB})")
+    defaults = Limits()
+    p.add_argument("--time-limit", type=_positive_seconds, default=defaults.seconds, metavar="SECONDS",
+                   help="stop reading a file after this many seconds and set it aside as a timeout "
+                   "(default: %(default)g)")
+    p.add_argument("--memory-limit", type=_mib_or_none, default=defaults.memory, metavar="MIB",
+                   help="memory (address space) each process reading a file may use; 0: no limit "
+                   f"(default: {(defaults.memory or 0) // _MIB})")
 
 
 def _quiet_option(p: argparse.ArgumentParser) -> None:

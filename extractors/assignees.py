@@ -623,16 +623,22 @@ def sentence_starts(text: str, start: int, end: int) -> list[int]:
     """Where the sentences of text[start:end] begin. A line break is a new sentence after closing
     punctuation, at a blank line or before an item; after running text it is a web copy's wrap
     ("Bộ Nội vụ đã hướng dẫn\nSở Nội vụ các tỉnh ...")."""
-    out = [start]
+    return [start, *later_sentence_starts(text, start, end)]
+
+
+def later_sentence_starts(text: str, start: int, end: int) -> Iterator[int]:
+    """sentence_starts after the first, one at a time: the next one costs only the text up to it."""
     for m in _NEXT_SENTENCE.finditer(text, start, end):
         if m.end() >= end:
             break
         if m.group().startswith("\n"):
-            before = text[start : m.start()].rstrip(" ")
-            if not (m.group().count("\n") > 1 or before.endswith((".", ";", ":", "!", "?", ")")) or _ITEM_START.match(text, m.end())):
+            last = m.start() - 1
+            while last >= start and text[last] == " ":
+                last -= 1
+            closed = last >= start and text[last] in ".;:!?)"
+            if not (m.group().count("\n") > 1 or closed or _ITEM_START.match(text, m.end())):
                 continue
-        out.append(m.end())
-    return out
+        yield m.end()
 
 
 def later_actors(text: str, start: int, end: int) -> list[Name]:

@@ -33,6 +33,8 @@ citations: dates of cited documents carry no cue, so they are skipped.
 """
 from __future__ import annotations
 
+import bisect
+
 import calendar
 import datetime as dt
 import re
@@ -208,12 +210,40 @@ def _rules() -> _Rules:
 # --- helpers -------------------------------------------------------------------------
 
 
+# How far back a phrase is looked for: no deadline's context is longer, and a bound keeps the reader
+# linear in the letter's length (a letter without separators would be scanned from its start for
+# every match).
+_PHRASE_WINDOW = 400
+
+
 def _phrase_before(sub: str, pos: int) -> str:
-    """sub[...:pos] back to the last separator: the phrase a match sits in."""
-    cut = 0
-    for m in _SEP.finditer(sub, 0, pos):
+    """sub[...:pos] back to the last separator (at most _PHRASE_WINDOW back): the phrase a match sits in."""
+    cut = max(0, pos - _PHRASE_WINDOW)
+    for m in _SEP.finditer(sub, cut, pos):
         cut = m.end()
     return sub[cut:pos]
+
+
+class _Spans:
+    """Spans that do not overlap, kept in order: whether a new one overlaps any, in log time."""
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_right(self._starts, start)
+        return (i > 0 and self._ends[i - 1] > start) or (i < len(self._starts) and self._starts[i] < end)
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect.bisect_right(self._starts, start)
+        self._starts.insert(i, start)
+        self._ends.insert(i, end)
+
+    def inside(self, pos: int) -> bool:
+        """Whether `pos` is strictly inside one of the spans."""
+        i = bisect.bisect_left(self._starts, pos)  # spans starting before pos
+        return i > 0 and self._ends[i - 1] > pos
 
 
 def _number(rules: _Rules, s: str) -> int:
@@ -292,9 +322,11 @@ def _recurring(rules: _Rules, sub: str) -> list[_Found]:
         add(m.start(), m.end(), period_from(m))
     # "định kỳ trước ngày 01/6 và 15/11 hằng năm": the whole phrase over its parts
     kept: list[_Found] = []
+    spans = _Spans()
     for f in sorted(out, key=lambda f: (f.start, f.start - f.end)):
-        if not any(f.start < k.end and k.start < f.end for k in kept):
+        if not spans.overlaps(f.start, f.end):
             kept.append(f)
+            spans.add(f.start, f.end)
     return kept
 
 
@@ -559,13 +591,17 @@ def find_deadlines(text: str, start: int = 0, end: int | None = None, *,
         + _plain(rules, sub, rules.urgent, "urgent")
         + _plain(rules, sub, rules.ongoing, "ongoing")
     )
-    quoted = [(q.start(), q.end()) for q in _QUOTED.finditer(sub)] if "“" in sub or '"' in sub else []
+    quoted = _Spans()
+    for q in _QUOTED.finditer(sub) if "“" in sub or '"' in sub else ():
+        quoted.add(q.start(), q.end())
     taken: list[_Found] = []
+    spans = _Spans()
     for c in candidates:  # earlier kinds win overlaps
-        if any(qs < c.start < qe for qs, qe in quoted):
+        if quoted.inside(c.start):
             continue  # inside a quotation: a title or a slogan ("“mỗi ngày làm một việc tốt”")
-        if not any(c.start < t.end and t.start < c.end for t in taken):
+        if not spans.overlaps(c.start, c.end):
             taken.append(c)
+            spans.add(c.start, c.end)
     out = []
     for c in sorted(taken, key=lambda c: c.start):
         raw = sub[c.start:c.end].rstrip()

@@ -6,6 +6,8 @@ Every span is made relative to the letter's own text, then given its page.
 """
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterator
 from typing import cast
 
@@ -96,6 +98,8 @@ def _extract_letter(text: str, letter: LetterSpan) -> tuple[Document | None, lis
     if h is None:
         return None, notes
     end = body_end(text, h.body_start, len(text), news)
+    if not _has_body(text, h.body_start, end):
+        return None, notes  # a header alone (or a number line, a hundred thousand times) is no letter
     closing = None if news else read_closing(text, end, len(text))
     clauses = parse_clauses(text, h.body_start, end)
     if not news:
@@ -134,6 +138,21 @@ def _extract_letter(text: str, letter: LetterSpan) -> tuple[Document | None, lis
     doc.review_reasons = [code for code, _, _ in notes if code in _REVIEW_CODES]
     doc.needs_review = bool(doc.review_reasons)
     return doc, notes
+
+
+# A letter says something: its body has at least this many different words (a number line repeated,
+# or a header with nothing after it, has one or none).
+MIN_BODY_WORDS = 5
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _has_body(text: str, start: int, end: int) -> bool:
+    words: set[str] = set()
+    for m in _WORD.finditer(text, start, end):
+        words.add(m.group().casefold())
+        if len(words) >= MIN_BODY_WORDS:
+            return True
+    return False
 
 
 # Notes that leave a header field guessed or empty: a reviewer checks the letter against the paper.

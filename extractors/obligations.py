@@ -45,6 +45,7 @@ from extractors.assignees import (
     read_names,
     read_subject,
     sentence_end,
+    later_sentence_starts,
     sentence_starts,
     split_names,
     starts_name,
@@ -577,8 +578,7 @@ def _body_obligations(letter: Letter, start: int, end: int) -> list[Obligation]:
 
 def _sentence_stop(text: str, start: int, end: int) -> int:
     """The end of the sentence that begins at `start`: the next sentence start, less its spaces."""
-    starts = sentence_starts(text, start, end)
-    stop = starts[1] if len(starts) > 1 else end
+    stop = next(later_sentence_starts(text, start, end), end)
     return start + len(text[start:stop].rstrip())
 
 

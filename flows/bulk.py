@@ -18,6 +18,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.tasks import end_state, local_pool, prefect_extract, publish_report, store_for
 from pipeline.extract import DEFAULT_MAX_BYTES
+from pipeline.limits import Limits
 from pipeline.runner import FileResult, OutputNamer, RunReport, cores, find_inputs, run
 
 
@@ -26,7 +27,8 @@ from pipeline.runner import FileResult, OutputNamer, RunReport, cores, find_inpu
       persist_result=False)
 def bulk_ingest(paths: list[str], out: str, db: str | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES,
                 workers: int | None = None, scheduler: str | None = None, batch_cost: float = 50.0,
-                force: bool = False) -> State:
+                force: bool = False, time_limit: float = Limits.seconds,
+                memory_limit: int | None = Limits.memory) -> State:
     """Extract and store every file under `paths`, writing OUT/<stem>.json. The state's data is the
     RunReport (call with return_state=True to have it whatever the outcome)."""
     logger = get_run_logger()
@@ -37,7 +39,8 @@ def bulk_ingest(paths: list[str], out: str, db: str | None = None, *, max_bytes:
     report = RunReport(notes=[*notes, *namer.notes])
     for note in report.notes:
         logger.warning(note)
-    with local_pool(None if scheduler else workers):
+    with local_pool(None if scheduler else workers, Limits(seconds=time_limit, memory=memory_limit), max_bytes,
+                    local=not scheduler):
         run(items, store=store_for(db), extract=prefect_extract(max_bytes), force=force, batch_cost=batch_cost,
             on_start=lambda n: _started(logger, len(items), n), on_result=_done, report=report)
     for result in report.failed:

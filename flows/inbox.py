@@ -15,6 +15,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from flows.tasks import end_state, local_pool, prefect_extract, publish_report, store_for
 from pipeline.extract import DEFAULT_MAX_BYTES
 from pipeline.inbox import DEFAULT_TIMEZONE, InboxOptions, run_once, summary
+from pipeline.limits import Limits
 from pipeline.runner import cores
 
 
@@ -23,12 +24,15 @@ from pipeline.runner import cores
       persist_result=False)
 def nightly_inbox(inbox: str, out: str, db: str | None = None, *, min_age: float = 60.0, settle: float = 1.0,
                   workers: int | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-                  timezone: str = DEFAULT_TIMEZONE) -> State:
+                  timezone: str = DEFAULT_TIMEZONE, time_limit: float = Limits.seconds,
+                  memory_limit: int | None = Limits.memory) -> State:
     """Claim the inbox's ready files, extract, store, and move each to processed/ or failed/.
     The state's data is the RunReport."""
     logger = get_run_logger()
-    options = InboxOptions(min_age=min_age, settle=settle, workers=workers, max_bytes=max_bytes, timezone=timezone)
-    with local_pool(workers):
+    limits = Limits(seconds=time_limit, memory=memory_limit)
+    options = InboxOptions(min_age=min_age, settle=settle, workers=workers, max_bytes=max_bytes, timezone=timezone,
+                           limits=limits)
+    with local_pool(workers, limits, max_bytes):
         report = run_once(Path(inbox), Path(out), store_for(db), options, extract=prefect_extract(max_bytes),
                           on_result=lambda r: logger.info("%s: %s", r.status, r.name))
     for result in report.failed:

@@ -9,14 +9,17 @@ from pathlib import Path
 
 from pipeline.extract import DEFAULT_MAX_BYTES
 from pipeline.inbox import DEFAULT_TIMEZONE
+from pipeline.limits import Limits
 
 DEFAULT_CRON = "0 2 * * *"
 
 
 def deployment_parameters(inbox: Path, out: Path, *, db: str | None = None, min_age: float = 60.0,
-                          workers: int | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> dict:
+                          workers: int | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+                          time_limit: float = Limits.seconds, memory_limit: int | None = Limits.memory) -> dict:
     return {"inbox": str(Path(inbox).resolve()), "out": str(Path(out).resolve()), "db": db,
-            "min_age": min_age, "workers": workers, "max_bytes": max_bytes}
+            "min_age": min_age, "workers": workers, "max_bytes": max_bytes, "time_limit": time_limit,
+            "memory_limit": memory_limit}
 
 
 def check_schedule(cron: str, timezone: str) -> str | None:
@@ -38,12 +41,14 @@ def check_schedule(cron: str, timezone: str) -> str | None:
 
 def serve_inbox(inbox: Path, out: Path, *, db: str | None = None, cron: str = DEFAULT_CRON,
                 timezone: str = DEFAULT_TIMEZONE, name: str = "nightly-inbox", min_age: float = 60.0,
-                workers: int | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+                workers: int | None = None, max_bytes: int = DEFAULT_MAX_BYTES, time_limit: float = Limits.seconds,
+                memory_limit: int | None = Limits.memory) -> None:
     """Serve nightly_inbox as deployment `name` on `cron` in `timezone`, until interrupted."""
     from prefect.schedules import Cron
 
     from flows.inbox import nightly_inbox
 
-    parameters = deployment_parameters(inbox, out, db=db, min_age=min_age, workers=workers, max_bytes=max_bytes)
+    parameters = deployment_parameters(inbox, out, db=db, min_age=min_age, workers=workers, max_bytes=max_bytes,
+                                       time_limit=time_limit, memory_limit=memory_limit)
     nightly_inbox.serve(name=name, schedules=[Cron(cron, timezone=timezone)], parameters=parameters,
                         description="congvan: one pass over the inbox folder, every night")

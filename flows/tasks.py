@@ -3,14 +3,14 @@ flow run, the end state and the report artifact.
 
 The work is pipeline/runner.py's: a flow calls `run` with `prefect_extract()` as its extract step,
 so each batch of files is a Prefect task. Extraction is CPU-bound (OCR), so on one machine an
-extract task hands its batch to the flow run's pool of processes (`local_pool`); on a Dask cluster
-(no pool here) the task runs the batch in its worker's process. The results are stored by the
+extract task hands its files to the flow run's worker processes (`local_pool`, pipeline/workers.py:
+each file under its time and memory limits); on a Dask cluster (no pool here) the task runs the
+batch in its worker's process. The results are stored by the
 flow run itself, one writer, with the runner's retries of transient database errors.
 """
 from __future__ import annotations
 
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
@@ -21,24 +21,29 @@ from prefect.futures import as_completed
 from prefect.states import Completed, Failed, State
 
 from pipeline.extract import DEFAULT_MAX_BYTES
-from pipeline.runner import FAILED, Extract, FileResult, Item, RunReport, cores, extract_batch
+from pipeline.limits import Limits
+from pipeline.runner import FAILED, Extract, FileResult, Item, RunReport, cores, extract_batch, extract_runs
+from pipeline.workers import WorkerPool
 
-_pool: ProcessPoolExecutor | None = None  # the flow run's pool (None: no pool, e.g. on Dask workers)
+_pool: WorkerPool | None = None  # the flow run's worker processes (None: none, e.g. on Dask workers)
 _stores: dict[str | None, Any] = {}
 
 
 @contextmanager
-def local_pool(workers: int | None) -> Iterator[None]:
-    """A pool of `workers` processes (default: one per core) for the extract tasks of this flow run."""
+def local_pool(workers: int | None, limits: Limits | None = None, max_bytes: int = DEFAULT_MAX_BYTES, *,
+               local: bool = True) -> Iterator[None]:
+    """`workers` worker processes (default: one per core) under `limits` for the extract tasks of
+    this flow run (pipeline/workers.py); none when the tasks run on a Dask cluster (`local` off)."""
     global _pool
-    if (workers or cores()) <= 1:
+    if not local:
         yield
         return
-    _pool = ProcessPoolExecutor(max_workers=workers or cores())
+    size = workers or cores()
+    _pool = WorkerPool(size, limits=limits, max_bytes=max_bytes, ocr_workers=None if size == 1 else 1)
     try:
         yield
     finally:
-        _pool.shutdown(cancel_futures=True)
+        _pool.close()
         _pool = None
 
 
@@ -52,9 +57,11 @@ def store_for(db: str | None):  # noqa: ANN201 - pipeline.store.Store
 
 
 def _extract_in_task(batch: list[Item], max_bytes: int = DEFAULT_MAX_BYTES) -> list[FileResult]:
-    """Extract a batch and write its JSON; never raises for a bad file (its FileResult carries the error)."""
+    """Extract a batch and write its JSON; never raises for a bad file (its FileResult carries the error).
+    On a Dask worker (no pool of this flow run's) the files are read in the task's own process,
+    under the soft limits only: a Dask worker may not start processes of its own."""
     if _pool is not None:
-        return _pool.submit(extract_batch, batch, max_bytes=max_bytes).result()
+        return list(extract_runs(batch, _pool.extract))
     return extract_batch(batch, max_bytes=max_bytes)
 
 

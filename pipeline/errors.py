@@ -43,6 +43,10 @@ class ExitCode(IntEnum):
     OCR_FAILED = 16
     NOT_A_RESULT = 17  # `congvan review` given a file that is no congvan JSON
     STORE_FAILED = 18  # the store refused a file's records (not a lost connection: that is retried)
+    TIME_LIMIT = 19  # an input took longer than its time limit (--time-limit): stopped, set aside
+    MEMORY_LIMIT = 20  # an input needed more memory than its limit (--memory-limit), or more than any letter does
+    WORKER_CRASHED = 21  # the process reading an input died (a library crashed on it)
+    NO_SPACE = 22  # the JSON cannot be written for want of space (disk full, quota): left for the next run
     NOT_FOUND = 65  # a read command's key or obligation id is not in the store
     NO_STORE = 66  # a read command names a store that does not exist (sysexits' EX_NOINPUT)
     SERVICE_UNAVAILABLE = 69  # no Prefect API, or no database server, to reach (EX_UNAVAILABLE)
@@ -189,12 +193,44 @@ class OutputWriteError(CongvanError):
     status = "write failed"
 
 
+class OutputSpaceError(OutputWriteError):
+    """The JSON cannot be written for want of space (a full disk, a quota): not the file's fault,
+    so the inbox leaves it for the next pass and the store does not record it as failed."""
+
+    exit_code = ExitCode.NO_SPACE
+    status = "disk full"
+
+
 class StoreWriteError(CongvanError):
     """The database refused a file's records for a reason that retrying does not cure."""
 
     exit_code = ExitCode.STORE_FAILED
     stage = Stage.STORE
     status = "store failed"
+
+
+class TimeLimitError(CongvanError):
+    """An input that took longer than its time limit: its worker was stopped (or killed)."""
+
+    exit_code = ExitCode.TIME_LIMIT
+    stage = Stage.EXTRACT
+    status = "timeout"
+
+
+class MemoryLimitError(CongvanError):
+    """An input that needs more memory than its limit: a decompression bomb, a huge text."""
+
+    exit_code = ExitCode.MEMORY_LIMIT
+    stage = Stage.DECODE
+    status = "memory limit"
+
+
+class WorkerCrashedError(CongvanError):
+    """The worker process reading an input died: a library crashed on it, or the system killed it."""
+
+    exit_code = ExitCode.WORKER_CRASHED
+    stage = Stage.EXTRACT
+    status = "crashed"
 
 
 class InternalError(CongvanError):
@@ -209,8 +245,8 @@ FILE_ERRORS: dict[str, type[CongvanError]] = {
     cls.__name__: cls for cls in (
         CongvanError, InputNotFoundError, EmptyInputError, InputTooLargeError, NotTextError,
         UndecodableTextError, UnsupportedInputError, EncryptedPdfError, CorruptPdfError, ImageTooLargeError,
-        CorruptImageError, OcrRequiredError, OcrFailedError, NotALetterError, NotAResultError, OutputWriteError,
-        StoreWriteError, InternalError)
+        CorruptImageError, OcrRequiredError, OcrFailedError, NotALetterError, NotAResultError, OutputWriteError, OutputSpaceError,
+        StoreWriteError, TimeLimitError, MemoryLimitError, WorkerCrashedError, InternalError)
 }
 
 

@@ -5,7 +5,10 @@ Readers: plain text (pipeline/text_file.py), PDF page by page, text layer or OCR
 """
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import stat
 from pathlib import Path
 
 from extractors import extract_documents
@@ -16,10 +19,12 @@ from pipeline.errors import (
     EmptyInputError,
     InputNotFoundError,
     InputTooLargeError,
+    MemoryLimitError,
     NotALetterError,
     UnsupportedInputError,
 )
 from pipeline.images import open_image_pages
+from pipeline.limits import MAX_TEXT_CHARS
 from pipeline.ocr import OcrOptions, PageProgress, ocr_pages
 from pipeline.pdf import read_pdf, signatures_in
 from pipeline.text_file import read_text_pages
@@ -43,11 +48,13 @@ _PDF_HEADER_WINDOW = 1024
 
 
 def extract_file(path: Path, *, name: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-                 ocr: OcrOptions | None = None, on_page: PageProgress | None = None) -> ExtractionResult:
+                 ocr: OcrOptions | None = None, on_page: PageProgress | None = None,
+                 follow_links: bool = True) -> ExtractionResult:
     """Extract the letters of one file. `name` is how messages and `source.path` call it;
-    `on_page` is told as each page that needs OCR is read."""
+    `on_page` is told as each page that needs OCR is read; without `follow_links` a symbolic
+    link is refused, not read through."""
     name = name if name is not None else path.as_posix()
-    data = _read_bytes(path, name, max_bytes)
+    data = _read_bytes(path, name, max_bytes, follow_links=follow_links)
     media_type = detect_media_type(path, data, name)
     signatures: list[DigitalSignature] = []
     if media_type == PDF:
@@ -55,7 +62,9 @@ def extract_file(path: Path, *, name: str | None = None, max_bytes: int = DEFAUL
     elif media_type in IMAGES:
         pages, warnings = ocr_pages(name, open_image_pages(name, data), ocr, on_page=on_page)
     else:
+        _check_text_size(name, len(data.decode("utf-8", "replace")) if len(data) > MAX_TEXT_CHARS else 0)
         pages, warnings = read_text_pages(name, data)
+    _check_text_size(name, sum(len(page.text) for page in pages))
     # a stamp the scan carries in its image, read by OCR
     signatures += [s for page in pages if page.method == "ocr" for s in signatures_in(page.text, page.number)]
     documents, extraction_warnings = extract_documents([page.text for page in pages], [page.words for page in pages])
@@ -108,22 +117,45 @@ def _blank_note(pages: list) -> str:
     return f" (no text found by OCR on page{'s' if len(blank) > 1 else ''} {', '.join(map(str, blank))})"
 
 
-def _read_bytes(path: Path, name: str, max_bytes: int) -> bytes:
+def _read_bytes(path: Path, name: str, max_bytes: int, *, follow_links: bool = True) -> bytes:
+    """The file's bytes, its size checked first (on the open file, which cannot change under us)
+    and no more than `max_bytes` read; only a regular file is read (a FIFO would block for ever)."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | (0 if follow_links else os.O_NOFOLLOW)
     try:
-        size = path.stat().st_size
-        if not path.is_file():
-            raise InputNotFoundError(name, "is not a file")
-        if size > max_bytes:
-            raise InputTooLargeError(name, f"is {_mib(size)}, over the {_mib(max_bytes)} limit "
-                                     "(raise it with --max-size)")
-        data = path.read_bytes()
+        fd = os.open(path, flags)
     except FileNotFoundError:
         raise InputNotFoundError(name, "does not exist") from None
     except PermissionError:
         raise InputNotFoundError(name, "cannot be read (permission denied)") from None
+    except OSError as error:
+        if error.errno == errno.ELOOP and not follow_links and path.is_symlink():
+            raise InputNotFoundError(name, "is a symbolic link, which is not followed here") from None
+        if error.errno == errno.ELOOP:
+            raise InputNotFoundError(name, "is a loop of symbolic links") from None
+        raise InputNotFoundError(name, f"cannot be opened ({error.strerror})") from None
+    with os.fdopen(fd, "rb") as file:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            raise InputNotFoundError(name, "is not a file" if stat.S_ISDIR(status.st_mode)
+                                     else "is not a regular file (a pipe, socket or device)")
+        if status.st_size > max_bytes:
+            raise InputTooLargeError(name, f"is {_mib(status.st_size)}, over the {_mib(max_bytes)} limit "
+                                     "(raise it with --max-size)")
+        try:
+            data = file.read(max_bytes + 1)
+        except OSError as error:
+            raise InputNotFoundError(name, f"cannot be read ({error.strerror})") from None
+    if len(data) > max_bytes:  # it grew after the check
+        raise InputTooLargeError(name, f"is over the {_mib(max_bytes)} limit (raise it with --max-size)")
     if not data:
         raise EmptyInputError(name, "is empty (0 bytes)")
     return data
+
+
+def _check_text_size(name: str, characters: int) -> None:
+    if characters > MAX_TEXT_CHARS:
+        raise MemoryLimitError(name, f"holds {characters:,} characters of text, over the limit of {MAX_TEXT_CHARS:,} "
+                               "(about 3,000 pages): split it into its letters")
 
 
 def _mib(size: int) -> str:

@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from pipeline.errors import CorruptImageError, ImageTooLargeError, PageFailure, UnsupportedInputError
+from pipeline.limits import MAX_PAGES  # one page limit for PDF and TIFF
 
 MAX_PAGE_PIXELS = 100_000_000
-MAX_PAGES = 2000
 FORMATS = {"PNG", "JPEG", "MPO", "TIFF"}  # MPO: a JPEG from a phone camera with a second frame
 OCR_DPI = 300
 _MAX_DPI = 400
@@ -137,6 +137,8 @@ def _decode(name: str, image: Image.Image, index: int) -> Image.Image:
 def _page(number: int, image: Image.Image) -> PageImage:
     """The page upright as the camera's EXIF says, at OCR scale: square pixels, at most 400 dpi."""
     dpi = _dpi(image)
+    if image.mode in _GRAY_CHANNEL:  # Pillow converts these to nothing else: the gray is one channel
+        image = image.getchannel(_GRAY_CHANNEL[image.mode])
     try:
         image = ImageOps.exif_transpose(image)
     except Exception:  # a broken EXIF block costs the orientation hint, not the page
@@ -184,13 +186,21 @@ def _resize(image: Image.Image, size: tuple[int, int]) -> Image.Image:
     return image.resize(size, Image.Resampling.LANCZOS if image.mode == "L" else Image.Resampling.BICUBIC)
 
 
+# Modes Pillow cannot convert to RGB or L, and the channel that is their lightness.
+_GRAY_CHANNEL = {"LAB": "L", "HSV": "V"}
+# A dpi tag is believed only where a scanner could have written it: an A4 page "at 5000 dpi" would
+# be shrunk 16 times, to nothing OCR can read.
+_PLAUSIBLE_DPI = (50, 1200)
+
+
 def _dpi(image: Image.Image) -> tuple[float, float] | None:
     value = image.info.get("dpi")
     try:
         x_dpi, y_dpi = (float(v) for v in value)  # type: ignore[union-attr]  # None: the TypeError below
     except (TypeError, ValueError):
         return None
-    if not (30 <= x_dpi <= 5000 and 30 <= y_dpi <= 5000):  # 0, 1 and 72 "dpi" say nothing useful
+    low, high = _PLAUSIBLE_DPI
+    if not (low <= x_dpi <= high and low <= y_dpi <= high):  # 0, 1 and 5000 "dpi" say nothing useful
         return None
     if x_dpi == y_dpi == 72:
         return None

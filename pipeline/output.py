@@ -14,12 +14,15 @@ def render_json(result: ExtractionResult) -> bytes:
     return (json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, *, replace: bool = True) -> None:
     """Write `data` to `path` so that readers see the old file or the new one, never a part.
 
-    The temporary file sits in the same directory, so os.replace is a rename on one file system.
+    The temporary file sits in the same directory, so os.replace is a rename on one file system;
+    its name is short whatever the target's (a 250-byte name leaves no room to add to it), and
+    says which process wrote it (a killed worker's is removed by its parent). With `replace`
+    off, an existing `path` is kept and FileExistsError raised (no file of the user's is lost).
     """
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    temporary = path.with_name(f".congvan-{os.getpid()}-{secrets.token_hex(4)}.tmp")
     # os.open with 0o666 lets the umask decide the mode, as for any file the user creates.
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
@@ -27,7 +30,28 @@ def write_atomic(path: Path, data: bytes) -> None:
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
-        os.replace(temporary, path)
+        if replace:
+            os.replace(temporary, path)
+        else:
+            _publish_new(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def _publish_new(temporary: Path, path: Path) -> None:
+    try:
+        os.link(temporary, path)  # fails if `path` exists, even as a (dangling) link
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links: the check and the rename are two steps there
+        if os.path.lexists(path):
+            raise FileExistsError(17, "File exists", str(path)) from None
+        os.rename(temporary, path)
+        return
+    os.unlink(temporary)
+
+
+def temporary_pattern(pid: int) -> str:
+    """A glob for the temporary files `write_atomic` of process `pid` makes."""
+    return f".congvan-{pid}-*.tmp"

@@ -9,21 +9,31 @@ fail with their typed errors before any OCR starts.
 from __future__ import annotations
 
 import io
+import re
+import zlib
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError
-from pdfplumber.utils.exceptions import PdfminerException
+from pdfminer.pdftypes import resolve1
+from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from extractors.esign import signed_at, stamp_lines, without_stamp
 from schemas import DigitalSignature, ExtractionWarning, Page
 
-from pipeline.errors import CorruptPdfError, EncryptedPdfError
+from pipeline.errors import CorruptPdfError, EncryptedPdfError, InputTooLargeError, MemoryLimitError
+from pipeline.limits import MAX_INFLATED_BYTES, MAX_PAGES, MIB, TimeLimitExceeded, time_limit
 from pipeline.ocr import OcrOptions, PageProgress, ocr_pages
 from pipeline.raster import page_sources
 
 # Scanner software stamps a line such as "Scanned with CamScanner" on image-only pages;
 # a page of a real letter has far more than this many letters and digits.
 MIN_TEXT_LAYER_CHARS = 20
+
+
+# Limits (pipeline/limits.py): the time to read a PDF's page tree, and one page's text layer (0.09 s
+# a page is usual; a reference loop in pdfminer never ends); pages per file; one stream inflated.
+STRUCTURE_SECONDS = 20.0  # and one more for each MiB of the file
+TEXT_LAYER_PAGE_SECONDS = 30.0
 
 
 def read_pdf_pages(path: str, data: bytes, *, ocr: OcrOptions | None = None, on_page: PageProgress | None = None,
@@ -40,14 +50,24 @@ def read_pdf(path: str, data: bytes, *, ocr: OcrOptions | None = None, on_page: 
     A text layer that is only the e-office signature stamp ("Ký bởi: …", "Thời gian ký: …") is
     no text layer of the letter: the page is OCR'd, and the stamp kept as a DigitalSignature.
     """
+    check_inflated_sizes(path, data)
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
+        with time_limit(structure_seconds := STRUCTURE_SECONDS + len(data) / MIB) as token, \
+                pdfplumber.open(io.BytesIO(data)) as pdf:
+            _check_page_count(path, pdf)
             pages = [_page_text(page) for page in pdf.pages]
+    except TimeLimitExceeded as exceeded:
+        if exceeded.token is not token:
+            raise
+        raise CorruptPdfError(path, f"its page tree could not be read in {structure_seconds:.0f} s (damaged: "
+                              "objects that refer to each other in a loop?)") from None
     except PdfminerException as error:
         cause = error.args[0] if error.args else error
         if isinstance(cause, PDFEncryptionError):
             raise EncryptedPdfError(path, "is encrypted with a password; save an unprotected copy") from None
         raise CorruptPdfError(path, f"cannot be read as a PDF ({_describe(cause)})") from None
+    except MalformedPDFException as error:
+        raise CorruptPdfError(path, f"cannot be read as a PDF ({_describe(error)})") from None
     if not pages:
         raise CorruptPdfError(path, "has no pages")
 
@@ -89,9 +109,60 @@ def signatures_in(text: str, page: int) -> list[DigitalSignature]:
 def _page_text(page: pdfplumber.page.Page) -> tuple[str, str | None]:
     """The page's text, or an empty text and why: one broken page must not lose the others."""
     try:
-        return page.extract_text() or "", None
+        with time_limit(TEXT_LAYER_PAGE_SECONDS) as token:
+            return page.extract_text() or "", None
+    except TimeLimitExceeded as exceeded:
+        if exceeded.token is not token:
+            raise
+        return "", f"its text layer took longer than {TEXT_LAYER_PAGE_SECONDS:g} s to read"
     except Exception as error:  # pdfminer raises many unrelated types on a damaged content stream
         return "", _describe(error)
+
+
+def _check_page_count(path: str, pdf: pdfplumber.PDF) -> None:
+    """Refuse a PDF of more than MAX_PAGES pages by its page tree's count, before reading them."""
+    try:
+        count = resolve1(resolve1(pdf.doc.catalog["Pages"])["Count"])
+    except Exception:  # noqa: BLE001 - no usable count: the pages are counted as they are read
+        return
+    if isinstance(count, int) and count > MAX_PAGES:
+        raise InputTooLargeError(path, f"has {count} pages, over the limit of {MAX_PAGES} pages per file; "
+                                 "split it into parts")
+
+
+# Where a stream's data starts: after the keyword and its end of line (PDF 32000-1, 7.3.8.1).
+_STREAM_START = re.compile(rb"stream\r?\n")
+_INFLATE_STEP = 16 * MIB  # output asked of zlib at a time: the check holds no more than this
+
+
+def check_inflated_sizes(path: str, data: bytes, limit: int = MAX_INFLATED_BYTES) -> None:
+    """Refuse a PDF with a zlib (FlateDecode) stream that inflates to more than `limit` bytes, before
+    any reader inflates it whole: a 1.5 MB file can hold a stream of 1.5 GiB (a decompression bomb)."""
+    for match in _STREAM_START.finditer(data):
+        size = _inflated_size(data, match.end(), limit)
+        if size > limit:
+            raise MemoryLimitError(path, f"a stream at byte {match.end()} inflates to over {limit // MIB} MiB, more "
+                                   "than any letter's page holds (a decompression bomb?)")
+
+
+def _inflated_size(data: bytes, start: int, limit: int) -> int:
+    """What the zlib stream at `start` inflates to, counted up to just past `limit` (0: not zlib)."""
+    header = data[start:start + 2]
+    if len(header) < 2 or header[0] & 0x0F != 8 or (header[0] << 8 | header[1]) % 31:
+        return 0  # not a zlib header: another filter, or raw image data
+    inflater = zlib.decompressobj()
+    total, position = 0, start
+    try:
+        while not inflater.eof and total <= limit:
+            pending = inflater.unconsumed_tail or data[position:position + (1 << 16)]
+            if not inflater.unconsumed_tail:
+                if not pending:
+                    break
+                position += len(pending)
+            total += len(inflater.decompress(pending, _INFLATE_STEP))
+    except zlib.error:
+        pass  # damaged: the readers will say so
+    return total
 
 
 def _has_text_layer(text: str) -> bool:

@@ -3,7 +3,7 @@ flows all go through here.
 
     inputs = find_inputs(["hop-thu/", "archive/**/*.pdf"], recursive=False)   # files, folders, globs
     items = OutputNamer(Path("out")).plan(inputs)                               # where each JSON goes
-    report = run(items, store=store, extract=in_process())                     # FileResult per file
+    report = run(items, store=store, extract=in_workers(2))                    # FileResult per file
 
 A file goes through four steps, each with its own stage for errors (pipeline.errors.Stage):
 
@@ -27,15 +27,17 @@ Ctrl-C stops the run between files: `run` returns what was done with `interrupte
 """
 from __future__ import annotations
 
+import errno
 import glob
 import hashlib
 import json
 import os
 import sqlite3
+import sys
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from functools import partial
 from datetime import UTC, datetime
@@ -50,12 +52,16 @@ from pipeline.errors import (
     CongvanError,
     ExitCode,
     InternalError,
+    MemoryLimitError,
     NotALetterError,
+    OutputSpaceError,
     OutputWriteError,
     Stage,
     StoreWriteError,
+    TimeLimitError,
 )
 from pipeline.extract import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, extract_file
+from pipeline.limits import MIB, Limits, TimeLimitExceeded, time_limit
 from pipeline.ocr import OcrOptions, PageProgress
 from pipeline.output import render_json, write_atomic
 
@@ -108,6 +114,7 @@ class Item:
     name: str
     output: str | None
     size: int = 0
+    follow_links: bool = True  # False: a symbolic link is refused, not read through (the inbox)
 
 
 @dataclass
@@ -125,6 +132,7 @@ class FileResult:
     replaced: int = 0  # stored letters this file's replaced
     moved_to: str | None = None  # the inbox: where the file went
     unread: ExtractionResult | None = None  # what was read of a file with no letter in it (its JSON)
+    peak_memory: int = 0  # bytes: the worker's peak resident memory while reading this file
 
     @property
     def name(self) -> str:
@@ -164,8 +172,11 @@ class RunReport:
         failed = self.failed
         if failed and failed[0].error is not None:
             return ExitCode(failed[0].error.exit_code)
-        if self.count(POSTPONED):
-            return ExitCode.SERVICE_UNAVAILABLE
+        postponed = [r for r in self.results if r.status == POSTPONED]
+        if postponed:  # the database unreachable (69), or no space for the JSON (22)
+            error = postponed[0].error
+            no_space = error is not None and error.type == OutputSpaceError.__name__
+            return ExitCode.NO_SPACE if no_space else ExitCode.SERVICE_UNAVAILABLE
         return ExitCode.OK
 
     def counts(self) -> str:
@@ -254,7 +265,11 @@ class OutputNamer:
         filename = fit_name(stem, ".json")
         if self._taken(filename, sha256):
             taken = filename
-            filename = fit_name(f"{stem}-{hashlib.sha256(identity.encode()).hexdigest()[:8]}", ".json")
+            for attempt in range(10_000):  # the same identity twice (two names of one content in the inbox)
+                salt = identity if not attempt else f"{identity}\n{attempt}"
+                filename = fit_name(f"{stem}-{hashlib.sha256(salt.encode()).hexdigest()[:8]}", ".json")
+                if not self._taken(filename, sha256):
+                    break
             owner = self._owners.get(taken.casefold(), "a JSON file already there")
             self.notes.append(f"{display}: {taken} is taken by {owner}; writing {filename} instead")
         self._owners[filename.casefold()] = display
@@ -294,10 +309,10 @@ def file_size(path: Path) -> int:
         return 0
 
 
-def file_sha256(path: str | Path) -> str | None:
+def file_sha256(path: str | Path, *, follow_links: bool = True) -> str | None:
     digest = hashlib.sha256()
     try:
-        with open(path, "rb") as file:
+        with open(path, "rb", opener=None if follow_links else _no_follow) as file:
             for block in iter(lambda: file.read(1 << 20), b""):
                 digest.update(block)
     except OSError:
@@ -305,37 +320,77 @@ def file_sha256(path: str | Path) -> str | None:
     return digest.hexdigest()
 
 
+def _no_follow(path: str, flags: int) -> int:
+    return os.open(path, flags | os.O_NOFOLLOW)
+
+
 # --- the worker side ---------------------------------------------------------------------------
 
 
 def extract_item(item: Item, *, max_bytes: int = DEFAULT_MAX_BYTES, ocr_workers: int | None = None,
-                 on_page: PageProgress | None = None) -> FileResult:
-    """Extract one file and write its JSON (atomically). Raises only for Ctrl-C.
+                 on_page: PageProgress | None = None, limits: Limits | None = None) -> FileResult:
+    """Extract one file and write its JSON (atomically), under the soft `limits`
+    (pipeline/limits.py; a worker process sets its memory limit itself). Raises only for Ctrl-C.
 
     A failed file writes nothing, except one with no letter in it: its JSON keeps what was read
     (pages, text, boxes, a `no_letter` warning), and `FileResult.unread` carries it.
     """
     start = time.perf_counter()
-    ocr = OcrOptions(workers=ocr_workers) if ocr_workers else None
+    limits = limits or Limits()
+    ocr = OcrOptions(workers=ocr_workers or OcrOptions().workers, file_timeout=limits.ocr_seconds)
     try:
-        try:
-            result = extract_file(Path(item.source), name=item.name, max_bytes=max_bytes, ocr=ocr, on_page=on_page)
-        except NotALetterError as failure:
-            if failure.result is not None:
-                write_json(item, failure.result)
-            done = _failed(item, ErrorInfo.from_error(failure), start)
-            done.unread = failure.result
-            done.pages = len(failure.result.pages) if failure.result is not None else 0
-            return done
-        write_json(item, result)
+        with time_limit(limits.seconds) as token:
+            try:
+                result = extract_file(Path(item.source), name=item.name, max_bytes=max_bytes, ocr=ocr,
+                                      on_page=on_page, follow_links=item.follow_links)
+            except NotALetterError as failure:
+                if failure.result is not None:
+                    write_json(item, failure.result)
+                done = failed_result(item, ErrorInfo.from_error(failure), start)
+                done.unread = failure.result
+                done.pages = len(failure.result.pages) if failure.result is not None else 0
+                return done
+            write_json(item, result)
+    except TimeLimitExceeded as exceeded:
+        if exceeded.token is not token:
+            raise
+        stopped = TimeLimitError(item.name, f"took longer than its time limit of {limits.seconds:g} s "
+                                 "(--time-limit); stopped")
+        return failed_result(item, ErrorInfo.from_error(stopped), start)
+    except MemoryError:
+        limit = f" of {limits.memory // MIB} MiB (--memory-limit)" if limits.memory else ""
+        error = MemoryLimitError(item.name, f"needs more memory than the limit{limit}")
+        return failed_result(item, ErrorInfo.from_error(error), start)
     except CongvanError as failure:
-        return _failed(item, ErrorInfo.from_error(failure), start)
+        return failed_result(item, ErrorInfo.from_error(failure), start)
     except Exception as failure:  # a bug on one file must not cost the others
         reason = f"internal error, please report it with this file ({type(failure).__name__}: {failure})"
-        return _failed(item, ErrorInfo.from_error(InternalError(item.name, reason), detail=traceback.format_exc()),
-                       start)
+        return failed_result(item, ErrorInfo.from_error(InternalError(item.name, reason), detail=short_traceback()),
+                             start)
     return FileResult(item, WRITTEN, sha256=result.source.sha256, result=result, seconds=time.perf_counter() - start,
                       pages=len(result.pages), documents=len(result.documents))
+
+
+def failed_result(item: Item, error: ErrorInfo, start: float) -> FileResult:
+    return FileResult(item, FAILED, sha256=file_sha256(item.source, follow_links=item.follow_links), error=error,
+                      seconds=time.perf_counter() - start)
+
+
+def short_traceback() -> str:
+    """The traceback being handled, with congvan's and the libraries' files named from their
+    package ("pipeline/pdf.py", "pdfminer/pdftypes.py"): a report shows no install paths."""
+    lines = traceback.format_exc().splitlines(keepends=True)
+    roots = sorted({str(Path(p).resolve()) for p in [*sys.path, _REPO] if p}, key=len, reverse=True)
+
+    def short(line: str) -> str:
+        for root in roots:
+            line = line.replace(f'File "{root}/', 'File "')
+        return line
+
+    return "".join(short(line) for line in lines)
+
+
+_REPO = str(Path(__file__).resolve().parents[1])
 
 
 def write_json(item: Item, result: ExtractionResult) -> None:
@@ -345,11 +400,8 @@ def write_json(item: Item, result: ExtractionResult) -> None:
     try:
         write_atomic(Path(item.output), render_json(result))
     except OSError as failure:
-        raise OutputWriteError(item.name, f"cannot write {item.output}: {failure.strerror}") from None
-
-
-def _failed(item: Item, error: ErrorInfo, start: float) -> FileResult:
-    return FileResult(item, FAILED, sha256=file_sha256(item.source), error=error, seconds=time.perf_counter() - start)
+        kind = OutputSpaceError if failure.errno in (errno.ENOSPC, errno.EDQUOT) else OutputWriteError
+        raise kind(item.name, f"cannot write {item.output}: {failure.strerror}") from None
 
 
 def extract_runs(batch: list[Item], extract_one: Callable[[Item], FileResult]) -> Iterator[FileResult]:
@@ -446,55 +498,56 @@ def cores() -> int:
 Extract = Callable[[list[list[Item]]], Iterator[FileResult]]
 
 
-def in_process(*, max_bytes: int = DEFAULT_MAX_BYTES, on_page: PageProgress | None = None,
-               on_item: Callable[[Item], None] | None = None) -> Extract:
-    """One file after the other in this process, OCR on every core (`extract`, `ingest`);
-    `on_item` is told as each file starts, `on_page` as each of its pages is OCR'd."""
-    def extract(batches: list[list[Item]]) -> Iterator[FileResult]:
-        def extract_one(item: Item) -> FileResult:
-            if on_item is not None:
-                on_item(item)
-            return extract_item(item, max_bytes=max_bytes, on_page=on_page)
+def in_workers(workers: int | None = 1, *, limits: Limits | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+               on_page: PageProgress | None = None, on_item: Callable[[Item], None] | None = None) -> Extract:
+    """Every file in a worker process under `limits` (pipeline/workers.py), cheapest first, so that
+    small files do not wait behind heavy scans. One worker (`extract`, `ingest`): one file after
+    the other, OCR on every core, `on_item` told as each file starts and `on_page` as each of its
+    pages is OCR'd. More (archives, the inbox): one file per worker, each OCR'ing on one core."""
+    size = workers or cores()
 
-        for batch in batches:
-            yield from extract_runs(batch, extract_one)
+    def extract(batches: list[list[Item]]) -> Iterator[FileResult]:
+        from pipeline.workers import WorkerPool
+
+        # the page image files of one letter stay together, to be joined (join_pages)
+        runs = sorted(([batch[i] for i in run] for batch in batches
+                       for run in joins.series([item.source for item in batch])),
+                      key=lambda run: sum(cost(item) for item in run))
+        with WorkerPool(size, limits=limits, max_bytes=max_bytes, ocr_workers=None if size == 1 else 1) as pool:
+            def extract_one(item: Item) -> FileResult:
+                if on_item is not None:
+                    on_item(item)
+                return pool.extract(item, on_page=on_page if size == 1 else None)
+
+            if size == 1:
+                for run in runs:
+                    yield from extract_runs(run, extract_one)
+                return
+            with ThreadPoolExecutor(max_workers=size, thread_name_prefix="congvan-file") as threads:
+                pending: set[Future] = {threads.submit(_listed, extract_runs(run, extract_one)) for run in runs}
+                try:
+                    while pending:
+                        finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                        for future in finished:
+                            yield from future.result()
+                except BaseException:  # Ctrl-C: stop the workers now rather than after their files
+                    for future in pending:
+                        future.cancel()
+                    pool.close()
+                    raise
     return extract
 
 
-def in_pool(workers: int | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Extract:
-    """Batches in a pool of processes, one per core, each OCR'ing on one core (archives, the inbox)."""
-    def extract(batches: list[list[Item]]) -> Iterator[FileResult]:
-        pool = ProcessPoolExecutor(max_workers=workers or cores(), initializer=_leave_interrupts_to_the_parent)
-        try:
-            pending: set[Future] = {pool.submit(extract_batch, batch, max_bytes=max_bytes) for batch in batches}
-            while pending:
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    yield from future.result()
-        except BaseException:
-            # Ctrl-C (or a crash): stop the workers now rather than after their batches; their JSON
-            # files are written atomically, so none is left half-written
-            for process in list(getattr(pool, "_processes", {}).values()):
-                process.terminate()
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-        pool.shutdown()
-    return extract
+def _listed(results: Iterator[FileResult]) -> list[FileResult]:
+    return list(results)
 
 
-def _leave_interrupts_to_the_parent() -> None:
-    """Pool workers ignore Ctrl-C: the parent stops them, and reports what was done."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def choose_extract(workers: int | None, *, max_bytes: int = DEFAULT_MAX_BYTES, on_page: PageProgress | None = None,
-                   on_item: Callable[[Item], None] | None = None) -> Extract:
-    """In this process for one worker (or one core), else a pool (no page progress from there)."""
+def choose_extract(workers: int | None, *, limits: Limits | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+                   on_page: PageProgress | None = None, on_item: Callable[[Item], None] | None = None) -> Extract:
+    """One worker, with page progress, for one worker (or one core); else a pool of them."""
     if (workers or cores()) <= 1:
-        return in_process(max_bytes=max_bytes, on_page=on_page, on_item=on_item)
-    return in_pool(workers, max_bytes=max_bytes)
+        return in_workers(1, limits=limits, max_bytes=max_bytes, on_page=on_page, on_item=on_item)
+    return in_workers(workers, limits=limits, max_bytes=max_bytes)
 
 
 # --- the parent side: the store ------------------------------------------------------------------
@@ -539,7 +592,7 @@ def skip_known(store, items: list[Item], *, force: bool = False,  # noqa: ANN001
     todo: list[Item] = []
     known: list[FileResult] = []
     for item in items:
-        sha = file_sha256(item.source)
+        sha = file_sha256(item.source, follow_links=item.follow_links)
         if (not force and sha is not None and (item.output is None or Path(item.output).is_file())
                 and with_retries(partial(store.file_status, sha), retries) == "ok"):
             known.append(FileResult(item, UNCHANGED, sha256=sha))
@@ -552,9 +605,13 @@ def store_one(store, done: FileResult, *, force: bool = False,  # noqa: ANN001 -
               retries: Retries = Retries()) -> FileResult:
     """Keep one extracted file's letters, or its failure, in the store; the file's final status.
 
-    A transient store error that outlasts the retries leaves the file `postponed`; another store
-    error fails the file (StoreWriteError), keeping its JSON.
+    A transient store error that outlasts the retries leaves the file `postponed`, and so does a
+    JSON that could not be written for want of space; another store error fails the file
+    (StoreWriteError), keeping its JSON.
     """
+    if done.error is not None and done.error.type == OutputSpaceError.__name__:
+        done.status = POSTPONED  # the disk is full, not the file bad: for the next run, nothing recorded
+        return done
     try:
         if done.result is not None:
             outcome = with_retries(lambda: store.ingest_result(done.result, force=force), retries)
@@ -581,7 +638,7 @@ def run(items: list[Item], *, store=None, extract: Extract | None = None,  # noq
     """Every item through the steps above; `on_start(n)` is told how many will be extracted."""
     report = report if report is not None else RunReport()
     start = time.perf_counter()
-    extract = extract or in_process()
+    extract = extract or in_workers(1)
 
     def finish(result: FileResult) -> None:
         report.results.append(result)
@@ -610,4 +667,4 @@ def run(items: list[Item], *, store=None, extract: Extract | None = None,  # noq
 def ingest_file(store, path: Path, *, force: bool = False, max_bytes: int = DEFAULT_MAX_BYTES) -> FileResult:  # noqa: ANN001
     """One file through `run` into the store, no JSON written (scripts, benchmarks, tests)."""
     [item] = OutputNamer(None).plan([Path(path)])
-    return run([item], store=store, force=force, extract=in_process(max_bytes=max_bytes)).results[0]
+    return run([item], store=store, force=force, extract=in_workers(1, max_bytes=max_bytes)).results[0]

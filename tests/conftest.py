@@ -34,6 +34,15 @@ def prefect_harness():
         yield
 
 
+@pytest.fixture
+def fork_workers(monkeypatch):
+    """Worker processes forked from this one (pipeline/workers.py), so that what a test changes in
+    congvan's functions here (monkeypatch) is what the workers run."""
+    import pipeline.workers
+
+    monkeypatch.setattr(pipeline.workers, "START_METHOD", "fork")
+
+
 LETTER = """\
 ỦY BAN NHÂN DÂN
 HUYỆN CẦN GIỜ

@@ -104,7 +104,7 @@ def test_too_large_input(tmp_path, letter_text, capsys):
     assert "big.txt: is 0.2 MiB, over the 10485 bytes limit (raise it with --max-size)" in err
 
 
-def test_a_bug_on_one_input_does_not_stop_the_run(tmp_path, letter_text, monkeypatch, capsys):
+def test_a_bug_on_one_input_does_not_stop_the_run(tmp_path, letter_text, monkeypatch, capsys, fork_workers):
     import pipeline.extract
 
     real = pipeline.extract.extract_documents
@@ -124,13 +124,13 @@ def test_a_bug_on_one_input_does_not_stop_the_run(tmp_path, letter_text, monkeyp
     assert "Traceback" in err and "a.txt: internal error, please report it with this file (ValueError: boom)" in err
 
 
-def test_output_that_cannot_be_written(tmp_path, letter_text, monkeypatch, capsys):
+def test_output_that_cannot_be_written(tmp_path, letter_text, monkeypatch, capsys, fork_workers):
     import pipeline.runner
 
-    def disk_full(path, data):
-        raise OSError(28, "No space left on device")
+    def broken_disk(path, data):
+        raise OSError(5, "Input/output error")  # a full disk has a code of its own: tests/badinput
 
-    monkeypatch.setattr(pipeline.runner, "write_atomic", disk_full)
+    monkeypatch.setattr(pipeline.runner, "write_atomic", broken_disk)
     (tmp_path / "a.txt").write_text(letter_text, encoding="utf-8")
     assert main(["extract", str(tmp_path / "a.txt"), "--out", str(tmp_path / "out")]) == 13
     assert "a.txt: cannot write " in capsys.readouterr().err

@@ -1,10 +1,13 @@
 """Which database, opening it, and bringing its schema up to date with Alembic."""
 from __future__ import annotations
 
+import fcntl
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 
 ENV_VAR = "CONGVAN_DATABASE_URL"
@@ -58,10 +61,10 @@ def create_engine_for(url: str) -> Engine:
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
             cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA busy_timeout=30000")  # first: two processes opening a new store wait, not fail
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
 
         return engine
@@ -83,13 +86,42 @@ def upgrade(engine: Engine) -> None:
     from alembic.config import Config
 
     head = head_revision()
-    with engine.connect() as connection:
-        if inspect(connection).has_table("alembic_version"):
-            current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-            if current == head:
-                return
+    if _revision(engine) == head:
+        return
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
+    # One migration at a time: two commands opening a new store at once would both create its
+    # tables ("table already exists"). The second waits for the first, then finds the store at head.
+    with _migration_lock(engine), engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
+        if _revision(connection) == head:
+            return
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+_MIGRATION_LOCK_KEY = 0x636F6E67  # "cong": the advisory lock congvan's migrations take on PostgreSQL
+
+
+def _revision(bind: Engine | Connection) -> str | None:
+    with bind.connect() if isinstance(bind, Engine) else nullcontext(bind) as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """An SQLite store's migrations take an flock on its file (SQLite's own locks are fcntl locks,
+    which flock does not touch); other databases lock inside the migration's transaction."""
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
+        yield
+        return
+    fd = os.open(database, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
