@@ -197,6 +197,7 @@ def read_header(text: str, start: int, end: int) -> Header:
     header_until = _last_header_line(lines)
     i = 0
     expect_subject = False
+    numbered = False  # a "Số:" line without a number read
     while i < len(lines):
         ln = lines[i]
         t = ln.text
@@ -222,6 +223,7 @@ def read_header(text: str, start: int, end: int) -> Header:
             continue
         if h.key is None and _BLANK_NUMBER.match(t):
             i += 1  # a draft's "Số: /KH-UBND": no number yet
+            numbered = True
             continue
         if h.key is None and NUMBER_LINE.match(t) and (key_text := _KEY_VALUE.match(t, cast(re.Match[str], _NUMBER_VALUE.match(t)).end())):
             if key := parse_key(key_text.group(0)):
@@ -271,7 +273,9 @@ def read_header(text: str, start: int, end: int) -> Header:
         if (m := _DEAR.match(t)) or (m := _TELEGRAM_TO.match(t)):
             i = _read_recipients(h, text, lines, i, ln.start + m.end())
             continue
-        if is_upper(t) and h.key is None and h.date is None and not h.recipients:
+        if is_upper(t) and h.key is None and h.date is None and not h.recipients and not numbered:
+            # the issuer is above the "Số:" line: a capitalized line below a blank or unread number
+            # is a decision's authority line or a stamp read as text, not the issuer
             h.issuer_lines.append(ln)
             i += 1
             continue
