@@ -254,7 +254,7 @@ def read_header(text: str, start: int, end: int) -> Header:
             expect_subject = False
             continue
         title = t.strip().rstrip(":").strip().casefold()
-        if h.subject is None and is_upper(t) and not t.rstrip().endswith(":") and (
+        if h.subject is None and is_upper(t) and (not t.rstrip().endswith(":") or _subject_follows(lines, i)) and (
             taken := _type_title_lines(lines, i, title)
         ):
             code_label, last = taken
@@ -285,6 +285,12 @@ def read_header(text: str, start: int, end: int) -> Header:
         h.stray.append(ln)
         i += 1
     return h
+
+
+def _subject_follows(lines: list[Line], i: int) -> bool:
+    """Whether the line after line i opens the subject ("Về việc ..."): then a type title read with
+    a colon ("QUYẾT ĐỊNH :", a speck after it) is the header's title, not the operative "QUYẾT ĐỊNH:"."""
+    return i + 1 < len(lines) and _SUBJECT.match(lines[i + 1].text) is not None
 
 
 @cache

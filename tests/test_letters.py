@@ -592,3 +592,37 @@ Nguyễn Hoàng Giang
     doc, _ = one(text)
     assert doc.issuer is not None and doc.issuer.name == "Ủy ban nhân dân tỉnh Quảng Ngãi"
     assert doc.doc_type == "quyet_dinh" and doc.key == "/QĐ-UBND" and doc.number is None
+
+
+def test_a_type_title_read_with_a_speck_colon_is_still_the_title():
+    text = """BỘ GIÁO DỤC VÀ ĐÀO TẠO
+Số: 2676 /QĐ-BGDĐT
+
+CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Hà Nội, ngày 24 tháng 9 năm 2025
+
+QUYẾT ĐỊNH :
+Về việc phê duyệt Tài liệu hướng dẫn
+
+BỘ TRƯỞNG BỘ GIÁO DỤC VÀ ĐÀO TẠO
+
+Căn cứ Nghị định số 37/2025/NĐ-CP ngày 26/02/2025 của Chính phủ;
+
+QUYẾT ĐỊNH:
+
+Điều 1. Phê duyệt Tài liệu hướng dẫn.
+
+Điều 2. Chánh Văn phòng chịu trách nhiệm thi hành Quyết định này./.
+
+Nơi nhận:
+- Như Điều 2;
+- Lưu: VT.
+
+KT. BỘ TRƯỞNG
+THỨ TRƯỞNG
+
+Nguyễn Thị Kim Chi
+"""
+    doc, _ = one(text)
+    assert doc.doc_type == "quyet_dinh" and doc.subject == "phê duyệt Tài liệu hướng dẫn"
