@@ -255,7 +255,7 @@ def read_header(text: str, start: int, end: int) -> Header:
             continue
         title = t.strip().rstrip(":").strip().casefold()
         if h.subject is None and is_upper(t) and (not t.rstrip().endswith(":") or _subject_follows(lines, i)) and (
-            taken := _type_title_lines(lines, i, title)
+            taken := _type_title_lines(lines, i, title, untyped=h.doc_type is None)
         ):
             code_label, last = taken
             h.doc_type = Found(code_label, ln.start, lines[last].end)
@@ -324,16 +324,19 @@ def _take_portal_heading(h: Header, ln: Line) -> bool:
     return True
 
 
-def _type_title_lines(lines: list[Line], i: int, title: str) -> tuple[tuple[str, str], int] | None:
+def _type_title_lines(lines: list[Line], i: int, title: str, *, untyped: bool = True,
+                      ) -> tuple[tuple[str, str], int] | None:
     """The type's title on lines[i] ("QUYẾT ĐỊNH"), or wrapped onto the next line ("QUYẾT" / "ĐỊNH");
-    the (code, label) and the index of its last line."""
+    the (code, label) and the index of its last line. `untyped`: no type title was read before (a
+    "KẾT LUẬN CỦA ..." under "THÔNG BÁO" is the subject of the notice)."""
     if title in _type_titles():
         return _type_titles()[title], i
-    # "THÔNG BÁO KẾT LUẬN": a title naming the type and, after it, what kind of that type it is
+    # "THÔNG BÁO KẾT LUẬN": a title naming the type and, after it, what kind of that type it is;
+    # "QUYẾT ĐỊNH CỦA ỦY BAN NHÂN DÂN TỈNH": an older title naming its issuer
     words = title.split()
     for cut in range(1, len(words)):
         first, rest = " ".join(words[:cut]), " ".join(words[cut:])
-        if first in _type_titles() and rest in _type_titles():
+        if first in _type_titles() and (rest in _type_titles() or (untyped and words[cut] == "của" and starts_body(" ".join(words[cut + 1:])))):
             return _type_titles()[first], i
     if i + 1 < len(lines) and is_upper(lines[i + 1].text):
         joined = f"{title} {lines[i + 1].text.strip().rstrip(':').strip().casefold()}"

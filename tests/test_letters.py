@@ -626,3 +626,38 @@ Nguyễn Thị Kim Chi
 """
     doc, _ = one(text)
     assert doc.doc_type == "quyet_dinh" and doc.subject == "phê duyệt Tài liệu hướng dẫn"
+
+
+def test_an_older_title_naming_its_issuer_is_the_type():
+    text = """ỦY BAN NHÂN DÂN
+TỈNH CAO BẰNG
+Số: 157/QĐ-UB
+
+CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Cao Bằng, ngày 22 tháng 2 năm 1999
+
+QUYẾT ĐỊNH CỦA UỶ BAN NHÂN DÂN TỈNH
+Về việc giao quyền sử dụng đất ở dân cư
+
+ỦY BAN NHÂN DÂN TỈNH CAO BẰNG
+
+Căn cứ Luật Đất đai ngày 14/7/1993;
+
+QUYẾT ĐỊNH:
+
+Điều 1. Giao quyền sử dụng đất ở cho các hộ có tên trong danh sách kèm theo.
+
+Điều 2. Chánh Văn phòng UBND tỉnh chịu trách nhiệm thi hành Quyết định này./.
+
+Nơi nhận:
+- Như Điều 2;
+- Lưu: VT.
+
+TM. ỦY BAN NHÂN DÂN TỈNH
+CHỦ TỊCH
+
+Ngôn Nghiệp
+"""
+    doc, _ = one(text)
+    assert doc.doc_type == "quyet_dinh" and doc.subject == "giao quyền sử dụng đất ở dân cư"
