@@ -197,6 +197,7 @@ def read_header(text: str, start: int, end: int) -> Header:
     header_until = _last_header_line(lines)
     i = 0
     expect_subject = False
+    numbered = False  # a "Số:" line without a number read
     while i < len(lines):
         ln = lines[i]
         t = ln.text
@@ -222,6 +223,7 @@ def read_header(text: str, start: int, end: int) -> Header:
             continue
         if h.key is None and _BLANK_NUMBER.match(t):
             i += 1  # a draft's "Số: /KH-UBND": no number yet
+            numbered = True
             continue
         if h.key is None and NUMBER_LINE.match(t) and (key_text := _KEY_VALUE.match(t, cast(re.Match[str], _NUMBER_VALUE.match(t)).end())):
             if key := parse_key(key_text.group(0)):
@@ -252,8 +254,8 @@ def read_header(text: str, start: int, end: int) -> Header:
             expect_subject = False
             continue
         title = t.strip().rstrip(":").strip().casefold()
-        if h.subject is None and is_upper(t) and not t.rstrip().endswith(":") and (
-            taken := _type_title_lines(lines, i, title)
+        if h.subject is None and is_upper(t) and (not t.rstrip().endswith(":") or _subject_follows(lines, i)) and (
+            taken := _type_title_lines(lines, i, title, untyped=h.doc_type is None)
         ):
             code_label, last = taken
             h.doc_type = Found(code_label, ln.start, lines[last].end)
@@ -271,7 +273,9 @@ def read_header(text: str, start: int, end: int) -> Header:
         if (m := _DEAR.match(t)) or (m := _TELEGRAM_TO.match(t)):
             i = _read_recipients(h, text, lines, i, ln.start + m.end())
             continue
-        if is_upper(t) and h.key is None and h.date is None and not h.recipients:
+        if is_upper(t) and h.key is None and h.date is None and not h.recipients and not numbered:
+            # the issuer is above the "Số:" line: a capitalized line below a blank or unread number
+            # is a decision's authority line or a stamp read as text, not the issuer
             h.issuer_lines.append(ln)
             i += 1
             continue
@@ -281,6 +285,12 @@ def read_header(text: str, start: int, end: int) -> Header:
         h.stray.append(ln)
         i += 1
     return h
+
+
+def _subject_follows(lines: list[Line], i: int) -> bool:
+    """Whether the line after line i opens the subject ("Về việc ..."): then a type title read with
+    a colon ("QUYẾT ĐỊNH :", a speck after it) is the header's title, not the operative "QUYẾT ĐỊNH:"."""
+    return i + 1 < len(lines) and _SUBJECT.match(lines[i + 1].text) is not None
 
 
 @cache
@@ -314,16 +324,19 @@ def _take_portal_heading(h: Header, ln: Line) -> bool:
     return True
 
 
-def _type_title_lines(lines: list[Line], i: int, title: str) -> tuple[tuple[str, str], int] | None:
+def _type_title_lines(lines: list[Line], i: int, title: str, *, untyped: bool = True,
+                      ) -> tuple[tuple[str, str], int] | None:
     """The type's title on lines[i] ("QUYẾT ĐỊNH"), or wrapped onto the next line ("QUYẾT" / "ĐỊNH");
-    the (code, label) and the index of its last line."""
+    the (code, label) and the index of its last line. `untyped`: no type title was read before (a
+    "KẾT LUẬN CỦA ..." under "THÔNG BÁO" is the subject of the notice)."""
     if title in _type_titles():
         return _type_titles()[title], i
-    # "THÔNG BÁO KẾT LUẬN": a title naming the type and, after it, what kind of that type it is
+    # "THÔNG BÁO KẾT LUẬN": a title naming the type and, after it, what kind of that type it is;
+    # "QUYẾT ĐỊNH CỦA ỦY BAN NHÂN DÂN TỈNH": an older title naming its issuer
     words = title.split()
     for cut in range(1, len(words)):
         first, rest = " ".join(words[:cut]), " ".join(words[cut:])
-        if first in _type_titles() and rest in _type_titles():
+        if first in _type_titles() and (rest in _type_titles() or (untyped and words[cut] == "của" and starts_body(" ".join(words[cut + 1:])))):
             return _type_titles()[first], i
     if i + 1 < len(lines) and is_upper(lines[i + 1].text):
         joined = f"{title} {lines[i + 1].text.strip().rstrip(':').strip().casefold()}"

@@ -204,7 +204,14 @@ def _paired_gutter(band: list[_Piece]) -> float | None:
         agreeing = sum(1 for lo, hi in gaps if lo < x < hi)
         return crossing, -agreeing
 
-    return min(((lo + hi) / 2 for lo, hi in gaps), key=lambda x: (score(x), x))
+    # within each gap, every stretch between the edges of other pieces is a candidate: a long line
+    # of the left column reaching into a gap ("- Ủy ban Quốc gia ... (b/c);") moves the gutter right
+    edges = sorted({x for p in band for x in (p.box[0], p.box[2])})
+    candidates = []
+    for lo, hi in gaps:
+        inside = [lo, *(x for x in edges if lo < x < hi), hi]
+        candidates += [(a + b) / 2 for a, b in zip(inside, inside[1:])]
+    return min(candidates, key=lambda x: (score(x), x))
 
 
 def _closing_band(pieces: list[_Piece], area: tuple[int, int], exclude: list[_Piece]) -> list[_Piece]:

@@ -54,10 +54,14 @@ def to_gray(image: Image.Image) -> Image.Image:
 
 # A pixel whose channels differ by more than this is coloured ink (seal, signature, ballpoint), not print.
 COLOURED = 40
+# A pixel whose blue channel is this much above both others is blue ink (a signature, a ballpoint
+# note): dark navy ink is dark in its lightest channel too, so it is made paper outright.
+BLUE_INK = 25
 
 
 def ink_gray(image: Image.Image) -> Image.Image:
-    """Grayscale in which coloured ink is paper: a coloured pixel takes its lightest channel.
+    """Grayscale in which coloured ink is paper: a coloured pixel takes its lightest channel, and
+    blue ink (a blue channel well above both others) is paper outright.
 
     A red seal (high red) and a blue signature (high blue) over the signer's name become light;
     gray and black pixels keep their plain luminance, so print is as dark as before, even where
@@ -65,8 +69,11 @@ def ink_gray(image: Image.Image) -> Image.Image:
     real e-office scan, the signature block read "/Z TNG CHỦ TỊC / ở €n Y, / tân Phước Hiền" in
     plain gray and "PHÓ CHỦ TỊCH / Trần Phước Hiền" this way. Taking the lightest channel of every
     pixel lightened print too and cost the degraded synthetic scans (benchmarks/score_scans.py)
-    0.93 -> 0.73; making coloured pixels plain white ate the print under seals. Gray and 1-bit
-    pages are plain `to_gray`.
+    0.93 -> 0.73; making coloured pixels plain white ate the print under seals. A dark navy
+    signature stays dark in its lightest channel ((3, 4, 65)); whitening blue ink took the
+    signature strokes off the printed names (real scans: signer 8 -> 10 of 24; synthetic dev scans
+    0.920 -> 0.927). Numbers and days written in blue are read again from the colour page
+    (pipeline/zones.py). Gray and 1-bit pages are plain `to_gray`.
     """
     if image.mode in ("RGBA", "PA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
@@ -79,8 +86,10 @@ def ink_gray(image: Image.Image) -> Image.Image:
     lightest = ImageChops.lighter(ImageChops.lighter(red, green), blue)
     darkest = ImageChops.darker(ImageChops.darker(red, green), blue)
     coloured = ImageChops.subtract(lightest, darkest).point(lambda v: 255 if v > COLOURED else 0)
+    bluish = ImageChops.subtract(blue, ImageChops.lighter(red, green)).point(lambda v: 255 if v > BLUE_INK else 0)
     gray = image.convert("L")
     gray.paste(lightest, mask=coloured)
+    gray.paste(255, mask=bluish)
     return gray
 
 

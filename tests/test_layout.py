@@ -92,3 +92,20 @@ def test_a_speck_before_kinh_gui_does_not_pull_it_into_the_header():
     assert texts(CONG_VAN) == ["ỦY BAN NHÂN DÂN", "Số: 3328/UBND-NC", "V/v chấn chỉnh,", "hành chính",
                                "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
                                "Tây Ninh, ngày 23 tháng 10 năm 2023", "_ Kính gửi:", "Thủ trưởng các sở,"]
+
+
+# the closing of a directive (OCR_LOCAL 11/CT-UBND): a Nơi nhận item runs far right of the column's
+# other lines, into the gap before the signature block; the gutter is past its end
+CLOSING = [
+    *line(1, [("CHỦ", 1742, 1860), ("TỊCH", 1870, 2008)], 1287),
+    *line(2, [("Nơi", 383, 460), ("nhận:", 470, 593)], 1297),
+    *line(3, [("-", 411, 420), ("Ủy", 430, 480), ("ban", 490, 580), ("Quốc", 590, 700), ("gia", 710, 780),
+              ("ứng", 790, 900), ("phó", 910, 1020), ("sự", 1030, 1100), ("cố", 1110, 1190), ("(b/c);", 1200, 1371)],
+          1406),
+    *line(4, [("-", 417, 426), ("Các", 436, 520), ("Sở;", 530, 855)], 1642),
+    *line(5, [("Nguyễn", 1605, 1790), ("Hoàng", 1800, 1960), ("Giang", 1970, 2142)], 1650),
+]
+
+
+def test_a_long_list_item_moves_the_closing_gutter_past_its_end():
+    assert texts(CLOSING) == ["Nơi nhận:", "- Ủy ban Quốc gia ứng phó sự cố (b/c);", "- Các Sở;", "CHỦ TỊCH", "Nguyễn Hoàng Giang"]

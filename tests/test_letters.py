@@ -556,3 +556,108 @@ def test_a_body_of_numbered_instructions_without_header_or_closing_is_a_letter()
             "2. Chủ tịch Ủy ban nhân dân các quận, huyện rà soát, báo cáo kết quả trước ngày 15/12/2024.\n")
     docs, _ = extract_documents([text])
     assert len(docs) == 1 and [c.id for c in docs[0].clauses] == ["1", "2"] and docs[0].needs_review
+
+
+def test_a_decisions_authority_line_under_an_unread_number_is_not_the_issuer():
+    # an e-office decision whose handwritten number and day OCR could not read ("…", pipeline/zones.py)
+    text = """ỦY BAN NHÂN DÂN
+TỈNH QUẢNG NGÃI
+Số:… /QĐ-UBND
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Quảng Ngãi, ngày… tháng 01 năm 2025
+
+QUYẾT ĐỊNH
+Về việc bổ nhiệm vào ngạch Thanh tra viên
+
+CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI
+
+Căn cứ Luật Thanh tra ngày 14/11/2022;
+
+QUYẾT ĐỊNH:
+
+Điều 1. Bổ nhiệm ông Phạm Thanh Quang vào ngạch Thanh tra viên.
+
+Điều 2. Chánh Văn phòng UBND tỉnh chịu trách nhiệm thi hành Quyết định này./.
+
+Nơi nhận:
+- Như Điều 2;
+- Lưu: VT.
+
+CHỦ TỊCH
+
+Nguyễn Hoàng Giang
+"""
+    doc, _ = one(text)
+    assert doc.issuer is not None and doc.issuer.name == "Ủy ban nhân dân tỉnh Quảng Ngãi"
+    assert doc.doc_type == "quyet_dinh" and doc.key == "/QĐ-UBND" and doc.number is None
+
+
+def test_a_type_title_read_with_a_speck_colon_is_still_the_title():
+    text = """BỘ GIÁO DỤC VÀ ĐÀO TẠO
+Số: 2676 /QĐ-BGDĐT
+
+CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Hà Nội, ngày 24 tháng 9 năm 2025
+
+QUYẾT ĐỊNH :
+Về việc phê duyệt Tài liệu hướng dẫn
+
+BỘ TRƯỞNG BỘ GIÁO DỤC VÀ ĐÀO TẠO
+
+Căn cứ Nghị định số 37/2025/NĐ-CP ngày 26/02/2025 của Chính phủ;
+
+QUYẾT ĐỊNH:
+
+Điều 1. Phê duyệt Tài liệu hướng dẫn.
+
+Điều 2. Chánh Văn phòng chịu trách nhiệm thi hành Quyết định này./.
+
+Nơi nhận:
+- Như Điều 2;
+- Lưu: VT.
+
+KT. BỘ TRƯỞNG
+THỨ TRƯỞNG
+
+Nguyễn Thị Kim Chi
+"""
+    doc, _ = one(text)
+    assert doc.doc_type == "quyet_dinh" and doc.subject == "phê duyệt Tài liệu hướng dẫn"
+
+
+def test_an_older_title_naming_its_issuer_is_the_type():
+    text = """ỦY BAN NHÂN DÂN
+TỈNH CAO BẰNG
+Số: 157/QĐ-UB
+
+CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Cao Bằng, ngày 22 tháng 2 năm 1999
+
+QUYẾT ĐỊNH CỦA UỶ BAN NHÂN DÂN TỈNH
+Về việc giao quyền sử dụng đất ở dân cư
+
+ỦY BAN NHÂN DÂN TỈNH CAO BẰNG
+
+Căn cứ Luật Đất đai ngày 14/7/1993;
+
+QUYẾT ĐỊNH:
+
+Điều 1. Giao quyền sử dụng đất ở cho các hộ có tên trong danh sách kèm theo.
+
+Điều 2. Chánh Văn phòng UBND tỉnh chịu trách nhiệm thi hành Quyết định này./.
+
+Nơi nhận:
+- Như Điều 2;
+- Lưu: VT.
+
+TM. ỦY BAN NHÂN DÂN TỈNH
+CHỦ TỊCH
+
+Ngôn Nghiệp
+"""
+    doc, _ = one(text)
+    assert doc.doc_type == "quyet_dinh" and doc.subject == "giao quyền sử dụng đất ở dân cư"

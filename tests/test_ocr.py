@@ -26,7 +26,7 @@ from pipeline.extract import JPEG, PNG, TIFF, detect_media_type, extract_file
 from pipeline.images import open_image_pages
 from pipeline.ocr import OcrOptions, ocr_pages
 from pipeline.pdf import read_pdf_pages
-from pipeline.preprocess import estimate_skew, is_blank, prepare_page, remove_borders
+from pipeline.preprocess import estimate_skew, ink_gray, is_blank, prepare_page, remove_borders
 
 from conftest import build_pdf
 
@@ -160,6 +160,16 @@ def test_deskew_recovers_a_known_angle(angle):
 def test_level_page_is_not_deskewed():
     prepared = prepare_page(render())
     assert prepared.skew == 0.0 and not prepared.blank
+
+
+def test_seal_and_signature_ink_are_paper_and_print_stays_dark():
+    # black print, a red seal, a dark navy signature (dark in every channel: not only its lightest)
+    page = Image.new("RGB", (4, 1), (255, 255, 255))
+    for x, colour in enumerate([(20, 20, 20), (225, 40, 50), (3, 4, 65), (78, 81, 168)]):
+        page.putpixel((x, 0), colour)
+    gray = ink_gray(page)
+    assert gray.getpixel((0, 0)) < 40  # print
+    assert [gray.getpixel((x, 0)) for x in (1, 2, 3)] == [225, 255, 255]  # seal light, blue ink paper
 
 
 def test_blank_and_speckled_pages_are_blank_and_text_is_not():
