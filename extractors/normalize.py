@@ -26,7 +26,7 @@ _CHAR_MAP = str.maketrans(
         "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " ", "\u200a": " ", "\u3000": " ",
         "\t": " ", "\r": "\n", "\f": "\n", "\u2028": "\n", "\u2029": "\n",
         # Tesseract and some PDF fonts give the Icelandic eth for the Vietnamese Đ.
-        "\u00d0": "Đ", "\u00f0": "đ", "\u0110": "Đ", "\u0111": "đ",
+        "\u00d0": "Đ", "\u00f0": "đ",
     }
 )
 
