@@ -1,11 +1,15 @@
 """Normalization: one spelling of the text, with every character traceable to the input."""
 import re
 import unicodedata
+from pathlib import Path
 
 import pytest
 
+import extractors.normalize as normalize_module
 from extractors.normalize import normalize
-from extractors.tracked import PageMap, TrackedText
+from extractors.tracked import PageMap, TrackedText, finditer
+
+SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
 
 
 @pytest.mark.parametrize(
@@ -92,3 +96,26 @@ def test_substitution_keeps_offsets_of_untouched_text():
 def test_page_map():
     pages = PageMap.of(["abc", "de", "f"], "\f")
     assert [pages.page_at(i) for i in (0, 2, 3, 4, 6, 7)] == [1, 1, 1, 2, 2, 3]
+
+
+LINE_START_PATTERNS = [v for v in vars(normalize_module).values()
+                       if isinstance(v, re.Pattern) and v.flags & re.MULTILINE and v.pattern.startswith("^")]
+TRICKY_LINES = ["", "\n", "-\nTrường hợp", "- 2 -\n\n-\nTrường", "1, Sở\n2 . Sở", "\n\n - x\n___\n'. Ab\nø. Cd"]
+
+
+@pytest.mark.parametrize("pattern", LINE_START_PATTERNS, ids=lambda p: p.pattern[:30])
+def test_line_start_patterns_found_from_line_breaks_match_as_finditer(pattern):
+    """TrackedText.sub looks for a '^...' pattern from its line breaks: the very same matches."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt"))] + TRICKY_LINES
+    for text in texts:
+        assert [m.span() for m in finditer(pattern, text)] == [m.span() for m in pattern.finditer(text)]
+
+
+@pytest.mark.parametrize(("raw", "clean"), [
+    ("tháng12năm 2025", "tháng 12 năm 2025"),
+    ("ngày1 tháng 2", "ngày 1 tháng 2"),
+    ("12năm_x", "12năm_x"),  # 'năm_x' is one word
+    ("3 thángx", "3 thángx"),
+])
+def test_glued_date_words(raw, clean):
+    assert normalize(raw).text == clean
