@@ -34,10 +34,10 @@ citations: dates of cited documents carry no cue, so they are skipped.
 from __future__ import annotations
 
 import bisect
-
 import calendar
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import cast
@@ -113,6 +113,8 @@ class _Rules:
     from_phrase: re.Pattern[str]
     urgent: re.Pattern[str]
     ongoing: re.Pattern[str]
+    urgent_literals: tuple[str, ...]  # the first word of each (casefolded): the cheap pre-filter
+    ongoing_literals: tuple[str, ...]
     label_item: re.Pattern[str]
     task_item: re.Pattern[str]
 
@@ -202,12 +204,19 @@ def _rules() -> _Rules:
             r"(?P<what>[^,;.\n()]{0,80})", flags),
         urgent=re.compile(rf"(?<!\w)(?P<w>{_alt(e['word'] for e in urgent)})(?!\w)", flags),
         ongoing=re.compile(rf"(?<!\w)(?P<w>{_alt(_words('ongoing'))})(?!\w)", flags),
+        urgent_literals=_first_words(e["word"] for e in urgent),
+        ongoing_literals=_first_words(_words("ongoing")),
         label_item=re.compile(rf"[\s*_]*(?:{_alt(_words('period_label'))})[\s*_]*:", flags),
         task_item=re.compile(rf"[\s*_]*(?:{_alt(_words('task_label'))})[\s*_]*:", flags),
     )
 
 
 # --- helpers -------------------------------------------------------------------------
+
+
+def _first_words(phrases: Iterable[str]) -> tuple[str, ...]:
+    """The first word of each phrase, casefolded: a text without any of them holds none of the phrases."""
+    return tuple(sorted({phrase.split()[0].casefold() for phrase in phrases}))
 
 
 # How far back a phrase is looked for: no deadline's context is longer, and a bound keeps the reader
@@ -588,8 +597,8 @@ def find_deadlines(text: str, start: int = 0, end: int | None = None, *,
         + (_periods(rules, sub, letter_date) if timed else [])
         + (_dates(rules, sub, letter_date) if has_digit else [])
         + (_relative(rules, sub, letter_date, received) if timed or "ngày" in folded else [])
-        + _plain(rules, sub, rules.urgent, "urgent")
-        + _plain(rules, sub, rules.ongoing, "ongoing")
+        + (_plain(rules, sub, rules.urgent, "urgent") if any(w in folded for w in rules.urgent_literals) else [])
+        + (_plain(rules, sub, rules.ongoing, "ongoing") if any(w in folded for w in rules.ongoing_literals) else [])
     )
     quoted = _Spans()
     for q in _QUOTED.finditer(sub) if "“" in sub or '"' in sub else ():
