@@ -242,12 +242,16 @@ def _finish(report: RunReport, total: int) -> int:
 def review(args: argparse.Namespace) -> int:
     from pipeline.review import write_review_site
 
-    report = write_review_site(args.paths, args.out, store_url=args.db, use_store=args.store or bool(args.db))
+    from_store = args.store or bool(args.db)
+    if not args.paths and not from_store:
+        raise UsageError("give the output JSON (files or folders), or --store for every letter in the store")
+    report = write_review_site(args.paths or None, args.out, store_url=args.db, use_store=from_store)
     for problem in report.problems:
         say(f"error: {problem} (exit code {int(problem.exit_code)})")
     print(f"review site: {report.letters} letter(s), {report.images} page image(s): {report.index.resolve().as_uri()}")
     if report.problems:
         return int(report.problems[0].exit_code)
     if not report.letters:
-        raise UsageError("no letters in the JSON given (folders stand for the .json files directly inside them)")
+        raise UsageError("no letters in the store's JSON files" if not args.paths else
+                         "no letters in the JSON given (folders stand for the .json files directly inside them)")
     return ExitCode.OK

@@ -226,11 +226,14 @@ def _review_command(commands: argparse._SubParsersAction) -> None:
     review = commands.add_parser(
         "review", help="write the review site: each letter with its evidence highlighted (static HTML)",
         description="Write SITE/index.html and a page per letter from the output JSON (files, or folders of "
-        ".json files) of extract, ingest, the inbox or the bulk flow. Opens from the file system; no server.")
-    review.add_argument("paths", nargs="+", metavar="JSON", help="an output .json file, or a folder of them")
+        ".json files) of extract, ingest, the inbox or the bulk flow, or with --store and no JSON named, of "
+        "every letter in the store. Opens from the file system; no server.")
+    review.add_argument("paths", nargs="*", metavar="JSON",
+                        help="an output .json file, or a folder of them (none with --store: every stored letter)")
     review.add_argument("--out", required=True, type=Path, metavar="SITE", help="folder to write the site into")
     review.add_argument("--store", action="store_true",
-                        help="take each letter's chain (parents, children) from the store, not only from the JSON given")
+                        help="take each letter's chain (parents, children) from the store; with no JSON named, the "
+                        "letters too (from the JSON each stored file's run wrote)")
     review.add_argument("--db", metavar="URL", help=f"with --store: {_DB_HELP}")
     review.set_defaults(command=files.review)
 

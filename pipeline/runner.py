@@ -595,6 +595,8 @@ def skip_known(store, items: list[Item], *, force: bool = False,  # noqa: ANN001
         sha = file_sha256(item.source, follow_links=item.follow_links)
         if (not force and sha is not None and (item.output is None or Path(item.output).is_file())
                 and with_retries(partial(store.file_status, sha), retries) == "ok"):
+            if item.output is not None:  # a store of before files.output learns where the JSON is
+                with_retries(partial(store.record_output, sha, item.output), retries)
             known.append(FileResult(item, UNCHANGED, sha256=sha))
         else:
             todo.append(item)
@@ -614,7 +616,7 @@ def store_one(store, done: FileResult, *, force: bool = False,  # noqa: ANN001 -
         return done
     try:
         if done.result is not None:
-            outcome = with_retries(lambda: store.ingest_result(done.result, force=force), retries)
+            outcome = with_retries(lambda: store.ingest_result(done.result, force=force, output=done.item.output), retries)
             done.status, done.documents, done.replaced = outcome.status, outcome.documents, outcome.replaced
         elif done.sha256 is not None and done.error is not None:
             error = done.error

@@ -262,6 +262,31 @@ def test_the_chain_from_the_store_knows_placeholders(tmp_path: Path) -> None:
         pages["cong-van-3852-syt-tay-ninh-kem-3328-ubnd-1"]
 
 
+def test_the_site_of_every_stored_letter_comes_from_the_store_alone(tmp_path: Path, capsys) -> None:
+    """`congvan ingest --out` records where each file's JSON went; `congvan review --store` with no
+    JSON named shows every stored letter, and names a JSON deleted since instead of failing."""
+    texts = sorted((REPO / "data" / "samples").glob("*.txt"))
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    assert main(["ingest", *map(str, texts), "--db", db, "--out", str(tmp_path / "json"), "--quiet"]) == 0
+    site = tmp_path / "site"
+    assert main(["review", "--store", "--db", db, "--out", str(site)]) == 0
+    expected = [d for j in sorted((tmp_path / "json").glob("*.json")) for d in _documents(j)]
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert index.count('<tr data-review="') == len(expected) >= len(texts)
+    gone = sorted((tmp_path / "json").glob("*.json"))[0]
+    shown_without_it = len(expected) - len(_documents(gone))
+    gone.unlink()
+    capsys.readouterr()
+    assert main(["review", "--store", "--db", db, "--out", str(site)]) != 0
+    assert f"{gone.resolve().as_posix()}: is gone, though its letter is in the store" in capsys.readouterr().err
+    assert (site / "index.html").read_text(encoding="utf-8").count('<tr data-review="') == shown_without_it
+
+
+def test_review_without_json_or_store_is_a_usage_error(tmp_path: Path, capsys) -> None:
+    assert main(["review", "--out", str(tmp_path / "site")]) == 2
+    assert "--store" in capsys.readouterr().err
+
+
 def test_the_index_lists_every_letter_with_its_counts(tmp_path: Path) -> None:
     copies = []
     for sample in SAMPLES:

@@ -85,7 +85,7 @@ def open_store(url: str | None) -> Store:
     if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:" \
             and not Path(parsed.database).is_file():
         raise InputNotFoundError(parsed.database, "no store here: ingest letters first, or name the store with --db")
-    return Store(resolved, migrate=False)
+    return Store(resolved)  # brought up to date, as the tracker's read commands do
 
 
 def chains_from_store(letters: list[SiteLetter], store: Store) -> dict[str, Chain]:

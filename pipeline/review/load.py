@@ -35,9 +35,11 @@ class SiteLetter:
         return f"{self.slug}.html"
 
 
-def json_files(arguments: list[str]) -> tuple[list[Path], list[InputNotFoundError]]:
+def json_files(arguments: list[str], *, gone_hint: str = "does not exist",
+               ) -> tuple[list[Path], list[InputNotFoundError]]:
     """The .json files named, folders standing for the .json files directly inside them (in
-    name order, hidden ones skipped); a file named twice is read once."""
+    name order, hidden ones skipped); a file named twice is read once. A missing one is reported
+    with `gone_hint` as its reason."""
     found: list[Path] = []
     missing: list[InputNotFoundError] = []
     seen: set[Path] = set()
@@ -49,7 +51,7 @@ def json_files(arguments: list[str]) -> tuple[list[Path], list[InputNotFoundErro
         elif path.is_file():
             candidates = [path]
         else:
-            missing.append(InputNotFoundError(argument, "does not exist"))
+            missing.append(InputNotFoundError(argument, gone_hint))
             continue
         for candidate in candidates:
             if candidate.resolve() not in seen:

@@ -41,21 +41,29 @@ class ReviewReport:
     problems: list[CongvanError] = field(default_factory=list)  # JSON files left out, and why
 
 
-def write_review_site(paths: list[str], out_dir: Path, *, store_url: str | None = None,
+def write_review_site(paths: list[str] | None, out_dir: Path, *, store_url: str | None = None,
                       use_store: bool = False) -> ReviewReport:
     """Write the review site of the output JSON at `paths` (files or folders) into `out_dir`.
 
-    With `use_store` (or a `store_url`) the chain comes from the store, else from the letters given.
+    With `use_store` (or a `store_url`) the chain comes from the store, else from the letters given;
+    with no `paths` (None), the letters are those of every stored file, read from the JSON its run
+    wrote (a JSON gone since is reported, and the others shown).
     Raises OutputWriteError when the site cannot be written, InputNotFoundError for a missing store.
     """
-    files, missing = json_files(paths)
-    letters, unreadable = load_letters(files)
-    problems: list[CongvanError] = [*missing, *unreadable]
-    if use_store or store_url:
+    if use_store or store_url or paths is None:
         with chains.open_store(store_url) as store:
+            if paths is None:
+                files, missing = json_files(store.outputs(), gone_hint="is gone, though its letter is in the "
+                                            "store: ingest the letter's file again to write it")
+            else:
+                files, missing = json_files(paths)
+            letters, unreadable = load_letters(files)
             chain_of = chains.chains_from_store(letters, store)
     else:
+        files, missing = json_files(paths)
+        letters, unreadable = load_letters(files)
         chain_of = chains.chains_from_letters(letters)
+    problems: list[CongvanError] = [*missing, *unreadable]
     try:
         images = _write_site(out_dir, letters, chain_of, problems)
     except OSError as error:

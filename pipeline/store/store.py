@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
@@ -86,18 +87,23 @@ class Store:
 
     # --- ingest (files are run by pipeline/runner.py, which hands the results here) ------------
 
-    def ingest_result(self, result: ExtractionResult, *, force: bool = False) -> StoreOutcome:
+    def ingest_result(self, result: ExtractionResult, *, force: bool = False, output: str | None = None,
+                      ) -> StoreOutcome:
+        """Store a file's letters; `output` is where its JSON was written (kept for the review site)."""
         source = result.source
+        output = str(Path(output).resolve()) if output is not None else None
         with self.engine.begin() as conn:
-            existing = conn.execute(select(files.c.id, files.c.status)
+            existing = conn.execute(select(files.c.id, files.c.status, files.c.output)
                                     .where(files.c.sha256 == source.sha256)).first()
             if existing is not None and existing.status == "ok" and not force:
+                if output is not None and output != existing.output:  # its JSON written again, elsewhere
+                    conn.execute(update(files).where(files.c.id == existing.id).values(output=output))
                 return StoreOutcome("unchanged")
             changes = linking.Changes()
             replaced = 0
             values = {"path": source.path, "media_type": source.media_type, "size_bytes": source.size_bytes,
                       "status": "ok", "error": None, "error_code": None, "documents": len(result.documents),
-                      "ingested_at": _now()}
+                      "ingested_at": _now(), "output": output}
             if existing is not None:
                 file_id = existing.id
                 replaced += _remove_documents(conn, documents.c.file_id == file_id, changes)
@@ -122,6 +128,20 @@ class Store:
                 _insert_document(conn, file_id, position, identity, document, changes)
             linking.relink(conn, changes)
         return StoreOutcome("stored", documents=len(seen), replaced=replaced)
+
+    def record_output(self, sha: str, output: str) -> None:
+        """Note where a stored file's JSON is now (a rerun that found it there, or wrote it elsewhere)."""
+        output = str(Path(output).resolve())
+        with self.engine.begin() as conn:
+            conn.execute(update(files).where(files.c.sha256 == sha, files.c.status == "ok",
+                                             (files.c.output.is_(None)) | (files.c.output != output))
+                         .values(output=output))
+
+    def outputs(self) -> list[str]:
+        """Where the JSON of every stored file (with letters) was written, in the order they were stored."""
+        with self.engine.connect() as conn:
+            return list(conn.execute(select(files.c.output).where(files.c.status == "ok", files.c.output.is_not(None))
+                                     .order_by(files.c.ingested_at, files.c.id)).scalars())
 
     def file_status(self, sha: str) -> str | None:
         """What the store holds for a file of this SHA-256: "ok", "failed", "replaced", or None."""

@@ -58,6 +58,7 @@ files = Table(
     Column("error_code", Integer),
     Column("documents", Integer, nullable=False, default=0),
     Column("ingested_at", DateTime, nullable=False),
+    Column("output", Text),  # where its JSON was last written (absolute), if it was: the review site reads it
 )
 Index("ix_files_path", files.c.path)
 

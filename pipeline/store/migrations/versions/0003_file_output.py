@@ -1,0 +1,25 @@
+"""files.output: where the file's output JSON was written, so that `congvan review --store` can
+build the review site from the store alone
+
+Revision ID: 0003
+Revises: 0002
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0003"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("files") as batch:
+        batch.add_column(sa.Column("output", sa.Text(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("files") as batch:
+        batch.drop_column("output")
