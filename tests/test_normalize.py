@@ -119,3 +119,29 @@ def test_line_start_patterns_found_from_line_breaks_match_as_finditer(pattern):
 ])
 def test_glued_date_words(raw, clean):
     assert normalize(raw).text == clean
+
+
+# A web copy's wrap before the hyphen of a name or a range is the sentence going on; a dash after a
+# lead-in, after an ended item, beside other dashes, or after a title alone is an item.
+@pytest.mark.parametrize(("raw", "clean"), [
+    ("Dự án đường cao tốc Biên Hòa\n- Vũng Tàu, đoạn qua Đồng Nai cần đẩy nhanh tiến độ.\nSở Xây dựng báo cáo.\nNơi nhận:",
+     "Dự án đường cao tốc Biên Hòa - Vũng Tàu, đoạn qua Đồng Nai cần đẩy nhanh tiến độ.\nSở Xây dựng báo cáo.\nNơi nhận:"),
+    ("2. Sở Tài chính theo dõi tiến độ, báo cáo kết quả về Cục Quản lý\ngiá và Thẩm định giá\n\n"
+     "- Cơ quan thường trực Tổ công tác trước ngày 10 hằng tháng.\n\n3. Các sở thực hiện.",
+     "2. Sở Tài chính theo dõi tiến độ, báo cáo kết quả về Cục Quản lý giá và Thẩm định giá "
+     "- Cơ quan thường trực Tổ công tác trước ngày 10 hằng tháng.\n\n3. Các sở thực hiện."),
+    ("chuyển nguồn kinh phí của giai đoạn 2016\n- 2020 sang giai đoạn sau.\nNơi nhận:\n- Như trên;",
+     "chuyển nguồn kinh phí của giai đoạn 2016 - 2020 sang giai đoạn sau.\nNơi nhận:\n- Như trên;"),
+    # items: after a lead-in, beside another dash, under a lettered heading, after a table cell
+    ("Đề nghị các đơn vị thực hiện các nội dung sau\n- Tăng cường kiểm tra;\n- Đẩy mạnh tuyên truyền.",
+     "Đề nghị các đơn vị thực hiện các nội dung sau\n- Tăng cường kiểm tra;\n- Đẩy mạnh tuyên truyền."),
+    ("a) Sở Công Thương\n\n- Kiểm tra thị trường.\n\nGhi chú thêm về kiểm tra.\n\n- Báo cáo kết quả.",
+     "a) Sở Công Thương\n\n- Kiểm tra thị trường.\n\nGhi chú thêm về kiểm tra.\n\n- Báo cáo kết quả."),
+    ("Thủ tục cấp giấy phép hoạt động dịch vụ\n\n- Trong thời hạn 05 ngày làm việc, cơ quan thẩm định.\n\n1.2. Tiếp",
+     "Thủ tục cấp giấy phép hoạt động dịch vụ\n\n- Trong thời hạn 05 ngày làm việc, cơ quan thẩm định.\n\n1.2. Tiếp"),
+    ("Kính gửi:\n- Công ty cổ phần Sao Mai;\n(Địa chỉ: phường Tân An, tỉnh Đồng Tháp)\n- Thuế tỉnh Đồng Tháp.",
+     "Kính gửi:\n- Công ty cổ phần Sao Mai;\n(Địa chỉ: phường Tân An, tỉnh Đồng Tháp)\n- Thuế tỉnh Đồng Tháp."),
+    ("Các nội dung chính gồm\n- Tổ chức hội nghị:\n+ Thời gian tổ chức.", "Các nội dung chính gồm\n- Tổ chức hội nghị:\n+ Thời gian tổ chức."),
+])
+def test_a_wrap_before_a_hyphen(raw, clean):
+    assert normalize(raw).text == clean
