@@ -239,6 +239,7 @@ def _remove_stale_temp_folders() -> None:
 def _serve(conn: Connection, limits: Limits, environ: dict[str, str], temp: str) -> None:
     """A worker's life: files from `conn`, one at a time, until told to stop or the parent goes."""
     die_with_parent()
+    _release_fork_server()
     os.setpgrp()  # its own process group: killed with what it starts
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     os.environ.clear()
@@ -267,6 +268,22 @@ def _serve(conn: Connection, limits: Limits, environ: dict[str, str], temp: str)
             conn.send(("done", failed_copy(result), False))
         if not keep:
             return
+
+
+def _release_fork_server() -> None:
+    """Let the fork server leave when the parent does. multiprocessing gives every process the fork
+    server starts the write end of the pipe whose end tells the fork server its last client is
+    gone, so the fork server outlived a parent killed with -9 as long as a worker was busy (a
+    reference loop: for ever), and PR_SET_PDEATHSIG, which fires when the fork server goes, never
+    came. A worker starts no processes through multiprocessing: it closes its copy."""
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    fd = getattr(server, "_forkserver_alive_fd", None)
+    if START_METHOD == "forkserver" and isinstance(fd, int):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+        server._forkserver_alive_fd = None  # type: ignore[union-attr]
 
 
 def failed_copy(result):  # noqa: ANN001, ANN201 - a FileResult too large to send back
