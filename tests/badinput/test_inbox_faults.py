@@ -204,3 +204,30 @@ def test_a_stalled_copy_is_not_claimed(tmp_path, capsys):
     age(copy)
     assert inbox_pass(inbox, out, db) == 0
     assert "copy.txt" in processed(inbox) and (out / "copy.json").is_file()
+
+
+def test_an_internal_error_file_names_no_install_path(tmp_path, monkeypatch, fork_workers):
+    """A bug on one file: quarantined with its traceback in the error file, the files named from
+    their package, no install path; the good letters go on."""
+    import sys
+
+    import pipeline.extract
+
+    real = pipeline.extract.extract_documents
+
+    def bug(pages, words=None):  # noqa: ANN001, ANN202
+        if "BUG" in pages[0]:
+            raise ValueError("a bug")
+        return real(pages, words)
+
+    monkeypatch.setattr(pipeline.extract, "extract_documents", bug)
+    inbox, out, db = setup(tmp_path)
+    (inbox / "bug.txt").write_text("BUG\n" + inputs.letter(), encoding="utf-8")
+    age(inbox / "bug.txt")
+    assert inbox_pass(inbox, out, db) == 70
+    error = error_file(inbox, "bug.txt")
+    assert error["error"] == "InternalError" and 'File "pipeline/extract.py"' in error["traceback"]
+    repo = str(Path(__file__).resolve().parents[2])
+    for root in {repo, sys.prefix, sys.base_prefix, os.path.dirname(os.__file__)}:
+        assert f'"{root}/' not in error["traceback"]
+    assert_good_done(inbox, out)

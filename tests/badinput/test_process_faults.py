@@ -172,3 +172,28 @@ def test_page_images_are_private_and_removed(tmp_path, monkeypatch):
     assert any(p.endswith(".PNG") or p.endswith(".png") for p in seen if any(p.startswith(w + os.sep) for w in workers))
     assert [p for p in seen if Path(p).parent == temp and p not in workers and "stale" not in p] == []
     assert os.listdir(temp) == []
+
+
+def test_a_lock_held_on_by_a_straggler_is_stale_when_its_pass_is_gone(tmp_path):
+    """A dead pass's lock still held (flock) by a process it left behind: the lock file names a
+    process that is gone, so the next pass takes the claimed file back all the same."""
+    inbox, out, db = tmp_path / "inbox", tmp_path / "out", tmp_path / "store.db"
+    good_letters(inbox, "a-good.txt")
+    dead_pass = inbox / "processing" / "20240101T000000-1-dead"
+    dead_pass.mkdir(parents=True)
+    [claimed] = good_letters(dead_pass, "claimed.txt")
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    (dead_pass / ".lock").write_text(f"{gone.pid} 12345\n")
+    holder = subprocess.Popen([sys.executable, "-c", "import fcntl, os, sys, time; fd = os.open(sys.argv[1], os.O_RDWR); "
+                               "fcntl.flock(fd, fcntl.LOCK_EX); print('held', flush=True); time.sleep(120)",
+                               str(dead_pass / ".lock")], stdout=subprocess.PIPE)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == b"held\n"
+        age(*inbox.glob("*.txt"), claimed)
+        assert inbox_pass(inbox, out, db) == 0
+    finally:
+        holder.kill()
+        holder.wait()
+    assert {"a-good.txt", "claimed.txt"} <= processed(inbox)
+    assert (out / "claimed.json").is_file()
