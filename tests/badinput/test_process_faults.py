@@ -129,9 +129,11 @@ def test_ingest_checks_the_size_before_reading(tmp_path, capsys):
 
 def test_page_images_are_private_and_removed(tmp_path, monkeypatch):
     """A scan's page images and Tesseract's files live in the worker's own folder (0700, its files
-    out of others' reach), which is gone when the pool closes; one left by a killed pass is removed."""
+    0600), which is gone when the pool closes; one left by a killed pass is removed."""
     temp = tmp_path / "tmp"
     temp.mkdir()
+    umask = os.umask(0o022)
+    os.umask(umask)
     monkeypatch.setenv("TMPDIR", str(temp))
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
     dead = subprocess.Popen(["true"])
@@ -167,11 +169,17 @@ def test_page_images_are_private_and_removed(tmp_path, monkeypatch):
     workers = [p for p in seen if Path(p).parent == temp and Path(p).name.startswith("congvan-worker-")
                and "stale" not in p]
     assert workers and all(stat.S_IMODE(seen[p]) == 0o700 for p in workers)
-    # every page image and Tesseract file was inside a worker's folder, so no other user could
-    # reach it (the files themselves have the umask's mode), and none is left
-    assert any(p.endswith(".PNG") or p.endswith(".png") for p in seen if any(p.startswith(w + os.sep) for w in workers))
-    assert [p for p in seen if Path(p).parent == temp and p not in workers and "stale" not in p] == []
-    assert os.listdir(temp) == []
+    # every page image and Tesseract file was inside a worker's folder, its own (0600), and none is left
+    inside = [p for p in seen if any(p.startswith(w + os.sep) for w in workers)]
+    assert any(p.lower().endswith(".png") for p in inside)
+    assert all(stat.S_IMODE(seen[p]) & 0o077 == 0 for p in inside), {p: oct(seen[p]) for p in inside}
+    # the JSON, written by the worker for the user, has the user's umask, not the worker's
+    assert stat.S_IMODE((tmp_path / "scan.json").stat().st_mode) == 0o666 & ~umask
+    # (pymp-*: multiprocessing's folder of this process, for the fork server's socket)
+    others = [p for p in seen if Path(p).parent == temp and p not in workers and p != str(stale)
+              and not Path(p).name.startswith("pymp-")]
+    assert others == []
+    assert [name for name in os.listdir(temp) if not name.startswith("pymp-")] == []
 
 
 def test_a_lock_held_on_by_a_straggler_is_stale_when_its_pass_is_gone(tmp_path):
