@@ -105,6 +105,28 @@ def test_a_failed_write_is_written_on_the_rerun(tmp_path, monkeypatch, capsys, f
     assert (tmp_path / "out" / "cv.json").is_file()
 
 
+def test_a_bulk_run_on_a_full_disk_writes_the_json_on_the_rerun(prefect_harness, tmp_path, monkeypatch, capsys,
+                                                                fork_workers):
+    """The issue's case: `bulk --out` on a full disk, then space freed: the rerun writes every JSON
+    and stores the files (it once called them 'already stored', wrote nothing and exited 0)."""
+    import pipeline.runner
+
+    def full(path, data):  # noqa: ANN001, ANN202
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    good_letters(tmp_path / "in", "a.txt", "b.txt")
+    command = ["bulk", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--db", str(tmp_path / "s.db"),
+               "--workers", "1", "--quiet"]
+    with monkeypatch.context() as patch:
+        patch.setattr(pipeline.runner, "write_atomic", full)
+        assert main(command) == 22
+    assert not list((tmp_path / "out").glob("*.json"))
+    capsys.readouterr()
+    assert main(command) == 0
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.json")) == ["a.json", "b.json"]
+    assert capsys.readouterr().out.splitlines()[3].split()[:3] == ["2", "2", "0"]  # files, stored, unchanged
+
+
 def test_two_obligations_commands_on_a_new_store_both_succeed(tmp_path):
     """A new (empty) SQLite file: both commands migrate it at once; one waits for the other's lock."""
     for attempt in range(2):
