@@ -53,7 +53,8 @@ def test_a_memory_bomb_is_quarantined_and_the_pass_goes_on(tmp_path):
 
 def test_links_in_processing_are_refused_and_nothing_outside_is_touched(tmp_path):
     """Links planted in processing/ (loose, in a dead pass's folder, to a folder) and in the inbox
-    itself: refused into failed/ as links; the files they name are not read, moved or published."""
+    itself (to a file, a loop): refused into failed/ as links; the files they name are not read,
+    moved or published."""
     inbox, out, db = setup(tmp_path)
     outside = tmp_path / "outside"
     secret = inputs.good_letter(outside / "secret.txt" if outside.mkdir() is None else outside, 999)
@@ -65,13 +66,14 @@ def test_links_in_processing_are_refused_and_nothing_outside_is_touched(tmp_path
     (dead / "planted.txt").symlink_to(secret)
     (inbox / "processing" / "folder").symlink_to(outside)
     (inbox / "dropped.txt").symlink_to(secret)
-    age(inbox / "dropped.txt")
+    loop = inputs.symlink_loop(inbox)
+    age(inbox / "dropped.txt", loop, loop.with_name("loop.txt.2"))
 
     code = inbox_pass(inbox, out, db)
 
     assert code == 8
     assert files_under(outside) == before
-    for name in ("loose.txt", "planted.txt", "folder", "dropped.txt"):
+    for name in ("loose.txt", "planted.txt", "folder", "dropped.txt", "loop.txt", "loop.txt.2"):
         assert (inbox / "failed" / name).is_symlink(), name
         error = error_file(inbox, name)
         assert error["error"] == "UnsupportedInputError" and "link" in error["message"]
