@@ -268,6 +268,9 @@ _CONTINUES = re.compile(r"(?:,|-|\b(?:và|các|của|thuộc|trực thuộc))$")
 _OFFICE_OF = re.compile(r"^(?:Chánh\s+|Phó\s+Chánh\s+)?Văn\s+phòng\s+(?:HĐND|UBND|Hội\s+đồng\s+nhân\s+dân|Ủy\s+ban\s+nhân\s+dân|Tỉnh\s+ủy|Huyện\s+ủy)$", re.I)
 _SEPARATOR = re.compile(r"\s*;\s*|\s*,\s*|\s+(?:và|cùng|hoặc)\s+")
 _SPACES = re.compile(r"\s+")
+# A plural 'các' before a verb or head: matched in place (a slice of the text to its end, once for
+# every word tried, made a letter without line breaks quadratic).
+_LEADING_CAC = re.compile(r"(?:[Cc]ác\s+)?")
 
 
 def starts_with_action(text: str, pos: int, end: int) -> bool:
@@ -276,8 +279,8 @@ def starts_with_action(text: str, pos: int, end: int) -> bool:
 
 
 def _starts_with(groups: tuple[str, ...], text: str, pos: int, end: int) -> bool:
-    m = cast(re.Match[str], re.match(r"(?:[Cc]ác\s+)?", text[pos:end]))  # matches always, maybe empty
-    a = _predicates().match(text, pos + m.end(), end)
+    m = cast(re.Match[str], _LEADING_CAC.match(text, pos, end))  # matches always, maybe empty
+    a = _predicates().match(text, m.end(), end)
     return a is not None and any(a.group(g) for g in groups) and not _head_fully_covers(text, pos, end, a.end())
 
 

@@ -206,18 +206,16 @@ def test_tolerated_letters():
     assert ids("1. Một\n" + text)[-3:] == ["2.e", "2.f", "2.g"]
 
 
-def test_linear_speed():
-    import time
-
-    body = "\n\n".join(
-        f"{i}. Nhiệm vụ {i}:\n\n" + "\n".join(f"- Nội dung {j} của nhiệm vụ, thực hiện trong tháng." for j in range(5))
-        for i in range(1, 90)
-    )
-    t = time.perf_counter()
-    for _ in range(5):
-        tree = parse_clauses(body)
+def test_a_long_list_is_parsed():
+    """89 items of 5 bullets each (its time, once asserted here, is in benchmarks/extract_text.py)."""
+    tree = parse_clauses(LONG_LIST)
     assert len(tree) == 89 and len(tree[-1].children) == 5
-    assert time.perf_counter() - t < 1.0
+
+
+LONG_LIST = "\n\n".join(
+    f"{i}. Nhiệm vụ {i}:\n\n" + "\n".join(f"- Nội dung {j} của nhiệm vụ, thực hiện trong tháng." for j in range(5))
+    for i in range(1, 90)
+)
 
 
 def test_empty():
