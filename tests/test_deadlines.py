@@ -307,7 +307,7 @@ def test_a_lead_in_that_is_no_task_passes_its_limit_down_and_own_limits_stay():
 
 
 def test_a_limit_label_is_no_task():
-    assert is_limit_item("Thời gian thực hiện: Hoàn thành trong năm 2025.")
+    assert is_limit_item("Thời gian thực hiện: Hoàn thành trong năm 2027.")
     assert is_limit_item("**Thời gian hoàn thành:** Quý IV/2025")
     assert not is_limit_item("Nhiệm vụ: Rà soát, hoàn thành trong năm 2025.")
 
