@@ -182,7 +182,7 @@ def test_cue_examples(role, sentence, expected):
         ("Cơ quan phối hợp có trách nhiệm góp ý", ["Cơ quan phối hợp"]),
         ("Các tổ chức, cá nhân có liên quan thực hiện", ["Các tổ chức, cá nhân có liên quan"]),
         # a web copy's line wrap inside a name, and a line that ends a whole name
-        ("Sở Văn hóa, Thể thao và\nDu lịch: Phối hợp với Ban Tuyên giáo", ["Sở Văn hóa, Thể thao và Du lịch"]),
+        ("Sở Văn hóa, Thể thao và\nDu lịch: Phối hợp với Sở Nội vụ", ["Sở Văn hóa, Thể thao và Du lịch"]),
         ("Chánh\nVăn phòng Bộ, Vụ trưởng Vụ Thi đua - Khen thưởng chịu trách nhiệm",
          ["Chánh Văn phòng Bộ", "Vụ trưởng Vụ Thi đua - Khen thưởng"]),
         ("Sở Tư pháp\nKhi có vướng mắc", ["Sở Tư pháp"]),
@@ -193,12 +193,12 @@ def test_cue_examples(role, sentence, expected):
         ("Chánh Văn phòng UBND tỉnh, Thủ trưởng các cơ quan, đơn vị và tổ chức, cá nhân có liên quan chịu trách nhiệm",
          ["Chánh Văn phòng UBND tỉnh", "Thủ trưởng các cơ quan, đơn vị", "tổ chức, cá nhân có liên quan"]),
         # the Party and the mass organisations
-        ("Các sở, ban, ngành, tổ chức chính trị - xã hội, Ủy ban nhân dân các huyện, thị xã có trách nhiệm",
-         ["Các sở, ban, ngành", "tổ chức chính trị - xã hội", "Ủy ban nhân dân các huyện, thị xã"]),
+        ("Các sở, ngành, tổ chức chính trị - xã hội, Ủy ban nhân dân các huyện, thị xã có trách nhiệm",
+         ["Các sở, ngành", "tổ chức chính trị - xã hội", "Ủy ban nhân dân các huyện, thị xã"]),
         ("Các huyện ủy, thị ủy, đảng ủy trực thuộc\nTỉnh ủy xây dựng kế hoạch thực hiện",
          ["Các huyện ủy, thị ủy, đảng ủy trực thuộc Tỉnh ủy"]),
-        ("Hiệp hội Doanh nghiệp tỉnh, Hội Nông dân tỉnh, Liên minh Hợp tác xã tỉnh tuyên truyền",
-         ["Hiệp hội Doanh nghiệp tỉnh", "Hội Nông dân tỉnh", "Liên minh Hợp tác xã tỉnh"]),
+        ("Hiệp hội Du lịch tỉnh, Hội Phụ nữ tỉnh, Liên minh Hợp tác xã tỉnh tuyên truyền",
+         ["Hiệp hội Du lịch tỉnh", "Hội Phụ nữ tỉnh", "Liên minh Hợp tác xã tỉnh"]),
     ],
 )
 def test_names_of_the_genre(phrase, expected):

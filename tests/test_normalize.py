@@ -41,14 +41,14 @@ SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
         ("1, Tiếp tục làm tốt", "1. Tiếp tục làm tốt"),
         ("ở mức “Kém” kéo dài.\n-\nTrường hợp mực nước", "ở mức “Kém” kéo dài.\n- Trường hợp mực nước"),
         ("1 . Hồ sơ đề nghị cấp phép xây dựng", "1. Hồ sơ đề nghị cấp phép xây dựng"),
-        ("Số:\n84/2025/QĐ-UBND", "Số: 84/2025/QĐ-UBND"),
-        ("Số: 3783/QĐ-\nUBND", "Số: 3783/QĐ-UBND"),
+        ("Số:\n61/2026/QĐ-UBND", "Số: 61/2026/QĐ-UBND"),
+        ("Số: 2917/QĐ-\nUBND", "Số: 2917/QĐ-UBND"),
         ("Hà Nội, ngày 19\ntháng 5 năm 2026 *", "Hà Nội, ngày 19 tháng 5 năm 2026"),
         ("Hà Tĩnh, ngày 07 tháng12 năm 2026", "Hà Tĩnh, ngày 07 tháng 12 năm 2026"),
         ("Tây\nNinh, ngày 16 tháng 4 năm 2026", "Tây Ninh, ngày 16 tháng 4 năm 2026"),
         # a hard wrap before a capital inside a sentence is joined ...
-        ("theo chỉ đạo tại Chỉ thị số 30/CT-TTg ngày 30 tháng 9 năm 2014 của Thủ tướng\nChính phủ và dự thảo",
-         "theo chỉ đạo tại Chỉ thị số 30/CT-TTg ngày 30 tháng 9 năm 2014 của Thủ tướng Chính phủ và dự thảo"),
+        ("theo chỉ đạo tại Chỉ thị số 17/CT-TTg ngày 12 tháng 5 năm 2016 của Thủ tướng\nChính phủ và dự thảo",
+         "theo chỉ đạo tại Chỉ thị số 17/CT-TTg ngày 12 tháng 5 năm 2016 của Thủ tướng Chính phủ và dự thảo"),
         # ... but not before a label, a heading in capitals, or a paragraph's own opening, nor after a short line
         ("các cơ quan, đơn vị liên quan phối hợp thực hiện các nhiệm vụ được giao sau\n2. Giao Sở Nội vụ",
          "các cơ quan, đơn vị liên quan phối hợp thực hiện các nhiệm vụ được giao sau\n2. Giao Sở Nội vụ"),
