@@ -296,11 +296,11 @@ def test_dev_letter_clause_ids(name):
 
 def test_a_paragraph_after_a_list_that_names_its_own_actor_closes_the_parent():
     text = (
-        "1. Chủ tịch Ủy ban nhân dân các tỉnh rà soát, tổng hợp báo cáo một số nội dung sau:\n"
-        "(1) Số hộ dân có nhà bị sập, đổ cần phải xây dựng lại.\n"
-        "(2) Tổng kinh phí cần thiết hỗ trợ Nhân dân sửa chữa nhà cửa.\n"
-        "Ủy ban nhân dân các tỉnh khẩn trương gửi Báo cáo về Văn phòng Chính phủ trước ngày 27/11/2025.\n"
-        "2. Bộ Tài chính tổng hợp, đề xuất nguồn lực hỗ trợ.\n"
+        "1. Chủ tịch Ủy ban nhân dân các huyện thống kê, tổng hợp báo cáo các nội dung sau:\n"
+        "(1) Số trường học bị ngập cần sửa chữa.\n"
+        "(2) Tổng kinh phí cần thiết để khắc phục cơ sở vật chất.\n"
+        "Ủy ban nhân dân các huyện khẩn trương gửi Báo cáo về Sở Giáo dục và Đào tạo trước ngày 14/10/2026.\n"
+        "2. Sở Tài chính tổng hợp, đề xuất nguồn lực hỗ trợ.\n"
     )
     top = parse_clauses(text)
     assert [c.id for c in top] == ["1", "2"] and [c.id for c in top[0].children] == ["1.1", "1.2"]
@@ -308,8 +308,8 @@ def test_a_paragraph_after_a_list_that_names_its_own_actor_closes_the_parent():
 
 
 def test_a_web_address_ending_a_sentence_does_not_close_the_letter():
-    text = ("- Thường xuyên theo dõi chỉ số VN_AQI tại website: https://moitruongthudo.vn/.\n"
-            "- Hạn chế các hoạt động ngoài trời cho học sinh.\n- Chủ động điều chỉnh thời gian học tập./.\n")
+    text = ("- Thường xuyên theo dõi bản tin thời tiết tại website: https://thoitiet.example.vn/.\n"
+            "- Tạm dừng các buổi dã ngoại của học sinh.\n- Chủ động bố trí lịch học bù./.\n")
     assert [c.id for c in parse_clauses(text)] == ["-1", "-2", "-3"]
 
 
