@@ -257,6 +257,16 @@ def _honorific() -> re.Pattern[str]:
 def _kinds_named_by_action() -> tuple[str, ...]:
     """Body kinds whose own name may begin with an action word in lower case: "Ban chỉ đạo", "Tổ kiểm tra"."""
     return tuple(f" {e['words']}" for e in entries("assignees", "head") if e.get("action_named"))
+def _ends_with_kind_named_by_action(before: str) -> bool:
+    """'... Phòng' before 'quản lý đô thị' is the kind of a body named by its work, but not the end of a
+    place named in capitals ('thành phố Hải Phòng' before 'hướng dẫn'): a kind follows no capitalised word."""
+    for kind in _kinds_named_by_action():
+        if before.endswith(kind):
+            word_before = before[: -len(kind)].rsplit(None, 1)[-1:]
+            return not (word_before and word_before[0].istitle())
+    return False
+
+
 # Where a word can only be a noun: "các tổ chức", "cơ quan, tổ chức".
 _NOUN_CONTEXT = re.compile(r"(?:\b(?:các|những|và)|,)\s*$", re.I)
 # Marks that end a name on its line: a label colon, a parenthesis, a footnote mark, the end of a sentence.
@@ -436,7 +446,7 @@ def _phrase_end(text: str, pos: int, after: int, end: int) -> tuple[int, str]:
             skip_to = p  # "Thủ trưởng các đơn vị được giao nhiệm vụ ... | chịu trách nhiệm"
             continue
         before = " " + text[pos : m.start()]
-        if m.group("action") and before.rstrip().endswith(_kinds_named_by_action()):
+        if m.group("action") and _ends_with_kind_named_by_action(before.rstrip()):
             continue
         if _SPACES.sub(" ", text[m.start() : m.end()].casefold()) in _noun_actions() and (noun := _NOUN_CONTEXT.search(before)):
             # after "các", "những", "và" a verb of the kind is a noun ("các báo cáo"); after a comma only a

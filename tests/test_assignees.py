@@ -65,6 +65,10 @@ def test_action_word_ends_the_name(example):
         ("các cơ quan, đơn vị có liên quan bố trí kinh phí", ["các cơ quan, đơn vị có liên quan"]),
         ("Các Bộ: Quốc phòng, Công an và Ngoại giao tăng cường phối hợp", ["Bộ Quốc phòng", "Bộ Công an", "Bộ Ngoại giao"]),
         ("Các Sở: Nội vụ, Tài chính chủ trì thẩm định", ["Sở Nội vụ", "Sở Tài chính"]),
+        # a place whose last word is a kind of body ('Hải Phòng') ends before the verb like any other
+        ("Sở Tài chính thành phố Hải Phòng chủ trì, phối hợp", ["Sở Tài chính thành phố Hải Phòng"]),
+        ("Thuế thành phố Hải Phòng hướng dẫn doanh nghiệp", ["Thuế thành phố Hải Phòng"]),
+        ("Ban chỉ đạo tỉnh theo dõi", ["Ban chỉ đạo tỉnh"]),
     ],
 )
 def test_names_and_lists(phrase, expected):
