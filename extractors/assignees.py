@@ -321,14 +321,11 @@ def read_names(text: str, pos: int, end: int | None = None) -> list[Name]:
 def read_subject(text: str, pos: int, end: int | None = None) -> tuple[list[Name], bool]:
     """The names that start at `pos`, and whether a predicate (an action or a qualifier) follows them."""
     end = len(text) if end is None else end
-    plural = ""
-    if m := _honorific().match(text, pos, end):
-        if _heads()[0].match(text, m.end(), end) and _bare_title().match(text, m.end(), end):
-            plural = "các " if text[pos : m.end()].casefold().startswith("các ") else ""
-            pos = m.end()  # "Các đồng chí Bộ trưởng" names the Bộ trưởng ("các Bộ trưởng")
-    if plural:
-        names, predicate = read_subject(text, pos, end)
-        return [Name(plural + names[0].text, *_span(names[0]))] + names[1:] if names else [], predicate
+    if (m := _honorific().match(text, pos, end)) and _heads()[0].match(text, m.end(), end) \
+            and _bare_title().match(text, m.end(), end):
+        # "Các đồng chí Bộ trưởng" names the Bộ trưởng: the title as printed after the honorific, its span
+        # the title's own (a name is always the text at its span)
+        return read_subject(text, m.end(), end)
     if m := _kind_list().match(text, pos, end):
         return _kind_list_names(text, m, end)
     head = _heads()[0].match(text, pos, end)
