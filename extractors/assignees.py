@@ -25,7 +25,7 @@ from functools import cache, lru_cache
 from typing import Any, cast
 
 from extractors.abbreviations import expand_abbreviations
-from extractors.bodies import place_level
+from extractors.bodies import central_cities, place_level
 from extractors.tables import entries, phrase_pattern
 
 
@@ -368,8 +368,16 @@ def _kind_list() -> re.Pattern[str]:
     kinds = _alternation([e for e in heads if e.get("listed")])
     levels = place_level()
     return re.compile(
-        rf"(?P<prefix>(?:(?:{titles})\s+)?(?:(?:{places})\s+)?)[Cc]ác\s+(?P<kind>{kinds}|(?:{levels}))\s*:\s*"
+        rf"(?P<prefix>(?:(?:{titles})\s+)?(?:(?:{places})\s+)?)[Cc]ác\s+"
+        rf"(?P<kind>{kinds}|(?:{levels})|{_PROVINCES_AND_CITIES})\s*:\s*"
     )
+
+
+# "các tỉnh, thành phố (trực thuộc Trung ương): A, B, C": each place is a province, or one of the cities
+# run by the centre (bodies.central_cities), named on the same line (before a line break the colon
+# opens the items of a lead-in: "Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương:\na) ...")
+_PROVINCES_AND_CITIES = (r"(?P<provinces>tỉnh\s*,\s*thành\s+phố(?:\s+trực\s+thuộc\s+Trung\s+ương)?"
+                         r"(?=\s*:[ ]*[^\W\d_a-zđ]))")
 
 
 _LIST_SEPARATOR = re.compile(r"\s*[,;]\s*|\s+và\s+")
@@ -395,16 +403,27 @@ def _kind_list_names(text: str, m: re.Match[str], end: int) -> tuple[list[Name],
             stop = sep.start()
             break
     stop = m.end() + len(text[m.end() : stop].rstrip(" ,;.-\n"))
-    prefix = " ".join(f"{m.group('prefix')} {m.group('kind')}".split())
-    if prefix[:1].islower():
-        prefix = prefix[0].upper() + prefix[1:]  # "các Bộ: Quốc phòng" -> "Bộ Quốc phòng"
+
+    def kind_of(item: str) -> str:
+        if not m.group("provinces"):
+            return m.group("kind")
+        if re.match(place_level(), item, re.I):
+            return ""  # "Thành phố Hồ Chí Minh" in the list names its own level
+        return "thành phố" if item in central_cities() else "tỉnh"
+
+    def prefix_for(item: str) -> str:
+        prefix = " ".join(f"{m.group('prefix')} {kind_of(item)}".split())
+        if prefix[:1].islower():
+            prefix = prefix[0].upper() + prefix[1:]  # "các Bộ: Quốc phòng" -> "Bộ Quốc phòng"
+        return prefix
+
     protected = [c.span() for c in _compound_fields().finditer(text, m.end(), stop)]
     names, cur = [], m.end()
     seps = [s for s in _LIST_SEPARATOR.finditer(text, m.end(), stop) if not any(a < s.start() < b for a, b in protected)]
     for sep in [*seps, None]:
         item_end = sep.start() if sep else stop
         if item := _SPACES.sub(" ", text[cur:item_end].strip()):
-            names.append(Name(f"{prefix} {item}", cur, item_end))
+            names.append(Name(f"{prefix_for(item)} {item}".strip(), cur, item_end))
         if sep:
             cur = sep.end()
     return names + rest, predicate
