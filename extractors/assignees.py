@@ -267,6 +267,9 @@ def _ends_with_kind_named_by_action(before: str) -> bool:
     return False
 
 
+# A list closed by its qualifier: after "các đơn vị có liên quan," a verb that is also a head is the verb
+# ("..., tổ chức khảo sát"), where in "cơ quan, tổ chức có liên quan" it is a noun.
+_CLOSED_LIST = re.compile(r"\bliên\s+quan\s*,\s*$")
 # Where a word can only be a noun: "các tổ chức", "cơ quan, tổ chức".
 _NOUN_CONTEXT = re.compile(r"(?:\b(?:các|những|và)|,)\s*$", re.I)
 # Marks that end a name on its line: a label colon, a parenthesis, a footnote mark, the end of a sentence.
@@ -467,7 +470,7 @@ def _phrase_end(text: str, pos: int, after: int, end: int) -> tuple[int, str]:
         if _SPACES.sub(" ", text[m.start() : m.end()].casefold()) in _noun_actions() and (noun := _NOUN_CONTEXT.search(before)):
             # after "các", "những", "và" a verb of the kind is a noun ("các báo cáo"); after a comma only a
             # head is ("cơ quan, tổ chức có liên quan", not "Sở Tài chính, báo cáo UBND")
-            if noun.group().strip() != "," or _heads()[0].match(text, m.start(), stop):
+            if noun.group().strip() != "," or (_heads()[0].match(text, m.start(), stop) and not _CLOSED_LIST.search(before)):
                 continue
         if text[m.start()].isupper() and text[m.start() - 1] == " " and not _after_break(text, m.start()):
             continue  # "Sở Xây dựng", "Bộ Công Thương": a capitalised word inside the name

@@ -69,6 +69,9 @@ def test_action_word_ends_the_name(example):
         ("Sở Tài chính thành phố Hải Phòng chủ trì, phối hợp", ["Sở Tài chính thành phố Hải Phòng"]),
         ("Thuế thành phố Hải Phòng hướng dẫn doanh nghiệp", ["Thuế thành phố Hải Phòng"]),
         ("Ban chỉ đạo tỉnh theo dõi", ["Ban chỉ đạo tỉnh"]),
+        # a list closed by 'có liên quan': the verb that is also a head ('tổ chức') is the verb after it
+        ("các đơn vị có liên quan, tổ chức khảo sát hiện trạng", ["các đơn vị có liên quan"]),
+        ("các cơ quan, đơn vị, tổ chức có liên quan triển khai", ["các cơ quan, đơn vị, tổ chức có liên quan"]),
     ],
 )
 def test_names_and_lists(phrase, expected):
