@@ -251,6 +251,19 @@ def parse_clauses(text: str, start: int = 0, end: int | None = None) -> list[Cla
     def skipped(line: str) -> bool:
         return rules.footnote.match(line) is not None or rules.residue.fullmatch(line) is not None
 
+    def sibling_follows(i: int) -> bool:
+        """Whether an item of the same form as the last one comes after line i, before the closing: a
+        paragraph between two items is the first one's text, whoever it names."""
+        item = stack[-1]
+        for s2, e2 in lines[i + 1 : i + 1 + _LOOKAHEAD_LINES]:
+            ahead_line = text[s2:e2]
+            if rules.closing.search(ahead_line) or rules.stop.match(ahead_line):
+                return False
+            ahead = _label(rules, ahead_line, stack, seen)
+            if ahead is not None and ahead.depth == 0 and ahead.form is item.form:
+                return True
+        return False
+
     quote_lines = 0  # > 0 while inside a quotation: lines of it still allowed
     for i, (s, e) in enumerate(lines):
         line = text[s:e]
@@ -307,7 +320,8 @@ def parse_clauses(text: str, start: int = 0, end: int | None = None) -> list[Cla
                 if ahead is not None and ahead.form.rank < stack[-1].form.rank:  # type: ignore[union-attr]
                     continue  # lead-in of what follows
         top = stack[-1]
-        if len(stack) > 2 and _closes_parent(text, stack[-2], line):
+        if (len(stack) > 2 or (len(stack) == 2 and _ended(text, stack[-1]) and not sibling_follows(i))) \
+                and _closes_parent(text, stack[-2], line):
             del stack[-1]  # the list is over: this paragraph is its parent's
             top = stack[-1]
         top.pieces.append((s, e))
@@ -318,6 +332,8 @@ def parse_clauses(text: str, start: int = 0, end: int | None = None) -> list[Cla
 
 _QUOTE_OPEN = "“"
 _QUOTE_CLOSE = "”"
+# How far on a top-level list is looked for its next item, in lines.
+_LOOKAHEAD_LINES = 200
 # A quotation left open (a lost closing mark) ends after this many lines.
 _QUOTATION_MAX_LINES = 40
 
@@ -328,13 +344,26 @@ def _opens_quotation(line: str) -> bool:
     return line.startswith(_QUOTE_OPEN) and _QUOTE_CLOSE not in line
 
 
+def _ended(text: str, item: _Node) -> bool:
+    """A top-level item (no article: an article is closed only by the next) whose last paragraph ended
+    its sentence: a paragraph after it may be the letter's own text again."""
+    if item.form is None or item.form.kind == "article" or not item.pieces:
+        return False
+    return text[item.pieces[-1][0] : item.pieces[-1][1]].rstrip().endswith((".", ";", "!", "?"))
+
+
 def _closes_parent(text: str, parent: _Node, line: str) -> bool:
     """An unlabelled paragraph after a list that its parent introduced ("... một số nội dung sau:")
     and that names its own actor ("Ủy ban nhân dân các tỉnh ... khẩn trương gửi Báo cáo ...") closes
     the parent item: the list's last item does not run on into it."""
-    if not parent.pieces:
+    if parent.form is None:
+        # a list at the top: its lead-in is the paragraph before its first item ("... đề nghị UBND các
+        # tỉnh quan tâm chỉ đạo:"), and what closes it is the letter's own body text again
+        lead_in = text[: parent.children[0].start] if parent.children else ""
+    elif parent.pieces:
+        lead_in = text[parent.pieces[-1][0] : parent.pieces[-1][1]]
+    else:
         return False
-    lead_in = text[parent.pieces[-1][0] : parent.pieces[-1][1]]
     return lead_in.rstrip().endswith(":") and starts_body(line)
 
 

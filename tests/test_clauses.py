@@ -320,3 +320,25 @@ def test_labels_inside_a_quotation_are_the_quoted_documents():
     tree = parse_clauses(text)
     assert [c.id for c in flatten(tree)] == ["-1", "-1.+1", "-1.+2"]
     assert "a) Viễn thông" in tree[0].children[0].text
+
+
+def test_the_letters_own_paragraph_after_a_top_level_list_closes_it():
+    # after the last item, a paragraph in the issuer's voice ("Sở Tài chính gửi kèm ...") is body text
+    # again: the dash items it introduces are the letter's, not the last item's
+    text = ("Sở Tài chính đề nghị Ủy ban nhân dân các xã quan tâm chỉ đạo:\n"
+            "1. Phổ biến tài liệu hướng dẫn đến cán bộ.\n"
+            "2. Rà soát vướng mắc phát sinh.\n"
+            "Sở Tài chính gửi kèm bộ tài liệu gồm:\n"
+            "- Sổ tay hướng dẫn;\n"
+            "- Video giới thiệu.\n")
+    assert [c.id for c in flatten(parse_clauses(text))] == ["1", "2", "-1", "-2"]
+
+
+def test_a_paragraph_between_top_level_items_stays_with_the_item_before():
+    text = ("Bộ Chính trị kết luận như sau:\n"
+            "1. Cơ bản thống nhất với Báo cáo.\n"
+            "Bộ Chính trị ghi nhận kết quả của các cấp ủy.\n"
+            "2. Các cấp ủy tiếp tục rà soát.\n")
+    clauses = flatten(parse_clauses(text))
+    assert [c.id for c in clauses] == ["1", "2"]
+    assert "ghi nhận" in clauses[0].text
