@@ -320,8 +320,8 @@ def parse_clauses(text: str, start: int = 0, end: int | None = None) -> list[Cla
                 if ahead is not None and ahead.form.rank < stack[-1].form.rank:  # type: ignore[union-attr]
                     continue  # lead-in of what follows
         top = stack[-1]
-        if (len(stack) > 2 or (len(stack) == 2 and _ended(text, stack[-1]) and not sibling_follows(i))) \
-                and _closes_parent(text, stack[-2], line):
+        if len(stack) >= 2 and _closes_parent(text, stack[-2], line) \
+                and (len(stack) > 2 or (_ended(text, stack[-1]) and not sibling_follows(i))):
             del stack[-1]  # the list is over: this paragraph is its parent's
             top = stack[-1]
         top.pieces.append((s, e))
@@ -359,12 +359,16 @@ def _closes_parent(text: str, parent: _Node, line: str) -> bool:
     if parent.form is None:
         # a list at the top: its lead-in is the paragraph before its first item ("... đề nghị UBND các
         # tỉnh quan tâm chỉ đạo:"), and what closes it is the letter's own body text again
-        lead_in = text[: parent.children[0].start] if parent.children else ""
+        if not parent.children:
+            return False
+        lead_in_end = parent.children[0].start
     elif parent.pieces:
-        lead_in = text[parent.pieces[-1][0] : parent.pieces[-1][1]]
+        lead_in_end = parent.pieces[-1][1]
     else:
         return False
-    return lead_in.rstrip().endswith(":") and starts_body(line)
+    while lead_in_end > 0 and text[lead_in_end - 1].isspace():  # no slice: this runs for every paragraph
+        lead_in_end -= 1
+    return lead_in_end > 0 and text[lead_in_end - 1] == ":" and starts_body(line)
 
 
 def flatten(clauses: list[Clause]) -> list[Clause]:
