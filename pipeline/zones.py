@@ -34,6 +34,11 @@ DIGITS_CONFIDENCE = 80.0
 # missed the same stroke (a handwritten "24" read "4" twice, at confidence 0).
 AGREE_CONFIDENCE = 30.0
 UNREAD = "…"
+# what a first reading has around its digits that is no glyph of them: dotted blanks, an underline
+_JUNK = " .,_…"
+# marks OCR writes for a glyph of handwriting ("?Ñ" for 29, "2#5" for 275); accents and specks ("`",
+# "'", "ˆ") it writes for a stray stroke are no glyph
+_GLYPH_MARKS = "?@#&§$%"
 # The header is in the top part of the first page.
 HEADER_SHARE = 0.45
 
@@ -41,6 +46,8 @@ _NUMBER_LABEL = re.compile(r"^so[:;.,»„⁄]?")  # bare text
 _DAY_WORD = re.compile(r"^ngay")
 _MONTH_WORD = re.compile(r"^[tr]hang")
 _YEAR_WORD = re.compile(r"^nam")
+# the next label glued to the digits before it: "26thảng", "I0năm" (bare text; "I0" for 10 is read again)
+_GLUED_TAIL = {"day": re.compile(r"(?<=[\w)\]])[tr]hang$"), "month": re.compile(r"(?<=[\w)\]])nam$")}
 
 
 @dataclass(frozen=True)
@@ -70,10 +77,17 @@ def reread_zones(ocr: OcrText, page: Image.Image, skew: float, *, timeout: float
             continue
         # taken when read with confidence, or when both readings agree (the first one's letters
         # read as the digits they stand for: "]]" and "11")
-        agreed = bool(digits) and confidence >= AGREE_CONFIDENCE and as_digits(zone.read.strip(" .,_")) == digits
-        value = digits if (confidence >= DIGITS_CONFIDENCE or agreed) and _possible(zone.kind, digits) else UNREAD
+        first = as_digits(zone.read.strip(_JUNK))
+        agreed = bool(digits) and confidence >= AGREE_CONFIDENCE and first == digits
+        # fewer digits than the page reading saw glyphs: the cut went through one ("ngày29" glued, its
+        # 2 cut off, read "9" at 82); on the real scans every reading taken at confidence had as many
+        lost = len(digits) < sum(1 for c in first if c.isalnum() or c in _GLYPH_MARKS)
+        taken = (confidence >= DIGITS_CONFIDENCE and not lost) or agreed
+        value = digits if taken and _possible(zone.kind, digits) else UNREAD
+        if value == UNREAD and _sure(zone, ocr.words, first):
+            value = first  # a typed "I0năm" read at 83, its zone cut too narrow to read again
         notes.append(f"{zone.kind} read again alone: {zone.read!r} -> {digits!r} at confidence {confidence:.0f}"
-                     + ("" if value == digits else f": not taken, {UNREAD!r}"))
+                     + ("" if value == digits else f": not taken, {value!r}"))
         _edit(edits, zone, ocr.words, value)
     return (_rebuilt(ocr, edits) if edits else ocr), notes
 
@@ -94,18 +108,21 @@ def _zones(words: list[OcrWord], height: int) -> list[_Zone]:
             read = read[: read.rfind("/")].strip() if "/" in read else read
             out.append(_Zone("number", span, _box(words, span, start, end), read))
             break
-    for kind, first, second in (("day", _DAY_WORD, _MONTH_WORD), ("month", _MONTH_WORD, _YEAR_WORD)):
+    for kind, first in (("day", _DAY_WORD), ("month", _MONTH_WORD)):
         for i in top:
             m = first.match(flat[i])
             if not m:
                 continue
-            after = _next(words, top, i, lambda j, s=second: bool(s.match(bare(words[j].text))) or
-                          bool(re.search(r"\d(?:thang|nam)$", bare(words[j].text))))
+            after = _next(words, top, i, lambda j, k=kind: _next_label(k, words[j].text) is not None)
             if after is None:
                 continue
             start = _cut_at(words[i], m.end()) if m.end() < len(words[i].text) else words[i].box[2]
+            if after > i + 1:
+                # a label box that runs over the word after it ("ngày" boxed with the ink after it): the
+                # label ends where the next word starts
+                start = min(start, words[i + 1].box[0])
             end_word = words[after]
-            found = second.search(bare(end_word.text))
+            found = _next_label(kind, end_word.text)
             end = end_word.box[0] if not found or found.start() == 0 else _cut_at(end_word, found.start(), after=False)
             span = list(range(i, after + 1))
             middle = [words[i].text[m.end():]] + [words[j].text for j in span[1:-1]]
@@ -114,6 +131,12 @@ def _zones(words: list[OcrWord], height: int) -> list[_Zone]:
             out.append(_Zone(kind, span, _box(words, span, start, end), read))
             break
     return out
+
+
+def _next_label(kind: str, text: str) -> re.Match[str] | None:
+    """The label after a day ("tháng") or month ("năm") zone in a word, alone or glued to the digits."""
+    flat = bare(text)
+    return (_MONTH_WORD if kind == "day" else _YEAR_WORD).match(flat) or _GLUED_TAIL[kind].search(flat)
 
 
 def _next(words: list[OcrWord], top: list[int], i: int, test) -> int | None:  # noqa: ANN001
@@ -151,6 +174,29 @@ def _clean(zone: _Zone, words: list[OcrWord]) -> bool:
     if not value.isdigit() or not _possible(zone.kind, value):
         return False
     return all(words[j].confidence >= KEEP_CONFIDENCE for j in zone.words if any(c.isdigit() for c in words[j].text))
+
+
+def _sure(zone: _Zone, words: list[OcrWord], digits: str) -> bool:
+    """A first reading whose letters stand for digits ("I0" for 10), each of its words read with
+    confidence: on the real scans the first readings repaired so at 80 and above were all right,
+    the wrong ones ("44" for a handwritten 11, "88" for 89) under 50."""
+    inside = [j for j in zone.words if any(c.isdigit() for c in as_digits(_inside(zone, words, j)))]
+    return _possible(zone.kind, digits) and bool(inside) and all(words[j].confidence >= KEEP_CONFIDENCE for j in inside)
+
+
+def _inside(zone: _Zone, words: list[OcrWord], j: int) -> str:
+    """The part of word j in the zone: a label word ("Số:", "tháng") only past its label, the word
+    after the zone only before its label or "/"."""
+    text = words[j].text
+    if j == zone.words[0]:
+        label = {"number": _NUMBER_LABEL, "day": _DAY_WORD, "month": _MONTH_WORD}[zone.kind].match(bare(text))
+        text = text[label.end():] if label else text
+    if j == zone.words[-1] and len(zone.words) > 1:
+        if zone.kind == "number":
+            return text[: text.find("/")] if "/" in text else text
+        found = _next_label(zone.kind, text)
+        return text[: found.start()] if found else text
+    return text
 
 
 def _possible(kind: str, digits: str) -> bool:
@@ -199,7 +245,7 @@ def _edit(edits: dict[int, str], zone: _Zone, words: list[OcrWord], value: str) 
         if zone.kind == "number":
             edits[last] = tail[tail.index("/"):]
         else:
-            found = (_MONTH_WORD if zone.kind == "day" else _YEAR_WORD).search(bare(tail))
+            found = _next_label(zone.kind, tail)
             edits[last] = tail[found.start():] if found else tail
 
 

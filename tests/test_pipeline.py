@@ -172,3 +172,14 @@ def test_atomic_write_failure_keeps_the_old_file(tmp_path, monkeypatch):
         write_atomic(target, b"new")
     assert target.read_bytes() == b"old"
     assert os.listdir(tmp_path) == ["a.json"]
+
+
+def test_a_blank_number_and_day_of_a_text_layer_are_filled_from_the_rendered_page():
+    from pipeline.pdf import fill_blanks
+    layer = "ỦY BAN NHÂN DÂN\nSố: /TB-UBND Quảng Ngãi, ngày tháng 11 năm 2024\nTHÔNG BÁO"
+    read = "ỦY BAN NHÂN DÂN\nSố:542 /TB-UBND Quảng Ngãi, ngày 06 tháng 11 năm 2024\nTHÔNG BÁO"
+    text, filled = fill_blanks(layer, read)
+    assert text == "ỦY BAN NHÂN DÂN\nSố: 542 /TB-UBND Quảng Ngãi, ngày 06 tháng 11 năm 2024\nTHÔNG BÁO"
+    assert filled == ["the number", "the day"]
+    # what OCR could not read as digits stays blank; an impossible day is not written
+    assert fill_blanks(layer, read.replace("542", "5#2").replace("06", "36")) == (layer, [])

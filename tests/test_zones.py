@@ -43,3 +43,38 @@ def test_a_clean_first_reading_is_kept_without_reading_again():
              OcrWord("/TB-UBND", (330, 62, 560, 110), 93, 7, 15)]
     first = OcrText("Số: 46 /TB-UBND", words)
     assert reread_zones(first, image, 0.0, timeout=20) == (first, [])
+
+
+def date_page_and_words(month: str, glued: str):
+    """'ngày 03 tháng <month>năm 2025' typed with the month glued to 'năm', as the first reading had it."""
+    image = Image.new("RGB", (1400, 300), "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT, 40)
+    draw.text((100, 60), "ngày 03 tháng", font=font, fill="black")
+    draw.text((420, 60), f"{month}năm 2025", font=font, fill="black")
+    words = [OcrWord("ngày", (100, 62, 190, 110), 96, 0, 4), OcrWord("03", (205, 62, 250, 110), 96, 5, 7),
+             OcrWord("tháng", (265, 62, 405, 110), 96, 8, 13), OcrWord(glued, (420, 62, 560, 110), 83, 14, 14 + len(glued)),
+             OcrWord("2025", (575, 62, 660, 110), 95, 15 + len(glued), 19 + len(glued))]
+    return image, OcrText(f"ngày 03 tháng {glued} 2025", words)
+
+
+@pytest.mark.tesseract
+def test_a_month_glued_to_nam_is_its_own_zone_and_a_sure_first_reading_is_kept():
+    # "I0năm" read at 83: the zone is the "I0" before "năm", not the gap between two words
+    image, first = date_page_and_words("10", "I0năm")
+    again, notes = reread_zones(first, image, 0.0, timeout=20)
+    assert "tháng10 năm" in again.text.replace("tháng 10", "tháng10") or "tháng10năm" in again.text
+    assert UNREAD not in again.text
+    assert notes and notes[0].startswith("month read again alone: 'I0'")
+
+
+def test_a_reading_with_fewer_digits_than_glyphs_is_not_taken(monkeypatch):
+    # "ngày29" glued and its 2 cut off: the digits-only reading says "9" with confidence
+    image, first = date_page_and_words("10", "I0năm")
+    words = list(first.words)
+    words[1] = OcrWord("?Ñ", words[1].box, 0, 5, 7)
+    first = OcrText("ngày ?Ñ tháng I0năm 2025", words)
+    monkeypatch.setattr("pipeline.tesseract.read_digits", lambda image, timeout: ("9", 90.0))
+    again, notes = reread_zones(first, image, 0.0, timeout=20)
+    assert again.text.startswith(f"ngày{UNREAD} tháng")
+    assert "'?Ñ' -> '9' at confidence 90: not taken" in notes[0]
