@@ -44,6 +44,9 @@ HEADER_SHARE = 0.45
 
 _NUMBER_LABEL = re.compile(r"^so[:;.,»„⁄]?")  # bare text
 _DAY_WORD = re.compile(r"^ngay")
+# the "/" before the symbol: followed by its letters, by the year of a decree's "12/2023/NĐ-CP", or
+# ending the word; not a stroke of the handwritten number read as "/" ("0/2../TB-ĐHĐL" for 2095)
+_SYMBOL_SLASH = re.compile(r"/(?=$|\s*[^\W\d_]|\d{4}/)")
 _MONTH_WORD = re.compile(r"^[tr]hang")
 _YEAR_WORD = re.compile(r"^nam")
 # the next label glued to the digits before it: "26thảng", "I0năm" (bare text; "I0" for 10 is read again)
@@ -99,13 +102,14 @@ def _zones(words: list[OcrWord], height: int) -> list[_Zone]:
     for i in top:
         w = words[i]
         label = _NUMBER_LABEL.match(flat[i]) if w.text[:1] == "S" else None  # "Số:", not "số" in a sentence
-        if label and (slash := _next(words, top, i, lambda j: "/" in words[j].text)) is not None:
+        if label and (slash := _next(words, top, i, lambda j: _slash(words[j].text) >= 0)) is not None:
             start = _cut_at(w, label.end(), margin=False) if label.end() < len(w.text) else w.box[2]
             end_word = words[slash]
-            end = _cut_at(end_word, end_word.text.index("/"), after=False) if end_word.text.index("/") else end_word.box[0]
+            at = _slash(end_word.text)
+            end = _cut_at(end_word, at, after=False) if at else end_word.box[0]
             span = [j for j in range(i, slash + 1)]
             read = (w.text[label.end():] + " " + " ".join(words[j].text for j in span[1:]))
-            read = read[: read.rfind("/")].strip() if "/" in read else read
+            read = read[: len(read) - len(end_word.text) + at].strip()  # it ends with the word of the "/"
             out.append(_Zone("number", span, _box(words, span, start, end), read))
             break
     for kind, first in (("day", _DAY_WORD), ("month", _MONTH_WORD)):
@@ -131,6 +135,12 @@ def _zones(words: list[OcrWord], height: int) -> list[_Zone]:
             out.append(_Zone(kind, span, _box(words, span, start, end), read))
             break
     return out
+
+
+def _slash(text: str) -> int:
+    """Where the "/" before the symbol is in a word, or -1."""
+    m = _SYMBOL_SLASH.search(text)
+    return m.start() if m else -1
 
 
 def _next_label(kind: str, text: str) -> re.Match[str] | None:
@@ -193,7 +203,7 @@ def _inside(zone: _Zone, words: list[OcrWord], j: int) -> str:
         text = text[label.end():] if label else text
     if j == zone.words[-1] and len(zone.words) > 1:
         if zone.kind == "number":
-            return text[: text.find("/")] if "/" in text else text
+            return text[: _slash(text)] if _slash(text) >= 0 else text
         found = _next_label(zone.kind, text)
         return text[: found.start()] if found else text
     return text
@@ -243,7 +253,7 @@ def _edit(edits: dict[int, str], zone: _Zone, words: list[OcrWord], value: str) 
     if last != first:
         tail = words[last].text
         if zone.kind == "number":
-            edits[last] = tail[tail.index("/"):]
+            edits[last] = tail[_slash(tail):]
         else:
             found = _next_label(zone.kind, tail)
             edits[last] = tail[found.start():] if found else tail
