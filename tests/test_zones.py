@@ -78,3 +78,18 @@ def test_a_reading_with_fewer_digits_than_glyphs_is_not_taken(monkeypatch):
     again, notes = reread_zones(first, image, 0.0, timeout=20)
     assert again.text.startswith(f"ngày{UNREAD} tháng")
     assert "'?Ñ' -> '9' at confidence 90: not taken" in notes[0]
+
+
+def test_a_mark_after_the_day_label_is_no_digit_and_is_dropped(monkeypatch):
+    # "ngày:" as OCR read it: the colon is not part of the day's first reading, nor of the text written back
+    image, first = date_page_and_words("10", "I0năm")
+    words = list(first.words)
+    words[0] = OcrWord("ngày:", words[0].box, 63, 0, 5)
+    words[1] = OcrWord("26", words[1].box, 49, 6, 8)
+    first = OcrText("ngày: 26 tháng I0năm 2025", [OcrWord(w.text, w.box, w.confidence, w.start + (1 if k > 1 else 0),
+                                                           w.end + (1 if k > 1 else 0)) if k > 1 else w
+                                                   for k, w in enumerate(words)])
+    monkeypatch.setattr("pipeline.tesseract.read_digits", lambda image, timeout: ("26", 35.0))
+    again, notes = reread_zones(first, image, 0.0, timeout=20)
+    assert again.text.startswith("ngày26 tháng")  # taken: both readings agree
+    assert notes[0].startswith("day read again alone: '26' -> '26'")
