@@ -25,7 +25,7 @@ from functools import cache, lru_cache
 from typing import Any, cast
 
 from extractors.abbreviations import expand_abbreviations
-from extractors.bodies import place_level
+from extractors.bodies import central_cities, place_level
 from extractors.tables import entries, phrase_pattern
 
 
@@ -257,6 +257,19 @@ def _honorific() -> re.Pattern[str]:
 def _kinds_named_by_action() -> tuple[str, ...]:
     """Body kinds whose own name may begin with an action word in lower case: "Ban chỉ đạo", "Tổ kiểm tra"."""
     return tuple(f" {e['words']}" for e in entries("assignees", "head") if e.get("action_named"))
+def _ends_with_kind_named_by_action(before: str) -> bool:
+    """'... Phòng' before 'quản lý đô thị' is the kind of a body named by its work, but not the end of a
+    place named in capitals ('thành phố Hải Phòng' before 'hướng dẫn'): a kind follows no capitalised word."""
+    for kind in _kinds_named_by_action():
+        if before.endswith(kind):
+            word_before = before[: -len(kind)].rsplit(None, 1)[-1:]
+            return not (word_before and word_before[0].istitle())
+    return False
+
+
+# A list closed by its qualifier: after "các đơn vị có liên quan," a verb that is also a head is the verb
+# ("..., tổ chức khảo sát"), where in "cơ quan, tổ chức có liên quan" it is a noun.
+_CLOSED_LIST = re.compile(r"\bliên\s+quan\s*,\s*$")
 # Where a word can only be a noun: "các tổ chức", "cơ quan, tổ chức".
 _NOUN_CONTEXT = re.compile(r"(?:\b(?:các|những|và)|,)\s*$", re.I)
 # Marks that end a name on its line: a label colon, a parenthesis, a footnote mark, the end of a sentence.
@@ -268,6 +281,9 @@ _CONTINUES = re.compile(r"(?:,|-|\b(?:và|các|của|thuộc|trực thuộc))$")
 _OFFICE_OF = re.compile(r"^(?:Chánh\s+|Phó\s+Chánh\s+)?Văn\s+phòng\s+(?:HĐND|UBND|Hội\s+đồng\s+nhân\s+dân|Ủy\s+ban\s+nhân\s+dân|Tỉnh\s+ủy|Huyện\s+ủy)$", re.I)
 _SEPARATOR = re.compile(r"\s*;\s*|\s*,\s*|\s+(?:và|cùng|hoặc)\s+")
 _SPACES = re.compile(r"\s+")
+# A plural 'các' before a verb or head: matched in place (a slice of the text to its end, once for
+# every word tried, made a letter without line breaks quadratic).
+_LEADING_CAC = re.compile(r"(?:[Cc]ác\s+)?")
 
 
 def starts_with_action(text: str, pos: int, end: int) -> bool:
@@ -276,8 +292,8 @@ def starts_with_action(text: str, pos: int, end: int) -> bool:
 
 
 def _starts_with(groups: tuple[str, ...], text: str, pos: int, end: int) -> bool:
-    m = cast(re.Match[str], re.match(r"(?:[Cc]ác\s+)?", text[pos:end]))  # matches always, maybe empty
-    a = _predicates().match(text, pos + m.end(), end)
+    m = cast(re.Match[str], _LEADING_CAC.match(text, pos, end))  # matches always, maybe empty
+    a = _predicates().match(text, m.end(), end)
     return a is not None and any(a.group(g) for g in groups) and not _head_fully_covers(text, pos, end, a.end())
 
 
@@ -308,14 +324,11 @@ def read_names(text: str, pos: int, end: int | None = None) -> list[Name]:
 def read_subject(text: str, pos: int, end: int | None = None) -> tuple[list[Name], bool]:
     """The names that start at `pos`, and whether a predicate (an action or a qualifier) follows them."""
     end = len(text) if end is None else end
-    plural = ""
-    if m := _honorific().match(text, pos, end):
-        if _heads()[0].match(text, m.end(), end) and _bare_title().match(text, m.end(), end):
-            plural = "các " if text[pos : m.end()].casefold().startswith("các ") else ""
-            pos = m.end()  # "Các đồng chí Bộ trưởng" names the Bộ trưởng ("các Bộ trưởng")
-    if plural:
-        names, predicate = read_subject(text, pos, end)
-        return [Name(plural + names[0].text, *_span(names[0]))] + names[1:] if names else [], predicate
+    if (m := _honorific().match(text, pos, end)) and _heads()[0].match(text, m.end(), end) \
+            and _bare_title().match(text, m.end(), end):
+        # "Các đồng chí Bộ trưởng" names the Bộ trưởng: the title as printed after the honorific, its span
+        # the title's own (a name is always the text at its span)
+        return read_subject(text, m.end(), end)
     if m := _kind_list().match(text, pos, end):
         return _kind_list_names(text, m, end)
     head = _heads()[0].match(text, pos, end)
@@ -358,8 +371,16 @@ def _kind_list() -> re.Pattern[str]:
     kinds = _alternation([e for e in heads if e.get("listed")])
     levels = place_level()
     return re.compile(
-        rf"(?P<prefix>(?:(?:{titles})\s+)?(?:(?:{places})\s+)?)[Cc]ác\s+(?P<kind>{kinds}|(?:{levels}))\s*:\s*"
+        rf"(?P<prefix>(?:(?:{titles})\s+)?(?:(?:{places})\s+)?)[Cc]ác\s+"
+        rf"(?P<kind>{kinds}|(?:{levels})|{_PROVINCES_AND_CITIES})\s*:\s*"
     )
+
+
+# "các tỉnh, thành phố (trực thuộc Trung ương): A, B, C": each place is a province, or one of the cities
+# run by the centre (bodies.central_cities), named on the same line (before a line break the colon
+# opens the items of a lead-in: "Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương:\na) ...")
+_PROVINCES_AND_CITIES = (r"(?P<provinces>tỉnh\s*,\s*thành\s+phố(?:\s+trực\s+thuộc\s+Trung\s+ương)?"
+                         r"(?=\s*:[ ]*[^\W\d_a-zđ]))")
 
 
 _LIST_SEPARATOR = re.compile(r"\s*[,;]\s*|\s+và\s+")
@@ -385,16 +406,27 @@ def _kind_list_names(text: str, m: re.Match[str], end: int) -> tuple[list[Name],
             stop = sep.start()
             break
     stop = m.end() + len(text[m.end() : stop].rstrip(" ,;.-\n"))
-    prefix = " ".join(f"{m.group('prefix')} {m.group('kind')}".split())
-    if prefix[:1].islower():
-        prefix = prefix[0].upper() + prefix[1:]  # "các Bộ: Quốc phòng" -> "Bộ Quốc phòng"
+
+    def kind_of(item: str) -> str:
+        if not m.group("provinces"):
+            return m.group("kind")
+        if re.match(place_level(), item, re.I):
+            return ""  # "Thành phố Hồ Chí Minh" in the list names its own level
+        return "thành phố" if item in central_cities() else "tỉnh"
+
+    def prefix_for(item: str) -> str:
+        prefix = " ".join(f"{m.group('prefix')} {kind_of(item)}".split())
+        if prefix[:1].islower():
+            prefix = prefix[0].upper() + prefix[1:]  # "các Bộ: Quốc phòng" -> "Bộ Quốc phòng"
+        return prefix
+
     protected = [c.span() for c in _compound_fields().finditer(text, m.end(), stop)]
     names, cur = [], m.end()
     seps = [s for s in _LIST_SEPARATOR.finditer(text, m.end(), stop) if not any(a < s.start() < b for a, b in protected)]
     for sep in [*seps, None]:
         item_end = sep.start() if sep else stop
         if item := _SPACES.sub(" ", text[cur:item_end].strip()):
-            names.append(Name(f"{prefix} {item}", cur, item_end))
+            names.append(Name(f"{prefix_for(item)} {item}".strip(), cur, item_end))
         if sep:
             cur = sep.end()
     return names + rest, predicate
@@ -433,12 +465,12 @@ def _phrase_end(text: str, pos: int, after: int, end: int) -> tuple[int, str]:
             skip_to = p  # "Thủ trưởng các đơn vị được giao nhiệm vụ ... | chịu trách nhiệm"
             continue
         before = " " + text[pos : m.start()]
-        if m.group("action") and before.rstrip().endswith(_kinds_named_by_action()):
+        if m.group("action") and _ends_with_kind_named_by_action(before.rstrip()):
             continue
         if _SPACES.sub(" ", text[m.start() : m.end()].casefold()) in _noun_actions() and (noun := _NOUN_CONTEXT.search(before)):
             # after "các", "những", "và" a verb of the kind is a noun ("các báo cáo"); after a comma only a
             # head is ("cơ quan, tổ chức có liên quan", not "Sở Tài chính, báo cáo UBND")
-            if noun.group().strip() != "," or _heads()[0].match(text, m.start(), stop):
+            if noun.group().strip() != "," or (_heads()[0].match(text, m.start(), stop) and not _CLOSED_LIST.search(before)):
                 continue
         if text[m.start()].isupper() and text[m.start() - 1] == " " and not _after_break(text, m.start()):
             continue  # "Sở Xây dựng", "Bộ Công Thương": a capitalised word inside the name

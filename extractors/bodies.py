@@ -117,6 +117,13 @@ def group_body_lines(lines: list[Line]) -> list[Line]:
 
 
 @cache
+def central_cities() -> frozenset[str]:
+    """The cities run by the centre ([[central_city]] of bodies.toml): 'thành phố X' where a list of
+    provinces and cities names them alone."""
+    return frozenset(e["name"] for e in entries("bodies", "central_city"))
+
+
+@cache
 def place_level() -> str:
     """The levels of local government (tỉnh, thành phố, huyện, ..., đặc khu) as a regex, from the
     [[locality]] entries of bodies.toml: the one list every module matches them with."""

@@ -5,6 +5,7 @@ import pytest
 
 from extractors import tables
 from extractors.abbreviations import expand_abbreviations, issuer_name
+from extractors.assignees import read_subject
 from extractors.bodies import case_body_name
 from extractors.closing import body_end, read_closing
 from extractors.header import read_header
@@ -68,6 +69,21 @@ BODY_EXAMPLES = [
 @pytest.mark.parametrize("printed,expected", BODY_EXAMPLES)
 def test_body_name_example(printed, expected):
     assert case_body_name(printed) == expected
+
+
+CITY_EXAMPLES = [
+    pytest.param(e["name"], sentence, expected, id=e["name"])
+    for e in tables.entries("bodies", "central_city") for sentence, expected in e["examples"]
+]
+
+
+@pytest.mark.parametrize("city,sentence,expected", CITY_EXAMPLES)
+def test_central_city_example(city, sentence, expected):
+    names = read_subject(sentence, 0)[0]
+    assert expected in [n.text for n in names]
+    named = next(n for n in names if n.text == expected)
+    assert sentence[named.start : named.end] == city  # the span is the city's own name in the list
+    assert all(n.text.split(" tỉnh ")[-1] != city for n in names)  # never 'tỉnh' for a city
 
 
 TITLE_EXAMPLES = [
