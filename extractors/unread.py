@@ -27,7 +27,7 @@ from schemas import Reference
 _NUMBER_LINE = re.compile(r"^S[ốôổo]\s*[:.;]?\s*(?P<number>[^/\n]{0,12}?)\s*/\s*(?P<symbol>[^\s/]+(?:\s*-\s*[^\s/-]+)*)")
 _DIGITS = re.compile(r"\d{1,6}")
 CITED_AFTER_DAYS = 365
-# a date right after a cited letter's number ("tại phiếu trình số 13/UB-TP, ngày 18 tháng 01 năm 1999"):
+# a date right after a cited letter's number ("tại tờ trình số 41/TTr-UBND, ngày 02 tháng 04 năm 2008"):
 # the cited letter's date, not the date line (whose number line says "Số:", with a capital)
 _CITED_BEFORE = re.compile(r"\bsố\s*:?\s*[^\s/]+/[^\s,]+\s*,?\s*$")
 # a place as a date line names it: words in capitals ("Hà Nội", "TP. Hồ Chí Minh"), or a level before them

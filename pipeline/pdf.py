@@ -104,8 +104,8 @@ def read_pdf(path: str, data: bytes, *, ocr: OcrOptions | None = None, on_page: 
 
 
 # A Word-born e-office letter is numbered and dated after signing, in form fields over the page:
-# its text layer has the printed labels with nothing between them ("Số: /TB-UBND", "ngày tháng 11
-# năm 2024"), the page rendered with its form fields has the digits (pipeline/raster.py).
+# its text layer has the printed labels with nothing between them ("Số: /UBND-VP", "ngày tháng 3
+# năm 2023"), the page rendered with its form fields has the digits (pipeline/raster.py).
 _BLANK_NUMBER = re.compile(r"^(S[ốô]\s*:?)\s*(?=/)", re.M)
 _BLANK_DAY = re.compile(r"(ngày)\s+(?=tháng\s+\d)")
 # the same places read on the rendered page, digits only

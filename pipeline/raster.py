@@ -26,9 +26,9 @@ def page_sources(name: str, data: bytes, numbers: list[int], *, dpi: int = OCR_D
     resolution that fits (its PageImage says which).
 
     With `forms`, form fields are drawn too: e-office systems stamp the number and day of a
-    Word-born letter into them (the signature widgets' appearances: "Số: 542", "ngày 06"), which
+    Word-born letter into them (the signature widgets' appearances: "Số: 318", "ngày 14"), which
     PDFium leaves out without its form environment. Not for scans: there the widgets draw the
-    signature boxes over the page (one real scan's header lost its symbol, "/TTr" read "/TIr").
+    signature boxes over the page (on one real scan they drew a stamp over the header, and a letter of its symbol was misread).
     """
     with _PDFIUM:
         try:

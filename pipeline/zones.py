@@ -36,7 +36,7 @@ AGREE_CONFIDENCE = 30.0
 UNREAD = "…"
 # what a first reading has around its digits that is no glyph of them: dotted blanks, an underline
 _JUNK = " .,_…"
-# marks OCR writes for a glyph of handwriting ("?Ñ" for 29, "2#5" for 275); accents and specks ("`",
+# marks OCR writes for a glyph of handwriting ("?Ä" for 38, "3#6" for 376); accents and specks ("`",
 # "'", "ˆ") it writes for a stray stroke are no glyph
 _GLYPH_MARKS = "?@#&§$%"
 # The header is in the top part of the first page.
@@ -45,11 +45,11 @@ HEADER_SHARE = 0.45
 _NUMBER_LABEL = re.compile(r"^so[:;.,»„⁄]?")  # bare text
 _DAY_WORD = re.compile(r"^ngay[:;.,]?")  # a mark OCR puts after the label ("ngày:") is no digit
 # the "/" before the symbol: followed by its letters, by the year of a decree's "12/2023/NĐ-CP", or
-# ending the word; not a stroke of the handwritten number read as "/" ("0/2../TB-ĐHĐL" for 2095)
+# ending the word; not a stroke of the handwritten number read as "/" ("0/4../UBND-VP" for a written 3046)
 _SYMBOL_SLASH = re.compile(r"/(?=$|\s*[^\W\d_]|\d{4}/)")
 _MONTH_WORD = re.compile(r"^[tr]hang[:;.,]?")
 _YEAR_WORD = re.compile(r"^nam")
-# the next label glued to the digits before it: "26thảng", "I0năm" (bare text; "I0" for 10 is read again)
+# the next label glued to the digits before it: "19thảng", "I0năm" (bare text; "I0" for 10 is read again)
 _GLUED_TAIL = {"day": re.compile(r"(?<=[\w)\]])[tr]hang$"), "month": re.compile(r"(?<=[\w)\]])nam$")}
 
 
@@ -82,8 +82,8 @@ def reread_zones(ocr: OcrText, page: Image.Image, skew: float, *, timeout: float
         # read as the digits they stand for: "]]" and "11")
         first = as_digits(zone.read.strip(_JUNK))
         agreed = bool(digits) and confidence >= AGREE_CONFIDENCE and first == digits
-        # fewer digits than the page reading saw glyphs: the cut went through one ("ngày29" glued, its
-        # 2 cut off, read "9" at 82); on the real scans every reading taken at confidence had as many
+        # fewer digits than the page reading saw glyphs: the cut went through one ("ngày38" glued, its
+        # 3 cut off, read "8" at 82); on the real scans every reading taken at confidence had as many
         lost = len(digits) < sum(1 for c in first if c.isalnum() or c in _GLYPH_MARKS)
         taken = (confidence >= DIGITS_CONFIDENCE and not lost) or agreed
         value = digits if taken and _possible(zone.kind, digits) else UNREAD
@@ -107,7 +107,7 @@ def _zones(words: list[OcrWord], height: int) -> list[_Zone]:
             end_word = words[slash]
             at = _slash(end_word.text)
             # no margin before a glued "/": it is one thin stroke, not a letter whose sliver reads as a digit
-            # (a quarter line cut the 7 off a faint typed "157/": read "15"; without, "157" at 92)
+            # (a quarter line cut the last digit off a faint typed number glued to its "/"; without, read right at 92)
             end = _cut_at(end_word, at, after=False, margin=False) if at else end_word.box[0]
             span = [j for j in range(i, slash + 1)]
             read = (w.text[label.end():] + " " + " ".join(words[j].text for j in span[1:]))
@@ -129,8 +129,8 @@ def _zones(words: list[OcrWord], height: int) -> list[_Zone]:
                 start = min(start, words[i + 1].box[0])
             end_word = words[after]
             found = _next_label(kind, end_word.text)
-            # a label glued after the digits ("26thảng") is cut where its letters start by their share, with
-            # no margin: a quarter line cut the 6 off a typed 26 (read "2" at 83); on the real scans no
+            # a label glued after the digits ("19thảng") is cut where its letters start by their share, with
+            # no margin: a quarter line cut the last digit off a typed day (read one digit at 83); on the real scans no
             # other zone's reading changed without it
             end = end_word.box[0] if not found or found.start() == 0 else _cut_at(
                 end_word, found.start(), after=False, margin=False)
@@ -195,7 +195,7 @@ def _clean(zone: _Zone, words: list[OcrWord]) -> bool:
 def _sure(zone: _Zone, words: list[OcrWord], digits: str) -> bool:
     """A first reading whose letters stand for digits ("I0" for 10), each of its words read with
     confidence: on the real scans the first readings repaired so at 80 and above were all right,
-    the wrong ones ("44" for a handwritten 11, "88" for 89) under 50."""
+    the wrong ones (handwritten two-digit numbers read as other digits) under 50."""
     inside = [j for j in zone.words if any(c.isdigit() for c in as_digits(_inside(zone, words, j)))]
     return _possible(zone.kind, digits) and bool(inside) and all(words[j].confidence >= KEEP_CONFIDENCE for j in inside)
 
