@@ -27,6 +27,9 @@ from schemas import Reference
 _NUMBER_LINE = re.compile(r"^S[ốôổo]\s*[:.;]?\s*(?P<number>[^/\n]{0,12}?)\s*/\s*(?P<symbol>[^\s/]+(?:\s*-\s*[^\s/-]+)*)")
 _DIGITS = re.compile(r"\d{1,6}")
 CITED_AFTER_DAYS = 365
+# a date right after a cited letter's number ("tại tờ trình số 41/TTr-UBND, ngày 02 tháng 04 năm 2008"):
+# the cited letter's date, not the date line (whose number line says "Số:", with a capital)
+_CITED_BEFORE = re.compile(r"\bsố\s*:?\s*[^\s/]+/[^\s,]+\s*,?\s*$")
 # a place as a date line names it: words in capitals ("Hà Nội", "TP. Hồ Chí Minh"), or a level before them
 _PLACE = re.compile(r"(?:(?:thành phố|tỉnh|huyện|thị xã|quận|xã|phường|thị trấn)\s)?"
                     r"(?:[A-ZĐÀ-Ỹ][^\W\d_]*\.?\s?){1,5}")
@@ -81,6 +84,8 @@ def _partial_date(h: Header, lines, references: list[Reference]) -> list[tuple[s
     for ln in lines:
         m = _DATE_LINE.search(ln.text)
         if not m:
+            continue
+        if _CITED_BEFORE.search(ln.text[: m.start()]):
             continue
         year, month = int(m.group("year")), int(m.group("month"))
         if not make_date(1, month, year) or _cited_after(f"{year:04d}-{month:02d}-28", references):

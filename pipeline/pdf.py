@@ -3,7 +3,9 @@
 The text layer is read with pdfplumber (pdfminer.six underneath). A page whose layer holds
 real text keeps method "text_layer"; a page without (a scan, or only a scanner's stamp line)
 and a page whose layer cannot be read are rendered at 300 dpi (pipeline/raster.py) and OCR'd
-(pipeline/ocr.py, method "ocr"). Mixed PDFs mix both. Encrypted, damaged and page-less PDFs
+(pipeline/ocr.py, method "ocr"). Mixed PDFs mix both. A text-layer page whose header leaves the
+number or the day blank (an e-office system stamped them into form fields) is also rendered with
+its form fields and OCR'd, and the digits read there fill the blanks. Encrypted, damaged and page-less PDFs
 fail with their typed errors before any OCR starts.
 """
 from __future__ import annotations
@@ -88,8 +90,49 @@ def read_pdf(path: str, data: bytes, *, ocr: OcrOptions | None = None, on_page: 
                                               fail_if_none_read=not result, on_page=on_page)
         result.update((page.number, page) for page in ocr_result)
         warnings += ocr_warnings
+    blanks = [n for n, page in result.items() if page.method == "text_layer" and _blank_fields(page.text)]
+    if blanks:
+        read, _ = ocr_pages(path, page_sources(path, data, blanks, forms=True), ocr, fail_if_none_read=False)
+        for page in read:
+            text, filled = fill_blanks(result[page.number].text, page.text)
+            if filled:
+                result[page.number] = result[page.number].model_copy(update={"text": text})
+                warnings.append(ExtractionWarning(code="blank_filled", page=page.number, message=(
+                    "the text layer leaves " + " and ".join(filled) + " blank: read from the rendered page")))
     warnings.sort(key=lambda w: w.page or 0)
     return [result[number] for number in sorted(result)], warnings, signatures
+
+
+# A Word-born e-office letter is numbered and dated after signing, in form fields over the page:
+# its text layer has the printed labels with nothing between them ("Số: /UBND-VP", "ngày tháng 3
+# năm 2023"), the page rendered with its form fields has the digits (pipeline/raster.py).
+_BLANK_NUMBER = re.compile(r"^(S[ốô]\s*:?)\s*(?=/)", re.M)
+_BLANK_DAY = re.compile(r"(ngày)\s+(?=tháng\s+\d)")
+# the same places read on the rendered page, digits only
+_READ_NUMBER = re.compile(r"^S[ốôóỏ]\s*[:.;]?\s*(\d{1,6})\s*/", re.M)
+_READ_DAY = re.compile(r"ngày\s*(\d{1,2})\s*tháng\b")
+# the header is the start of the first page
+_HEADER_CHARS = 600
+
+
+def _blank_fields(text: str) -> bool:
+    head = text[:_HEADER_CHARS]
+    return bool(_BLANK_NUMBER.search(head) or _BLANK_DAY.search(head))
+
+
+def fill_blanks(layer: str, ocr_text: str) -> tuple[str, list[str]]:
+    """The text layer with its blank number and day filled in from the OCR of the rendered page,
+    where OCR read digits there (a day only from 1 to 31); and which were filled."""
+    filled = []
+    number, day = _READ_NUMBER.search(ocr_text), _READ_DAY.search(ocr_text)
+    head, rest = layer[:_HEADER_CHARS], layer[_HEADER_CHARS:]
+    if number and _BLANK_NUMBER.search(head):
+        head = _BLANK_NUMBER.sub(lambda m: f"{m.group(1)} {number.group(1)} ", head, count=1)
+        filled.append("the number")
+    if day and 1 <= int(day.group(1)) <= 31 and _BLANK_DAY.search(head):
+        head = _BLANK_DAY.sub(lambda m: f"{m.group(1)} {day.group(1)} ", head, count=1)
+        filled.append("the day")
+    return head + rest, filled
 
 
 def signatures_in(text: str, page: int) -> list[DigitalSignature]:

@@ -34,13 +34,23 @@ DIGITS_CONFIDENCE = 80.0
 # missed the same stroke (a handwritten "24" read "4" twice, at confidence 0).
 AGREE_CONFIDENCE = 30.0
 UNREAD = "…"
+# what a first reading has around its digits that is no glyph of them: dotted blanks, an underline
+_JUNK = " .,_…"
+# marks OCR writes for a glyph of handwriting ("?Ä" for 38, "3#6" for 376); accents and specks ("`",
+# "'", "ˆ") it writes for a stray stroke are no glyph
+_GLYPH_MARKS = "?@#&§$%"
 # The header is in the top part of the first page.
 HEADER_SHARE = 0.45
 
 _NUMBER_LABEL = re.compile(r"^so[:;.,»„⁄]?")  # bare text
-_DAY_WORD = re.compile(r"^ngay")
-_MONTH_WORD = re.compile(r"^[tr]hang")
+_DAY_WORD = re.compile(r"^ngay[:;.,]?")  # a mark OCR puts after the label ("ngày:") is no digit
+# the "/" before the symbol: followed by its letters, by the year of a decree's "12/2023/NĐ-CP", or
+# ending the word; not a stroke of the handwritten number read as "/" ("0/4../UBND-VP" for a written 3046)
+_SYMBOL_SLASH = re.compile(r"/(?=$|\s*[^\W\d_]|\d{4}/)")
+_MONTH_WORD = re.compile(r"^[tr]hang[:;.,]?")
 _YEAR_WORD = re.compile(r"^nam")
+# the next label glued to the digits before it: "19thảng", "I0năm" (bare text; "I0" for 10 is read again)
+_GLUED_TAIL = {"day": re.compile(r"(?<=[\w)\]])[tr]hang$"), "month": re.compile(r"(?<=[\w)\]])nam$")}
 
 
 @dataclass(frozen=True)
@@ -70,10 +80,17 @@ def reread_zones(ocr: OcrText, page: Image.Image, skew: float, *, timeout: float
             continue
         # taken when read with confidence, or when both readings agree (the first one's letters
         # read as the digits they stand for: "]]" and "11")
-        agreed = bool(digits) and confidence >= AGREE_CONFIDENCE and as_digits(zone.read.strip(" .,_")) == digits
-        value = digits if (confidence >= DIGITS_CONFIDENCE or agreed) and _possible(zone.kind, digits) else UNREAD
+        first = as_digits(zone.read.strip(_JUNK))
+        agreed = bool(digits) and confidence >= AGREE_CONFIDENCE and first == digits
+        # fewer digits than the page reading saw glyphs: the cut went through one ("ngày38" glued, its
+        # 3 cut off, read "8" at 82); on the real scans every reading taken at confidence had as many
+        lost = len(digits) < sum(1 for c in first if c.isalnum() or c in _GLYPH_MARKS)
+        taken = (confidence >= DIGITS_CONFIDENCE and not lost) or agreed
+        value = digits if taken and _possible(zone.kind, digits) else UNREAD
+        if value == UNREAD and _sure(zone, ocr.words, first):
+            value = first  # a typed "I0năm" read at 83, its zone cut too narrow to read again
         notes.append(f"{zone.kind} read again alone: {zone.read!r} -> {digits!r} at confidence {confidence:.0f}"
-                     + ("" if value == digits else f": not taken, {UNREAD!r}"))
+                     + ("" if value == digits else f": not taken, {value!r}"))
         _edit(edits, zone, ocr.words, value)
     return (_rebuilt(ocr, edits) if edits else ocr), notes
 
@@ -85,28 +102,38 @@ def _zones(words: list[OcrWord], height: int) -> list[_Zone]:
     for i in top:
         w = words[i]
         label = _NUMBER_LABEL.match(flat[i]) if w.text[:1] == "S" else None  # "Số:", not "số" in a sentence
-        if label and (slash := _next(words, top, i, lambda j: "/" in words[j].text)) is not None:
+        if label and (slash := _next(words, top, i, lambda j: _slash(words[j].text) >= 0)) is not None:
             start = _cut_at(w, label.end(), margin=False) if label.end() < len(w.text) else w.box[2]
             end_word = words[slash]
-            end = _cut_at(end_word, end_word.text.index("/"), after=False) if end_word.text.index("/") else end_word.box[0]
+            at = _slash(end_word.text)
+            # no margin before a glued "/": it is one thin stroke, not a letter whose sliver reads as a digit
+            # (a quarter line cut the last digit off a faint typed number glued to its "/"; without, read right at 92)
+            end = _cut_at(end_word, at, after=False, margin=False) if at else end_word.box[0]
             span = [j for j in range(i, slash + 1)]
             read = (w.text[label.end():] + " " + " ".join(words[j].text for j in span[1:]))
-            read = read[: read.rfind("/")].strip() if "/" in read else read
+            read = read[: len(read) - len(end_word.text) + at].strip()  # it ends with the word of the "/"
             out.append(_Zone("number", span, _box(words, span, start, end), read))
             break
-    for kind, first, second in (("day", _DAY_WORD, _MONTH_WORD), ("month", _MONTH_WORD, _YEAR_WORD)):
+    for kind, first in (("day", _DAY_WORD), ("month", _MONTH_WORD)):
         for i in top:
             m = first.match(flat[i])
             if not m:
                 continue
-            after = _next(words, top, i, lambda j, s=second: bool(s.match(bare(words[j].text))) or
-                          bool(re.search(r"\d(?:thang|nam)$", bare(words[j].text))))
+            after = _next(words, top, i, lambda j, k=kind: _next_label(k, words[j].text) is not None)
             if after is None:
                 continue
             start = _cut_at(words[i], m.end()) if m.end() < len(words[i].text) else words[i].box[2]
+            if after > i + 1:
+                # a label box that runs over the word after it ("ngày" boxed with the ink after it): the
+                # label ends where the next word starts
+                start = min(start, words[i + 1].box[0])
             end_word = words[after]
-            found = second.search(bare(end_word.text))
-            end = end_word.box[0] if not found or found.start() == 0 else _cut_at(end_word, found.start(), after=False)
+            found = _next_label(kind, end_word.text)
+            # a label glued after the digits ("19thảng") is cut where its letters start by their share, with
+            # no margin: a quarter line cut the last digit off a typed day (read one digit at 83); on the real scans no
+            # other zone's reading changed without it
+            end = end_word.box[0] if not found or found.start() == 0 else _cut_at(
+                end_word, found.start(), after=False, margin=False)
             span = list(range(i, after + 1))
             middle = [words[i].text[m.end():]] + [words[j].text for j in span[1:-1]]
             middle.append(end_word.text[: found.start()] if found and found.start() else "")
@@ -114,6 +141,18 @@ def _zones(words: list[OcrWord], height: int) -> list[_Zone]:
             out.append(_Zone(kind, span, _box(words, span, start, end), read))
             break
     return out
+
+
+def _slash(text: str) -> int:
+    """Where the "/" before the symbol is in a word, or -1."""
+    m = _SYMBOL_SLASH.search(text)
+    return m.start() if m else -1
+
+
+def _next_label(kind: str, text: str) -> re.Match[str] | None:
+    """The label after a day ("tháng") or month ("năm") zone in a word, alone or glued to the digits."""
+    flat = bare(text)
+    return (_MONTH_WORD if kind == "day" else _YEAR_WORD).match(flat) or _GLUED_TAIL[kind].search(flat)
 
 
 def _next(words: list[OcrWord], top: list[int], i: int, test) -> int | None:  # noqa: ANN001
@@ -151,6 +190,29 @@ def _clean(zone: _Zone, words: list[OcrWord]) -> bool:
     if not value.isdigit() or not _possible(zone.kind, value):
         return False
     return all(words[j].confidence >= KEEP_CONFIDENCE for j in zone.words if any(c.isdigit() for c in words[j].text))
+
+
+def _sure(zone: _Zone, words: list[OcrWord], digits: str) -> bool:
+    """A first reading whose letters stand for digits ("I0" for 10), each of its words read with
+    confidence: on the real scans the first readings repaired so at 80 and above were all right,
+    the wrong ones (handwritten two-digit numbers read as other digits) under 50."""
+    inside = [j for j in zone.words if any(c.isdigit() for c in as_digits(_inside(zone, words, j)))]
+    return _possible(zone.kind, digits) and bool(inside) and all(words[j].confidence >= KEEP_CONFIDENCE for j in inside)
+
+
+def _inside(zone: _Zone, words: list[OcrWord], j: int) -> str:
+    """The part of word j in the zone: a label word ("Số:", "tháng") only past its label, the word
+    after the zone only before its label or "/"."""
+    text = words[j].text
+    if j == zone.words[0]:
+        label = {"number": _NUMBER_LABEL, "day": _DAY_WORD, "month": _MONTH_WORD}[zone.kind].match(bare(text))
+        text = text[label.end():] if label else text
+    if j == zone.words[-1] and len(zone.words) > 1:
+        if zone.kind == "number":
+            return text[: _slash(text)] if _slash(text) >= 0 else text
+        found = _next_label(zone.kind, text)
+        return text[: found.start()] if found else text
+    return text
 
 
 def _possible(kind: str, digits: str) -> bool:
@@ -191,15 +253,16 @@ def _edit(edits: dict[int, str], zone: _Zone, words: list[OcrWord], value: str) 
     head = words[first].text
     flat = bare(head)
     label = {"number": _NUMBER_LABEL, "day": _DAY_WORD, "month": _MONTH_WORD}[zone.kind].match(flat)
-    edits[first] = head[: label.end()] + value if label else value
+    kept = head[: label.end()] if label else ""
+    edits[first] = (kept if zone.kind == "number" else kept.rstrip(":;.,")) + value  # "ngày:" as "ngày"
     for j in zone.words[1:-1]:
         edits[j] = ""
     if last != first:
         tail = words[last].text
         if zone.kind == "number":
-            edits[last] = tail[tail.index("/"):]
+            edits[last] = tail[_slash(tail):]
         else:
-            found = (_MONTH_WORD if zone.kind == "day" else _YEAR_WORD).search(bare(tail))
+            found = _next_label(zone.kind, tail)
             edits[last] = tail[found.start():] if found else tail
 
 

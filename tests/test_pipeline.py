@@ -172,3 +172,49 @@ def test_atomic_write_failure_keeps_the_old_file(tmp_path, monkeypatch):
         write_atomic(target, b"new")
     assert target.read_bytes() == b"old"
     assert os.listdir(tmp_path) == ["a.json"]
+
+
+def test_a_blank_number_and_day_of_a_text_layer_are_filled_from_the_rendered_page():
+    from pipeline.pdf import fill_blanks
+    layer = "ỦY BAN NHÂN DÂN\nSố: /UBND-VP Cần Giờ, ngày tháng 3 năm 2023\nTHÔNG BÁO"
+    read = "ỦY BAN NHÂN DÂN\nSố:318 /UBND-VP Cần Giờ, ngày 14 tháng 3 năm 2023\nTHÔNG BÁO"
+    text, filled = fill_blanks(layer, read)
+    assert text == "ỦY BAN NHÂN DÂN\nSố: 318 /UBND-VP Cần Giờ, ngày 14 tháng 3 năm 2023\nTHÔNG BÁO"
+    assert filled == ["the number", "the day"]
+    # what OCR could not read as digits stays blank; an impossible day is not written
+    assert fill_blanks(layer, read.replace("318", "3#8").replace("14", "36")) == (layer, [])
+
+
+def _pdf_with_a_form_field() -> bytes:
+    """One empty page with a signature widget whose appearance is a black box at (100, 700)-(200, 740),
+    as an e-office system stamps the number into a form field."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [4 0 R] /SigFlags 3 >> >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Annots [4 0 R] >>",
+        b"<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature1) /F 4 /Rect [100 700 200 740]"
+        b" /P 3 0 R /AP << /N 5 0 R >> >>",
+    ]
+    box = b"0 g 0 0 100 40 re f"
+    objects.append(b"<< /Type /XObject /Subtype /Form /BBox [0 0 100 40] /Length %d >>\nstream\n%s\nendstream"
+                   % (len(box), box))
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_form_fields_are_drawn_only_when_asked():
+    from pipeline.raster import page_sources
+    data = _pdf_with_a_form_field()
+    inside = (150 * 150 // 72, (842 - 720) * 150 // 72)  # the widget's middle, at 150 dpi
+    [plain] = page_sources("form.pdf", data, [1], dpi=150)
+    [with_forms] = page_sources("form.pdf", data, [1], dpi=150, forms=True)
+    assert plain.load().image.convert("L").getpixel(inside) > 200  # a scan: its widgets left out
+    assert with_forms.load().image.convert("L").getpixel(inside) < 50

@@ -254,3 +254,13 @@ def test_a_letter_dated_a_day_that_does_not_exist_has_no_date():
     assert doc.date == "2023-02" and doc.needs_review and "unread_day" in doc.review_reasons
     assert [r.date for r in doc.references] == [None]
     assert all(ob.deadline is None or ob.deadline.date is None for ob in doc.obligations)
+
+
+def test_a_date_in_a_sentence_of_the_header_is_not_taken_for_the_unread_date_line():
+    # the date line's 'ngày' misread ('nuày'): the date of a letter cited before the body is no date of issue
+    text = ("ỦY BAN NHÂN DÂN\nTỈNH TÂY NINH\n\nSố: 85/QĐ-UBND\n\nTây Ninh, nuày 09 tháng 5 năm 2008\n\n"
+            "QUYẾT ĐỊNH\nVề việc giao đất\n\n- Xét đề nghị của Ủy ban nhân dân thị xã tại tờ trình số 41/TTr-UBND, "
+            "ngày 02 tháng 04 năm 2008.\n\nQUYẾT ĐỊNH\n\nĐiều 1. Giao đất cho ông A.\n\nNơi nhận:\n- Như trên;\n"
+            "- Lưu: VT.\n\nCHỦ TỊCH\n\nNguyễn Văn An\n")
+    [doc] = extract_documents([text])[0]
+    assert doc.date != "2008-04-02"
