@@ -32,10 +32,13 @@ side by side in one run, each the way a user would run it:
 
 and prints: the header accuracy of the pipeline's JSON by ../shared/eval/score_realscans.py, with
 the values that are wrong (a value given that is not the label's) apart from those left out
-(null, a number left blank, a date given as its month); the CER of each engine against the
-`.reference.txt` transcriptions (the pipeline's page text as its JSON keeps it); and pages per
-minute, with each engine's ratio to bare tesseract. The machine may be shared: only the ratios
-of one run mean anything.
+(null, a number left blank, a date given as its month); then one table, an engine a row: the
+header accuracy of each engine (the other engines' page texts run through this project's
+extractors, so that the columns compare the OCR), the CER of each engine against the
+`.reference.txt` transcriptions (the pipeline's page text as its JSON keeps it), and pages per
+minute, with each engine's ratio to bare tesseract. Without ocrmypdf (`pip install -e
+'.[bench]'`, and Debian's ghostscript) its row is left out and the run says why. The machine may
+be shared: only the ratios of one run mean anything.
 """
 from __future__ import annotations
 

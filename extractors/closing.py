@@ -14,6 +14,7 @@ from functools import cache
 from extractors import tables
 from extractors.bodies import case_body_name, titles
 from extractors.lines import LIST_ITEM, Line, is_upper, lines_of, list_item_text, looks_like_paragraph, looks_like_person_name
+from extractors.ocr_repair import bare
 from extractors.syllables import is_syllable
 from extractors.tables import entries
 
@@ -31,7 +32,8 @@ def authority_prefix() -> str:
 @cache
 def _authority() -> re.Pattern[str]:
     # "KT. CHỦ TỊCH", "TM ỦY BAN NHÂN DÂN", "T/M BAN THƯỜNG VỤ"
-    return re.compile(r"^(?P<prefix>" + authority_prefix() + r")\s*[.:]?\s+(?P<rest>[^\W\d_].*)$")
+    # the prefix's dot also as OCR reads it: a comma, glued to the title ("KT,BỘ TRƯỞNG")
+    return re.compile(r"^(?P<prefix>" + authority_prefix() + r")(?:\s*[.:,]\s*|\s+)(?P<rest>[^\W\d_].*)$")
 _FILE = re.compile(r"^Lưu\b", re.I)
 _AS_ABOVE = re.compile(r"^Như\s+trên\b", re.I)
 _TO_ACT = re.compile(r"\b(?:thực\s+hiện|t/h)\b", re.I)
@@ -195,7 +197,7 @@ def _signer_after_titles(text: str, lines: list[Line], titles_seen: list[tuple[i
 def _inner_authority() -> re.Pattern[str]:
     # a prefixed title after other words: the columns of an OCR'd page read across, the Nơi nhận
     # column's line first ("- Như Điều 3; KT. BỘ TRƯỞNG", "- Lưu: VT. KT CHỦ TỊCH")
-    return re.compile(r"\s(?P<prefix>" + authority_prefix() + r")(?P<dot>\s*[.:])?\s+(?P<rest>[^\W\d_].*)$")
+    return re.compile(r"\s(?P<prefix>" + authority_prefix() + r")(?:(?P<dot>\s*[.:,])\s*|\s+)(?P<rest>[^\W\d_].*)$")
 
 
 def _inner_title(t: str) -> re.Match[str] | None:
@@ -236,6 +238,35 @@ def is_person_name(name: str) -> bool:
 def is_known_surname(name: str) -> bool:
     """The name starts with a family name of extractors/data/person_names.toml."""
     return bool(name.split()) and name.split()[0].title() in _family_names()
+
+
+@cache
+def _surnames_by_bare() -> dict[str, str | None]:
+    """Each family name by its bare form (marks dropped); None where two share one."""
+    out: dict[str, str | None] = {}
+    for name in _family_names():
+        key = bare(name)
+        out[key] = None if key in out else name
+    return out
+
+
+# A misread family name this long or longer may differ from its bare form by one letter
+# ("Nguyễu"); a shorter one only by its marks ("Le" for "Lê"): one letter off, "Lê" is also "Lý".
+_SURNAME_LETTER_OFF = 5
+
+
+def surname_as_printed(word: str) -> str | None:
+    """The family name an OCR'd first word of a name stands for: the one family name of
+    person_names.toml with its bare form ('Le' -> 'Lê'), or, for a long word, one letter off it
+    ('Nguyễu' -> 'Nguyễn'); None when none or several fit."""
+    key = bare(word)
+    if (found := _surnames_by_bare().get(key)) is not None:
+        return found
+    if len(key) < _SURNAME_LETTER_OFF:
+        return None
+    near = {name for k, name in _surnames_by_bare().items() if name and len(k) == len(key)
+            and sum(a != b for a, b in zip(k, key)) == 1}
+    return near.pop() if len(near) == 1 else None
 
 
 def _highlands_name(name: str) -> bool:

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageChops
 
-from extractors.closing import is_known_surname, is_person_name, is_signing_title
+from extractors.closing import is_known_surname, is_person_name, is_signing_title, surname_as_printed
 from extractors.ocr_repair import bare, repair_ocr
 from extractors.tracked import TrackedText
 from pipeline import tesseract
 from pipeline.errors import PageFailure
-from pipeline.preprocess import BLUE_INK, ink_gray, otsu_threshold
+from pipeline.preprocess import BLUE_INK, COLOURED, otsu_threshold
 from pipeline.tesseract import OcrText, OcrWord
 
 # The signature column is the right one: a title whose centre is left of this share of the
@@ -36,6 +36,11 @@ ZONE_SIDE_LINES = 4  # and at least this many line heights (a short title: "CH�
 # The zone is read enlarged this many times: a name line of 150-300 dpi scans is 30-60 pixels
 # high, and Tesseract reads marks best on letters about twice that.
 SCALE = 2
+# The zone is read as it is, then with the strokes a seal cut joined again across gaps of up to
+# these shares of a line height (a seal's ring is a quarter to a third of a line wide, at any
+# resolution); the name read with the highest confidence is taken.
+BRIDGES = (0.0, 0.25, 0.35)
+_PAD = 20  # white pixels around the zone, so that no letter touches the image's edge
 # A name that starts with no known family name is taken when every word of it is read this surely.
 SURE = 50.0
 # Block of text (psm 6): the zone is one column of a few lines.
@@ -76,18 +81,26 @@ def reread_signer(ocr: OcrText, page: Image.Image, skew: float, *, timeout: floa
     first = [[i for i in line if _centre_in(ocr.words[i].box, zone)] for line in _lines(ocr)
              if not _ends_in_title(ocr, line)]
     first = [line for line in first if line]
-    if any(is_person_name(_name_words(ocr.words, line)[1]) for line in first):
+    if any(_taken(ocr, *_name_words(ocr.words, line)) for line in first):
         return ocr, []  # the page's own reading has the name
-    try:
-        again = tesseract.read_page(_cut(page, skew, zone), timeout=timeout, psm=ZONE_PSM)
-    except PageFailure as failure:  # costs the second reading, never the page
-        return ocr, [f"signer's name not read again: {failure.message}"]
-    readings = [_name_words(again.words, line) for line in _lines(again)]
-    # a known family name, or read surely: a syllable broken by the seal ("Le xân Dũng") reads as another one
-    found = next((k for k, (words, text) in enumerate(readings) if is_person_name(text) and (
-        is_known_surname(text) or all(again.words[i].confidence >= SURE for i in words))), None)
-    if found is None:
+    cut = _Cut(page, skew, zone)
+    best: tuple[float, OcrText, int] | None = None
+    for bridge in BRIDGES:
+        try:
+            again = tesseract.read_page(cut.image(round(bridge * height)), timeout=timeout, psm=ZONE_PSM)
+        except PageFailure as failure:  # costs the second reading, never the page
+            return ocr, [f"signer's name not read again: {failure.message}"]
+        again = _with_surnames(again)
+        readings = [_name_words(again.words, line) for line in _lines(again)]
+        found = next((k for k, (words, text) in enumerate(readings) if _taken(again, words, text)), None)
+        if found is not None:
+            confidence = sum(again.words[i].confidence for i in readings[found][0]) / len(readings[found][0])
+            if best is None or confidence > best[0]:
+                best = (confidence, again, found)
+    if best is None:
         return ocr, []  # nothing to say: the page stays as it was read
+    _, again, found = best
+    readings = [_name_words(again.words, line) for line in _lines(again)]
     # with no title in the first reading, the second one's title lines come with the name
     chosen = [k for k, (_, text) in enumerate(readings[:found]) if title is None and _is_title(text)] + [found]
     new_lines = [[_placed(again.words[i], zone) for i in readings[k][0]] for k in chosen]
@@ -108,6 +121,27 @@ def _recipients_label(ocr: OcrText, width: int) -> tuple[int, int, int, int] | N
         if len(words) == 2 and _CC.match(bare(" ".join(w.text for w in words))) and words[0].box[0] < width / 2:
             return _union(w.box for w in words)
     return None
+
+
+def _taken(ocr: OcrText, words: list[int], text: str) -> bool:
+    """A name to take: a known family name first, or every word read surely (a syllable broken by
+    the seal reads as another one: "Dán Ngọc Thưởng", "Lê xân Dũng")."""
+    return is_person_name(text) and (is_known_surname(text) or all(ocr.words[i].confidence >= SURE for i in words))
+
+
+def _with_surnames(again: OcrText) -> OcrText:
+    """The zone's reading with the first word of each line that OCR misread from a family name
+    spelt as printed ('Le Tấn Dũng' -> 'Lê Tấn Dũng', 'Nguyễu Văn Phúc' -> 'Nguyễn Văn Phúc'):
+    a seal over the name takes marks and strokes off its first letters."""
+    words = list(again.words)
+    for line in _lines(again):
+        kept = [i for i in line if words[i].text.strip(_NAME_EDGE)]
+        if len(kept) < 2 or is_known_surname(words[kept[0]].text):
+            continue
+        if (printed := surname_as_printed(words[kept[0]].text.strip(_NAME_EDGE))) is not None:
+            w = words[kept[0]]
+            words[kept[0]] = OcrWord(printed, w.box, w.confidence, w.start, w.end)
+    return OcrText(again.text, words, again.messages)
 
 
 def _name_words(words: list[OcrWord], line: list[int]) -> tuple[list[int], str]:
@@ -159,38 +193,51 @@ def _bare(line: str) -> str:
     return line.strip(_NAME_EDGE)
 
 
-def _cut(page: Image.Image, skew: float, box: tuple[int, int, int, int]) -> Image.Image:
-    """The zone from the page without red and blue ink, turned as the cleaned page was, enlarged."""
-    gray = _inkless(page)
-    if abs(skew) >= 0.1:
-        gray = gray.rotate(-skew, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=255)
-    crop = gray.crop(box)
-    crop = crop.resize((crop.width * SCALE, crop.height * SCALE), Image.Resampling.LANCZOS)
-    level = otsu_threshold(crop)
-    crop = crop.point(lambda v: 255 if v > level else 0)
-    padded = Image.new("L", (crop.width + 40, crop.height + 40), 255)
-    padded.paste(crop, (20, 20))
-    return padded
+class _Cut:
+    """The zone from the page, turned as the cleaned page was, its red and blue ink taken out."""
 
+    def __init__(self, page: Image.Image, skew: float, box: tuple[int, int, int, int]) -> None:
+        rgb = page.convert("RGB")
+        if abs(skew) >= 0.1:
+            rgb = rgb.rotate(-skew, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=(255, 255, 255))
+        red, green, blue = rgb.crop(box).split()
+        lightest = ImageChops.lighter(ImageChops.lighter(red, green), blue)
+        darkest = ImageChops.darker(ImageChops.darker(red, green), blue)
+        bluish = ImageChops.subtract(blue, ImageChops.lighter(red, green)).point(lambda v: 255 if v > BLUE_INK else 0)
+        coloured = ImageChops.subtract(lightest, darkest).point(lambda v: 255 if v > COLOURED else 0)
+        # every pixel's lightest channel: a red seal and a blue signature are light in it, black
+        # print is dark in all three, also where it crosses the seal; blue ink made paper outright
+        # (a dark navy signature is dark in its lightest channel too). On the whole page this
+        # lightens print too much (pipeline/preprocess.ink_gray); on the name zone it keeps the
+        # strokes of a name under a seal.
+        gray = lightest
+        gray.paste(255, mask=bluish)
+        level = otsu_threshold(gray)
+        self.ink = gray.point(lambda v: 255 if v <= level else 0)  # 255: ink
+        self.seal = ImageChops.subtract(coloured, bluish)  # 255: coloured ink other than blue
 
-def _inkless(page: Image.Image) -> Image.Image:
-    """Gray without red and blue ink: every pixel's lightest channel (a red seal and a blue
-    signature are light in it, black print is dark in all three, also where it crosses the seal),
-    and blue ink made paper outright (a dark navy signature is dark in its lightest channel too).
-    On the whole page the lightest channel lightens print too much (pipeline/preprocess.ink_gray);
-    on the name zone, read enlarged, it is what keeps the strokes of a name under a seal."""
-    if page.mode != "RGB":
-        return ink_gray(page)
-    red, green, blue = page.split()
-    gray = ImageChops.lighter(ImageChops.lighter(red, green), blue)
-    bluish = ImageChops.subtract(blue, ImageChops.lighter(red, green)).point(lambda v: 255 if v > BLUE_INK else 0)
-    gray.paste(255, mask=bluish)
-    return gray
+    def image(self, bridge: int) -> Image.Image:
+        """Black ink on white, enlarged; with `bridge` > 0, a stroke that a seal stamped over cut
+        (ink on both sides of a seal pixel within `bridge` pixels, across or down) is joined again."""
+        ink = self.ink
+        for dx, dy in ((1, 0), (0, 1)) if bridge > 0 else ():
+            before = Image.new("L", ink.size, 0)
+            after = Image.new("L", ink.size, 0)
+            for d in range(1, bridge + 1):
+                before = ImageChops.lighter(before, ImageChops.offset(self.ink, dx * d, dy * d))
+                after = ImageChops.lighter(after, ImageChops.offset(self.ink, -dx * d, -dy * d))
+            ink = ImageChops.lighter(ink, ImageChops.multiply(ImageChops.multiply(before, after), self.seal))
+        page = ImageChops.invert(ink)
+        page = page.resize((page.width * SCALE, page.height * SCALE), Image.Resampling.LANCZOS)
+        page = page.point(lambda v: 255 if v > 127 else 0)
+        padded = Image.new("L", (page.width + 2 * _PAD, page.height + 2 * _PAD), 255)
+        padded.paste(page, (_PAD, _PAD))
+        return padded
 
 
 def _placed(w: OcrWord, zone: tuple[int, int, int, int]) -> OcrWord:
     """A word of the zone's reading with its box in the page's pixels."""
-    x0, y0, x1, y1 = ((v - 20) // SCALE for v in w.box)
+    x0, y0, x1, y1 = ((v - _PAD) // SCALE for v in w.box)
     return OcrWord(w.text, (zone[0] + x0, zone[1] + y0, zone[0] + x1, zone[1] + y1), w.confidence, 0, 0)
 
 

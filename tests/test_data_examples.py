@@ -273,3 +273,11 @@ BODY_SPELLING_EXAMPLES = [
 @pytest.mark.parametrize("read,repaired", BODY_SPELLING_EXAMPLES)
 def test_body_spelling_example(read, repaired):
     assert repair_body_name(read) == repaired
+
+
+def test_a_misread_family_name_is_put_back_only_when_one_fits():
+    from extractors.closing import surname_as_printed
+
+    assert surname_as_printed("Le") == "Lê" and surname_as_printed("Tran") == "Trần"  # marks lost
+    assert surname_as_printed("Nguyễu") == "Nguyễn"  # one letter off a long name
+    assert surname_as_printed("Dán") is None  # no family name is 'dan', and one letter off a short word is a guess
