@@ -89,7 +89,7 @@ def body_end(text: str, body_start: int, end: int, news: bool) -> int:
         return lines[stop].start if stop < len(lines) else end
     for i, ln in enumerate(lines):
         t = ln.text
-        if _CC.match(t) or _authority().match(t) or _is_title_line(t):
+        if _CC.match(t) or _authority().match(t) or _is_title_line(t) or _inner_title(t) is not None:
             return ln.start
         if i == len(lines) - 1 and looks_like_person_name(_bare(t)):
             return ln.start

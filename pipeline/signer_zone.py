@@ -3,11 +3,14 @@
 The name sits under the signing title (KT. BỘ TRƯỞNG / THỨ TRƯỞNG), under a red seal and a
 blue signature. Read with the whole page it comes out broken ("Lê ‹:ân Dũng", "Nợ. yến Văn
 Phúc") or not at all, and the seal and the signature leave debris lines between the title and
-the name ("TÔ MHớo"). So the zone under the title, as wide as the title's column, is cut from
-the colour page, its red and blue ink taken out (pipeline/preprocess.ink_gray), enlarged, and
-read alone as one block. When that reading holds a name — two to five capitalized words, each a
-real Vietnamese syllable (extractors/syllables.py) — the first reading's words in the zone give
-way to the title lines and the name of the second one; otherwise the page is left as it was.
+the name ("TÔ MHớo"). So when the page's reading has no name there, the zone under the title
+(or, with no title read at all, the column beside "Nơi nhận") is cut from the colour page, its
+red and blue ink taken out, enlarged, and read alone as one block: as it is, and with the
+strokes that a seal stamped over cut joined again across the seal's ring. A name read there —
+two to five capitalized words, each a real Vietnamese syllable (extractors/syllables.py), no
+title, starting with a known family name (a first word misread from one put back) or read
+surely — takes the place of the first reading's words in the zone, under the title; otherwise
+the page is left as it was read.
 """
 from __future__ import annotations
 
@@ -36,9 +39,9 @@ ZONE_SIDE_LINES = 4  # and at least this many line heights (a short title: "CH�
 # The zone is read enlarged this many times: a name line of 150-300 dpi scans is 30-60 pixels
 # high, and Tesseract reads marks best on letters about twice that.
 SCALE = 2
-# The zone is read as it is, then with the strokes a seal cut joined again across gaps of up to
-# these shares of a line height (a seal's ring is a quarter to a third of a line wide, at any
-# resolution); the name read with the highest confidence is taken.
+# The zone is read as it is, then, until a name is read, with the strokes a seal cut joined again
+# across gaps of up to these shares of a line height (a seal's ring is a quarter to a third of a
+# line wide, at any resolution).
 BRIDGES = (0.0, 0.25, 0.35)
 _PAD = 20  # white pixels around the zone, so that no letter touches the image's edge
 # A name that starts with no known family name is taken when every word of it is read this surely.
@@ -84,23 +87,17 @@ def reread_signer(ocr: OcrText, page: Image.Image, skew: float, *, timeout: floa
     if any(_taken(ocr, *_name_words(ocr.words, line)) for line in first):
         return ocr, []  # the page's own reading has the name
     cut = _Cut(page, skew, zone)
-    best: tuple[float, OcrText, int] | None = None
     for bridge in BRIDGES:
         try:
-            again = tesseract.read_page(cut.image(round(bridge * height)), timeout=timeout, psm=ZONE_PSM)
+            again = _with_surnames(tesseract.read_page(cut.image(round(bridge * height)), timeout=timeout, psm=ZONE_PSM))
         except PageFailure as failure:  # costs the second reading, never the page
             return ocr, [f"signer's name not read again: {failure.message}"]
-        again = _with_surnames(again)
         readings = [_name_words(again.words, line) for line in _lines(again)]
         found = next((k for k, (words, text) in enumerate(readings) if _taken(again, words, text)), None)
         if found is not None:
-            confidence = sum(again.words[i].confidence for i in readings[found][0]) / len(readings[found][0])
-            if best is None or confidence > best[0]:
-                best = (confidence, again, found)
-    if best is None:
+            break
+    else:
         return ocr, []  # nothing to say: the page stays as it was read
-    _, again, found = best
-    readings = [_name_words(again.words, line) for line in _lines(again)]
     # with no title in the first reading, the second one's title lines come with the name
     chosen = [k for k, (_, text) in enumerate(readings[:found]) if title is None and _is_title(text)] + [found]
     new_lines = [[_placed(again.words[i], zone) for i in readings[k][0]] for k in chosen]
@@ -110,7 +107,7 @@ def reread_signer(ocr: OcrText, page: Image.Image, skew: float, *, timeout: floa
     if title is not None:
         after = max([title.words[-1]] + [i for i, w in enumerate(ocr.words) if _centre_in(w.box, zone) and i not in inside])
     else:  # after the words beside the zone (the Nơi nhận list)
-        after = max(i for i, w in enumerate(ocr.words) if w.box[1] < zone[3] and i not in inside)
+        after = max((i for i, w in enumerate(ocr.words) if w.box[1] < zone[3] and i not in inside), default=-1)
     return _replaced(ocr, inside, after, new_lines), [note]
 
 
