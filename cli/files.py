@@ -67,7 +67,7 @@ def ingest(args: argparse.Namespace) -> int:
         report = run(items, store=store, force=args.force,
                      extract=choose_extract(args.workers, limits=limits_of(args), max_bytes=args.max_bytes,
                                             on_page=progress.page, on_item=progress.file_started),
-                     on_start=progress.start, on_result=progress.file_done)
+                     on_start=progress.start, on_result=progress.file_done, max_bytes=args.max_bytes)
         progress.close()
         print_run_summary(report, store, out_dir, db=args.db, today=args.today)
     return _finish(report, len(items))

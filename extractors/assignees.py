@@ -257,6 +257,16 @@ def _honorific() -> re.Pattern[str]:
 def _kinds_named_by_action() -> tuple[str, ...]:
     """Body kinds whose own name may begin with an action word in lower case: "Ban chỉ đạo", "Tổ kiểm tra"."""
     return tuple(f" {e['words']}" for e in entries("assignees", "head") if e.get("action_named"))
+def _ends_with_kind_named_by_action(before: str) -> bool:
+    """'... Phòng' before 'quản lý đô thị' is the kind of a body named by its work, but not the end of a
+    place named in capitals ('thành phố Hải Phòng' before 'hướng dẫn'): a kind follows no capitalised word."""
+    for kind in _kinds_named_by_action():
+        if before.endswith(kind):
+            word_before = before[: -len(kind)].rsplit(None, 1)[-1:]
+            return not (word_before and word_before[0].istitle())
+    return False
+
+
 # Where a word can only be a noun: "các tổ chức", "cơ quan, tổ chức".
 _NOUN_CONTEXT = re.compile(r"(?:\b(?:các|những|và)|,)\s*$", re.I)
 # Marks that end a name on its line: a label colon, a parenthesis, a footnote mark, the end of a sentence.
@@ -268,6 +278,9 @@ _CONTINUES = re.compile(r"(?:,|-|\b(?:và|các|của|thuộc|trực thuộc))$")
 _OFFICE_OF = re.compile(r"^(?:Chánh\s+|Phó\s+Chánh\s+)?Văn\s+phòng\s+(?:HĐND|UBND|Hội\s+đồng\s+nhân\s+dân|Ủy\s+ban\s+nhân\s+dân|Tỉnh\s+ủy|Huyện\s+ủy)$", re.I)
 _SEPARATOR = re.compile(r"\s*;\s*|\s*,\s*|\s+(?:và|cùng|hoặc)\s+")
 _SPACES = re.compile(r"\s+")
+# A plural 'các' before a verb or head: matched in place (a slice of the text to its end, once for
+# every word tried, made a letter without line breaks quadratic).
+_LEADING_CAC = re.compile(r"(?:[Cc]ác\s+)?")
 
 
 def starts_with_action(text: str, pos: int, end: int) -> bool:
@@ -276,8 +289,8 @@ def starts_with_action(text: str, pos: int, end: int) -> bool:
 
 
 def _starts_with(groups: tuple[str, ...], text: str, pos: int, end: int) -> bool:
-    m = cast(re.Match[str], re.match(r"(?:[Cc]ác\s+)?", text[pos:end]))  # matches always, maybe empty
-    a = _predicates().match(text, pos + m.end(), end)
+    m = cast(re.Match[str], _LEADING_CAC.match(text, pos, end))  # matches always, maybe empty
+    a = _predicates().match(text, m.end(), end)
     return a is not None and any(a.group(g) for g in groups) and not _head_fully_covers(text, pos, end, a.end())
 
 
@@ -308,14 +321,11 @@ def read_names(text: str, pos: int, end: int | None = None) -> list[Name]:
 def read_subject(text: str, pos: int, end: int | None = None) -> tuple[list[Name], bool]:
     """The names that start at `pos`, and whether a predicate (an action or a qualifier) follows them."""
     end = len(text) if end is None else end
-    plural = ""
-    if m := _honorific().match(text, pos, end):
-        if _heads()[0].match(text, m.end(), end) and _bare_title().match(text, m.end(), end):
-            plural = "các " if text[pos : m.end()].casefold().startswith("các ") else ""
-            pos = m.end()  # "Các đồng chí Bộ trưởng" names the Bộ trưởng ("các Bộ trưởng")
-    if plural:
-        names, predicate = read_subject(text, pos, end)
-        return [Name(plural + names[0].text, *_span(names[0]))] + names[1:] if names else [], predicate
+    if (m := _honorific().match(text, pos, end)) and _heads()[0].match(text, m.end(), end) \
+            and _bare_title().match(text, m.end(), end):
+        # "Các đồng chí Bộ trưởng" names the Bộ trưởng: the title as printed after the honorific, its span
+        # the title's own (a name is always the text at its span)
+        return read_subject(text, m.end(), end)
     if m := _kind_list().match(text, pos, end):
         return _kind_list_names(text, m, end)
     head = _heads()[0].match(text, pos, end)
@@ -433,7 +443,7 @@ def _phrase_end(text: str, pos: int, after: int, end: int) -> tuple[int, str]:
             skip_to = p  # "Thủ trưởng các đơn vị được giao nhiệm vụ ... | chịu trách nhiệm"
             continue
         before = " " + text[pos : m.start()]
-        if m.group("action") and before.rstrip().endswith(_kinds_named_by_action()):
+        if m.group("action") and _ends_with_kind_named_by_action(before.rstrip()):
             continue
         if _SPACES.sub(" ", text[m.start() : m.end()].casefold()) in _noun_actions() and (noun := _NOUN_CONTEXT.search(before)):
             # after "các", "những", "và" a verb of the kind is a noun ("các báo cáo"); after a comma only a

@@ -145,8 +145,68 @@ def _join_after_one_word(m: re.Match[str]) -> str:
     return m.group(0)[:-1] + " "
 
 
+# A web copy's wrap just before the hyphen of a name or a range ("... cao tốc Ninh Bình\n- Hải Phòng, đoạn
+# qua ...", "... về trật tự xã hội\n\n- Cơ quan thường trực ...", "giai đoạn 2021\n- 2025"): the rest of
+# the sentence reads as a dash item. A dash opens an item after a lead-in (":") or an item that ended
+# (";", "."), or beside dash items of its own; one that follows a word ending no sentence, in a
+# paragraph that is no dash item, and has no dash item after it, is the sentence going on.
+# (Lower-case continuations, "chính trị\n- xã hội", are _BROKEN_PARAGRAPH's.)
+_NEWLINE_BEFORE_HYPHEN = re.compile(r"\n(?:\n)?(?=[-–][ ][^\W_])")
+_ENDS_SENTENCE = re.compile(r"[.;!?]$")
+_BULLETS = ("- ", "– ", "+ ", "• ")
+# how far back, in lines, the paragraph before is looked at for its start, and how far on for a label
+_PARAGRAPH_LINES = 12
+_FOLLOWING_LINES = 60
+# a line that starts the next item of the outline, or the closing: "2.", "b)", "III.", "(3)", "Điều 4.",
+# "Nơi nhận:" (Kính gửi and Nơi nhận items are dashes of their own lists)
+_OUTLINE_LABEL = re.compile(
+    r"(?:[IVX]{1,6}|\d{1,2}(?:\.\d{1,2}){0,2})[./)](?:[ \n])|[a-zđ][)./][ ]|\(\w{1,4}\)[ ]|(?:Điều|Chương|Mục|Phần|Nơi[ ]nhận)\b"
+)
+
+
+def _join_hyphen_wrap(m: re.Match[str]) -> str:
+    s, pos = m.string, m.start()
+    if pos == 0 or not s[pos - 1].isalnum():
+        return m.group(0)
+    # the paragraph the line before is in, back to a blank line or a line that ends a sentence: no
+    # line of it a dash item; and when a blank line parts it from the dash, an item's own text (a
+    # paragraph of no item before a blank is a title or a table cell)
+    start = pos
+    for _ in range(_PARAGRAPH_LINES):
+        line_start = s.rfind("\n", 0, start) + 1
+        if s.startswith(_BULLETS, line_start):
+            return m.group(0)
+        above_end = line_start - 1
+        if line_start == 0 or above_end == 0 or s[above_end - 1] == "\n" or _ENDS_SENTENCE.search(s, 0, above_end):
+            start = line_start
+            break
+        start = above_end
+    else:
+        return m.group(0)
+    if (m.group(0) == "\n\n" and not _OUTLINE_LABEL.match(s, start)) or is_upper(s[s.rfind("\n", 0, pos) + 1 : pos]):
+        return m.group(0)
+    # what comes after it: another dash item before the next label makes this one an item too
+    end = m.end()
+    for _ in range(_FOLLOWING_LINES):
+        line_end = s.find("\n", end)
+        if line_end < 0:
+            return m.group(0)  # the text ends, unsure: a letter goes on to its Nơi nhận
+        if end == m.end() and s[line_end - 1] == ":":
+            return m.group(0)  # a lead-in of items of its own
+        end = line_end + 1
+        while s.startswith("\n", end):
+            end += 1
+        if s.startswith(_BULLETS, end):
+            return m.group(0)
+        if _OUTLINE_LABEL.match(s, end):
+            return " "
+    return m.group(0)
+
+
 def join_capital_wraps(t: TrackedText) -> TrackedText:
     t = t.sub(_LABEL_AND_ONE_WORD, _join_after_one_word)
+    if "\n- " in t.text or "\n– " in t.text:
+        t = t.sub(_NEWLINE_BEFORE_HYPHEN, _join_hyphen_wrap)
     return t.sub(_NEWLINE_BEFORE_CAPITAL, _join_capital_wrap)
 
 

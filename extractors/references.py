@@ -124,6 +124,7 @@ def find_references(text: str) -> list[Reference]:
     by_key: dict[str, list[_Ref]] = {}
     prev_end = -1
     prev_label: tuple[str | None, str | None] = (None, None)
+    lines = _LineStarts(text)
     for m in _candidates(text):
         hit = _accept(text, m) if m.re is _KEY else _accept_lettered(m)
         if hit is None:
@@ -150,7 +151,7 @@ def find_references(text: str) -> list[Reference]:
         subject = _subject(text, after)
         doc_type, label = _doc_type(dk, label, label_code, own_label)
         span = Span(start=start, end=end)
-        relation = "basis" if _in_basis_paragraph(text, start) else "cites"
+        relation = "basis" if _in_basis_paragraph(text, lines.of(start)) else "cites"
 
         match = keys.match_key(dk.key)
         same = by_key.get(match, [])
@@ -360,9 +361,28 @@ def _subject(text: str, pos: int) -> str | None:
     return subj or None
 
 
-def _in_basis_paragraph(text: str, pos: int) -> bool:
-    line_start = text.rfind("\n", 0, pos) + 1
+def _in_basis_paragraph(text: str, line_start: int) -> bool:
     return bool(_BASIS.match(text, line_start, min(len(text), line_start + 12)))
+
+
+class _LineStarts:
+    """Where the line of each position starts, for positions given in increasing order: each
+    stretch of the text is looked through once (a look back to the start of the line from every
+    reference made a letter without line breaks quadratic)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.scanned = 0  # the line start is known for this position
+        self.start = 0
+
+    def of(self, pos: int) -> int:
+        if pos < self.scanned:  # out of order: look back
+            return self.text.rfind("\n", 0, pos) + 1
+        newline = self.text.rfind("\n", self.scanned, pos)
+        if newline >= 0:
+            self.start = newline + 1
+        self.scanned = pos
+        return self.start
 
 
 def _default_issuer(dk: keys.DocumentKey) -> str | None:

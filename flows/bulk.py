@@ -42,7 +42,8 @@ def bulk_ingest(paths: list[str], out: str, db: str | None = None, *, max_bytes:
     with local_pool(None if scheduler else workers, Limits(seconds=time_limit, memory=memory_limit), max_bytes,
                     local=not scheduler):
         run(items, store=store_for(db), extract=prefect_extract(max_bytes), force=force, batch_cost=batch_cost,
-            on_start=lambda n: _started(logger, len(items), n), on_result=_done, report=report)
+            on_start=lambda n: _started(logger, len(items), n), on_result=_done, report=report,
+            max_bytes=max_bytes)
     for result in report.failed:
         logger.error("%s (exit code %s)", result.describe_error(), result.error.exit_code if result.error else "")
     publish_report(report, key="bulk-ingest-report", title="congvan bulk ingest", lead=f"{len(items)} file(s)")

@@ -471,7 +471,7 @@ def run_once(inbox: Path, out_dir: Path, store, options: InboxOptions | None = N
         items = []
         for path in claimed:
             name = path.name
-            sha = file_sha256(path, follow_links=False) or name
+            sha = file_sha256(path, follow_links=False, max_bytes=options.max_bytes) or name
             output = namer.name(Path(name).stem or name, name, sha, sha256=sha)
             items.append(Item(path.as_posix(), name, output.as_posix() if output else None, file_size(path),
                               follow_links=False))
@@ -484,7 +484,7 @@ def run_once(inbox: Path, out_dir: Path, store, options: InboxOptions | None = N
 
         run(items, store=store, extract=extract or choose_extract(options.workers, limits=options.limits,
                                                                   max_bytes=options.max_bytes),
-            retries=options.retries, on_result=settle, report=report)
+            retries=options.retries, on_result=settle, report=report, max_bytes=options.max_bytes)
     return report
 
 

@@ -14,6 +14,12 @@ def render_json(result: ExtractionResult) -> bytes:
     return (json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+# The umask the files a worker process publishes get (pipeline/workers.py): a worker works under
+# umask 077, so that its page images and Tesseract's files are its own, but the JSON it writes
+# for the user has the mode the user's umask gives. None: this process's umask.
+published_umask: int | None = None
+
+
 def write_atomic(path: Path, data: bytes, *, replace: bool = True) -> None:
     """Write `data` to `path` so that readers see the old file or the new one, never a part.
 
@@ -26,6 +32,8 @@ def write_atomic(path: Path, data: bytes, *, replace: bool = True) -> None:
     # os.open with 0o666 lets the umask decide the mode, as for any file the user creates.
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
+        if published_umask is not None:
+            os.fchmod(fd, 0o666 & ~published_umask)
         with os.fdopen(fd, "wb") as file:
             file.write(data)
             file.flush()

@@ -50,6 +50,7 @@ from pipeline import joins
 from pipeline.errors import (
     FILE_ERRORS,
     CongvanError,
+    InputTooLargeError,
     ExitCode,
     InternalError,
     MemoryLimitError,
@@ -213,7 +214,7 @@ def find_inputs(arguments: Iterable[str], *, recursive: bool = False) -> tuple[l
         if not matches:
             notes.append(f"{path.as_posix()}: no .txt, .pdf or image files here")
         for match in matches:
-            key = match.resolve()
+            key = _resolved(match)
             if key not in seen:
                 seen.add(key)
                 found.append(match)
@@ -221,9 +222,17 @@ def find_inputs(arguments: Iterable[str], *, recursive: bool = False) -> tuple[l
 
 
 def _wanted(path: Path, root: Path | None) -> bool:
+    """A file of a kind congvan reads; a link of such a name that leads nowhere (dangling, or a loop)
+    too, so that it fails with its reason instead of being passed over in silence."""
     parts = path.relative_to(root).parts if root is not None else (path.name,)
-    return (path.is_file() and not any(part.startswith(".") for part in parts)
-            and path.suffix.lower() in SUPPORTED_SUFFIXES)
+    return ((path.is_file() or (path.is_symlink() and not path.exists()))
+            and not any(part.startswith(".") for part in parts) and path.suffix.lower() in SUPPORTED_SUFFIXES)
+
+
+def _resolved(path: Path) -> Path:
+    """The path with its links followed as far as they go: Path.resolve raises on a loop of links
+    (RuntimeError in Python 3.11), os.path.realpath stops at it."""
+    return Path(os.path.realpath(path))
 
 
 # --- naming the outputs ------------------------------------------------------------------------
@@ -288,7 +297,7 @@ class OutputNamer:
         items = []
         for index, path in enumerate(paths):
             display = names[index] if names is not None else path.as_posix()
-            output = self.name(Path(display).stem or path.stem, display, str(path.resolve()))
+            output = self.name(Path(display).stem or path.stem, display, str(_resolved(path)))
             items.append(Item(path.as_posix(), display, output.as_posix() if output else None, file_size(path)))
         return items
 
@@ -309,10 +318,14 @@ def file_size(path: Path) -> int:
         return 0
 
 
-def file_sha256(path: str | Path, *, follow_links: bool = True) -> str | None:
+def file_sha256(path: str | Path, *, follow_links: bool = True, max_bytes: int | None = None) -> str | None:
+    """None when unreadable, or larger than `max_bytes`: a file refused for its size is not read
+    for its hash either (a sparse 2 GiB file took seconds to hash, for nothing)."""
     digest = hashlib.sha256()
     try:
         with open(path, "rb", opener=None if follow_links else _no_follow) as file:
+            if max_bytes is not None and os.fstat(file.fileno()).st_size > max_bytes:
+                return None
             for block in iter(lambda: file.read(1 << 20), b""):
                 digest.update(block)
     except OSError:
@@ -372,8 +385,9 @@ def extract_item(item: Item, *, max_bytes: int = DEFAULT_MAX_BYTES, ocr_workers:
 
 
 def failed_result(item: Item, error: ErrorInfo, start: float) -> FileResult:
-    return FileResult(item, FAILED, sha256=file_sha256(item.source, follow_links=item.follow_links), error=error,
-                      seconds=time.perf_counter() - start)
+    # a file refused for its size is not read for its hash: what the size check spared
+    sha = None if error.type == InputTooLargeError.__name__ else file_sha256(item.source, follow_links=item.follow_links)
+    return FileResult(item, FAILED, sha256=sha, error=error, seconds=time.perf_counter() - start)
 
 
 def short_traceback() -> str:
@@ -584,15 +598,15 @@ def with_retries(call: Callable[[], Any], retries: Retries) -> Any:
 
 
 def skip_known(store, items: list[Item], *, force: bool = False,  # noqa: ANN001 - pipeline.store.Store
-               retries: Retries = Retries()) -> tuple[list[Item], list[FileResult]]:
+               retries: Retries = Retries(), max_bytes: int | None = None) -> tuple[list[Item], list[FileResult]]:
     """(to do, unchanged): a file whose SHA-256 the store has stored, and whose JSON is there, is not
     done again (its JSON deleted, or another --out: it is extracted again for its JSON, and the store
     keeps it unchanged). One that failed before is tried again: a failure stays loud until the file
-    is fixed or taken away."""
+    is fixed or taken away. A file over `max_bytes` is not read for its hash: it is refused by its size."""
     todo: list[Item] = []
     known: list[FileResult] = []
     for item in items:
-        sha = file_sha256(item.source, follow_links=item.follow_links)
+        sha = file_sha256(item.source, follow_links=item.follow_links, max_bytes=max_bytes)
         if (not force and sha is not None and (item.output is None or Path(item.output).is_file())
                 and with_retries(partial(store.file_status, sha), retries) == "ok"):
             if item.output is not None:  # a store of before files.output learns where the JSON is
@@ -636,8 +650,10 @@ def store_one(store, done: FileResult, *, force: bool = False,  # noqa: ANN001 -
 def run(items: list[Item], *, store=None, extract: Extract | None = None,  # noqa: ANN001 - pipeline.store.Store
         force: bool = False, retries: Retries = Retries(), batch_cost: float = 50.0,
         on_result: Callable[[FileResult], None] | None = None,
-        on_start: Callable[[int], None] | None = None, report: RunReport | None = None) -> RunReport:
-    """Every item through the steps above; `on_start(n)` is told how many will be extracted."""
+        on_start: Callable[[int], None] | None = None, report: RunReport | None = None,
+        max_bytes: int | None = None) -> RunReport:
+    """Every item through the steps above; `on_start(n)` is told how many will be extracted; a file
+    over `max_bytes` (the extract's --max-size) is not read for its hash before it is refused."""
     report = report if report is not None else RunReport()
     start = time.perf_counter()
     extract = extract or in_workers(1)
@@ -650,7 +666,7 @@ def run(items: list[Item], *, store=None, extract: Extract | None = None,  # noq
     try:
         todo = items
         if store is not None:
-            todo, known = skip_known(store, items, force=force, retries=retries)
+            todo, known = skip_known(store, items, force=force, retries=retries, max_bytes=max_bytes)
             for result in known:
                 finish(result)
         if on_start is not None:

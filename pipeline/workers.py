@@ -15,7 +15,8 @@ imported congvan once and forks each worker from there, so a worker starts in mi
 inherits none of the parent's threads, locks or open files (an inbox pass's lock stays the
 pass's own). Workers die with their parent: the fork server leaves when the parent does, and
 each worker is killed when the fork server goes (PR_SET_PDEATHSIG). Each worker has a private
-temporary folder (mode 0700) for the page images and Tesseract's files, removed when it ends;
+temporary folder (mode 0700) for the page images and Tesseract's files (mode 0600: the worker
+runs under umask 077, its JSON files excepted), removed when it ends;
 one left by a killed pass is removed by the next pool.
 
 `extract` may be called from many threads at once (Prefect's task threads): each call takes an
@@ -170,7 +171,7 @@ class _Worker:
         context = _context()
         self.temp = tempfile.mkdtemp(prefix=f"{_TEMP_PREFIX}{os.getpid()}-")  # mode 0700
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, limits, dict(os.environ), self.temp),
+        self.process = context.Process(target=_serve, args=(child, limits, dict(os.environ), self.temp, _umask()),
                                        name="congvan-worker", daemon=True)
         self.process.start()
         child.close()
@@ -219,6 +220,20 @@ def _context() -> Any:  # a multiprocessing context (its type has no Process for
     return context
 
 
+def _umask() -> int:
+    """This process's umask (from /proc, which reads it without changing it for other threads)."""
+    try:
+        with open("/proc/self/status") as file:
+            for line in file:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _remove_stale_temp_folders() -> None:
     """The temporary folders of workers whose pass was killed (its process is gone)."""
     for folder in glob.glob(os.path.join(glob.escape(tempfile.gettempdir()), f"{_TEMP_PREFIX}*")):
@@ -236,16 +251,23 @@ def _remove_stale_temp_folders() -> None:
 # --- the worker's side -------------------------------------------------------------------------
 
 
-def _serve(conn: Connection, limits: Limits, environ: dict[str, str], temp: str) -> None:
-    """A worker's life: files from `conn`, one at a time, until told to stop or the parent goes."""
+def _serve(conn: Connection, limits: Limits, environ: dict[str, str], temp: str, umask: int) -> None:
+    """A worker's life: files from `conn`, one at a time, until told to stop or the parent goes.
+    What it makes for itself (page images, Tesseract's files) is its own (umask 077); the JSON
+    files it writes get the parent's umask."""
     die_with_parent()
+    _release_fork_server()
     os.setpgrp()  # its own process group: killed with what it starts
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     os.environ.clear()
     os.environ.update(environ, TMPDIR=temp)  # the parent's environment of now, not the fork server's
     tempfile.tempdir = temp
     limit_memory(limits.memory)
+    from pipeline import output
     from pipeline.runner import extract_item
+
+    output.published_umask = umask
+    os.umask(0o077)
 
     while True:
         try:
@@ -267,6 +289,22 @@ def _serve(conn: Connection, limits: Limits, environ: dict[str, str], temp: str)
             conn.send(("done", failed_copy(result), False))
         if not keep:
             return
+
+
+def _release_fork_server() -> None:
+    """Let the fork server leave when the parent does. multiprocessing gives every process the fork
+    server starts the write end of the pipe whose end tells the fork server its last client is
+    gone, so the fork server outlived a parent killed with -9 as long as a worker was busy (a
+    reference loop: for ever), and PR_SET_PDEATHSIG, which fires when the fork server goes, never
+    came. A worker starts no processes through multiprocessing: it closes its copy."""
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    fd = getattr(server, "_forkserver_alive_fd", None)
+    if START_METHOD == "forkserver" and isinstance(fd, int):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+        server._forkserver_alive_fd = None  # type: ignore[union-attr]
 
 
 def failed_copy(result):  # noqa: ANN001, ANN201 - a FileResult too large to send back

@@ -206,18 +206,16 @@ def test_tolerated_letters():
     assert ids("1. Một\n" + text)[-3:] == ["2.e", "2.f", "2.g"]
 
 
-def test_linear_speed():
-    import time
-
-    body = "\n\n".join(
-        f"{i}. Nhiệm vụ {i}:\n\n" + "\n".join(f"- Nội dung {j} của nhiệm vụ, thực hiện trong tháng." for j in range(5))
-        for i in range(1, 90)
-    )
-    t = time.perf_counter()
-    for _ in range(5):
-        tree = parse_clauses(body)
+def test_a_long_list_is_parsed():
+    """89 items of 5 bullets each (its time, once asserted here, is in benchmarks/extract_text.py)."""
+    tree = parse_clauses(LONG_LIST)
     assert len(tree) == 89 and len(tree[-1].children) == 5
-    assert time.perf_counter() - t < 1.0
+
+
+LONG_LIST = "\n\n".join(
+    f"{i}. Nhiệm vụ {i}:\n\n" + "\n".join(f"- Nội dung {j} của nhiệm vụ, thực hiện trong tháng." for j in range(5))
+    for i in range(1, 90)
+)
 
 
 def test_empty():
@@ -298,11 +296,11 @@ def test_dev_letter_clause_ids(name):
 
 def test_a_paragraph_after_a_list_that_names_its_own_actor_closes_the_parent():
     text = (
-        "1. Chủ tịch Ủy ban nhân dân các tỉnh rà soát, tổng hợp báo cáo một số nội dung sau:\n"
-        "(1) Số hộ dân có nhà bị sập, đổ cần phải xây dựng lại.\n"
-        "(2) Tổng kinh phí cần thiết hỗ trợ Nhân dân sửa chữa nhà cửa.\n"
-        "Ủy ban nhân dân các tỉnh khẩn trương gửi Báo cáo về Văn phòng Chính phủ trước ngày 27/11/2025.\n"
-        "2. Bộ Tài chính tổng hợp, đề xuất nguồn lực hỗ trợ.\n"
+        "1. Chủ tịch Ủy ban nhân dân các huyện thống kê, tổng hợp báo cáo các nội dung sau:\n"
+        "(1) Số trường học bị ngập cần sửa chữa.\n"
+        "(2) Tổng kinh phí cần thiết để khắc phục cơ sở vật chất.\n"
+        "Ủy ban nhân dân các huyện khẩn trương gửi Báo cáo về Sở Giáo dục và Đào tạo trước ngày 14/10/2026.\n"
+        "2. Sở Tài chính tổng hợp, đề xuất nguồn lực hỗ trợ.\n"
     )
     top = parse_clauses(text)
     assert [c.id for c in top] == ["1", "2"] and [c.id for c in top[0].children] == ["1.1", "1.2"]
@@ -310,8 +308,8 @@ def test_a_paragraph_after_a_list_that_names_its_own_actor_closes_the_parent():
 
 
 def test_a_web_address_ending_a_sentence_does_not_close_the_letter():
-    text = ("- Thường xuyên theo dõi chỉ số VN_AQI tại website: https://moitruongthudo.vn/.\n"
-            "- Hạn chế các hoạt động ngoài trời cho học sinh.\n- Chủ động điều chỉnh thời gian học tập./.\n")
+    text = ("- Thường xuyên theo dõi bản tin thời tiết tại website: https://thoitiet.example.vn/.\n"
+            "- Tạm dừng các buổi dã ngoại của học sinh.\n- Chủ động bố trí lịch học bù./.\n")
     assert [c.id for c in parse_clauses(text)] == ["-1", "-2", "-3"]
 
 

@@ -290,9 +290,9 @@ def _flat(clauses):
 
 
 def test_a_task_takes_the_limit_of_its_own_paragraph_after_its_items():
-    text = ("1. Chủ tịch UBND các xã khẩn trương tổng hợp, báo cáo cụ thể về một số nội dung sau:\n"
-            "(1) Số hộ dân có nhà bị sập, đổ cần xây dựng lại.\n"
-            "(2) Số hộ dân có nhà bị hư hỏng nặng cần sửa chữa.\n"
+    text = ("1. Chủ tịch UBND các xã khẩn trương thống kê, báo cáo các nội dung sau:\n"
+            "(1) Số diện tích lúa bị ngập úng cần gieo sạ lại.\n"
+            "(2) Số ao nuôi thủy sản bị thiệt hại cần hỗ trợ.\n"
             "Ủy ban nhân dân các xã gửi Báo cáo về Phòng Nội vụ trước 17 giờ ngày 07/12/2023 để tổng hợp.\n\n"
             "2. Phòng Nội vụ tổng hợp, báo cáo Chủ tịch UBND huyện.\n")
     assert _passed_down(text, {"1", "1.1", "1.2", "2"}) == {
@@ -307,7 +307,7 @@ def test_a_lead_in_that_is_no_task_passes_its_limit_down_and_own_limits_stay():
 
 
 def test_a_limit_label_is_no_task():
-    assert is_limit_item("Thời gian thực hiện: Hoàn thành trong năm 2025.")
+    assert is_limit_item("Thời gian thực hiện: Hoàn thành trong năm 2027.")
     assert is_limit_item("**Thời gian hoàn thành:** Quý IV/2025")
     assert not is_limit_item("Nhiệm vụ: Rà soát, hoàn thành trong năm 2025.")
 
@@ -320,7 +320,7 @@ def test_a_limit_label_goes_to_the_task_whose_item_it_is():
 
 
 def test_a_limit_label_goes_to_the_tasks_beside_it_not_below_them():
-    text = ("1. Về giải quyết hồ sơ\n"
+    text = ("1. Về cấp giấy phép\n"
             "a) Thời gian thực hiện: Không quá 10 ngày làm việc.\n"
             "b) Trình tự thực hiện:\n"
             "- Bộ phận một cửa tiếp nhận hồ sơ trong thời gian 01 ngày.\n"

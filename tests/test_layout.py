@@ -11,8 +11,8 @@ def texts(words: list[LaidWord], width: int = 2479) -> list[str]:
     return [" ".join(w.text for w in ws) for _, ws in reading_order(words, width)]
 
 
-# a ministry's decision as Tesseract read it (AI_HCMUT test_10): issuer and motto on one line with a
-# seal speck between them, the typed day glued apart from its month ("ngày ]]" | "tháng 9 năm 2025")
+# a ministry's decision as Tesseract reads a scan (words changed, geometry kept): issuer and motto on one
+# line with a seal speck between them, the typed day glued apart from its month ("ngày ]]" | "tháng 4 năm 2026")
 DECISION = [
     *line(1, [("BỘ", 302, 377), ("GIÁO", 394, 535), ("DỤC", 552, 665), ("VÀ", 682, 758), ("ĐÀO", 775, 892),
               ("TẠO", 909, 1023), ("ˆ", 1073, 1103), ("CỘNG", 1131, 1290), ("HOÀ", 1307, 1427), ("XÃ", 1444, 1519),
@@ -20,22 +20,22 @@ DECISION = [
               ("NAM", 2132, 2258)], 209),
     *line(2, [("Độc", 1369, 1450), ("lập", 1460, 1530), ("-", 1540, 1560), ("Tự", 1570, 1630), ("do", 1640, 1700),
               ("-", 1710, 1730), ("Hạnh", 1740, 1870), ("phúc", 1880, 2030)], 281),
-    *line(3, [("Số:2576", 413, 640), ("/QĐ-BGDĐT", 660, 928)], 327),
+    *line(3, [("Số:1843", 413, 640), ("/QĐ-BGDĐT", 660, 928)], 327),
     *line(4, [("Hà", 1310, 1380), ("Nội,", 1390, 1480), ("ngày", 1490, 1580), ("]]", 1590, 1601),
-              ("tháng", 1684, 1830), ("9", 1840, 1870), ("năm", 1880, 1980), ("2025", 1990, 2087)], 407),
+              ("tháng", 1684, 1830), ("4", 1840, 1870), ("năm", 1880, 1980), ("2026", 1990, 2087)], 407),
     *line(5, [("QUYÉT", 1128, 1300), ("ĐỊNH", 1310, 1472)], 545),
-    *line(6, [("Về", 436, 500), ("việc", 510, 600), ("điều", 610, 700), ("chỉnh", 710, 850), ("thời", 860, 960),
-              ("gian", 970, 1080), ("thực", 1090, 1200), ("hiện", 1210, 1320), ("chương", 1330, 1500),
-              ("trình", 1510, 1620), ("khoa", 1630, 1750), ("học", 1760, 1860), ("và", 1870, 1930),
-              ("công", 1940, 2060), ("nghệ", 2070, 2164)], 621),
+    *line(6, [("Về", 436, 500), ("việc", 510, 600), ("điều", 610, 700), ("chỉnh", 710, 850), ("kế", 860, 960),
+              ("hoạch", 970, 1080), ("tổ", 1090, 1200), ("chức", 1210, 1320), ("kỳ", 1330, 1500),
+              ("thi", 1510, 1620), ("học", 1630, 1750), ("sinh", 1760, 1860), ("giỏi", 1870, 1930),
+              ("quốc", 1940, 2060), ("gia", 2070, 2164)], 621),
 ]
 
 
 def test_the_header_is_read_column_by_column():
     assert texts(DECISION)[:6] == [
-        "BỘ GIÁO DỤC VÀ ĐÀO TẠO", "Số:2576 /QĐ-BGDĐT",
+        "BỘ GIÁO DỤC VÀ ĐÀO TẠO", "Số:1843 /QĐ-BGDĐT",
         "ˆ CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM",  # the speck goes by its place: right of the gutter
-        "Độc lập - Tự do - Hạnh phúc", "Hà Nội, ngày ]] tháng 9 năm 2025",
+        "Độc lập - Tự do - Hạnh phúc", "Hà Nội, ngày ]] tháng 4 năm 2026",
         "QUYÉT ĐỊNH"]
 
 
@@ -51,10 +51,10 @@ def test_the_closing_reads_the_recipients_then_the_signature():
         *line(3, [("-", 300, 320), ("Như", 330, 420), ("Điều", 430, 520), ("3;", 530, 580),
                   ("THỨ", 1600, 1700), ("TRƯỞNG", 1710, 1980)], 2490),
         *line(4, [("-", 300, 320), ("Lưu:", 330, 440), ("VT.", 450, 530)], 2540),
-        *line(5, [("Phạm", 1560, 1700), ("Ngọc", 1710, 1840), ("Thưởng", 1850, 2050)], 2900),
+        *line(5, [("Trần", 1560, 1700), ("Văn", 1710, 1840), ("Hải", 1850, 2050)], 2900),
     ]
     assert texts(closing) == ["Nơi nhận:", "- Như Điều 3;", "- Lưu: VT.", "KT. BỘ TRƯỞNG", "THỨ TRƯỞNG",
-                              "Phạm Ngọc Thưởng"]
+                              "Trần Văn Hải"]
 
 
 def test_a_short_kinh_gui_line_ends_the_header():
@@ -94,7 +94,7 @@ def test_a_speck_before_kinh_gui_does_not_pull_it_into_the_header():
                                "Tây Ninh, ngày 23 tháng 10 năm 2023", "_ Kính gửi:", "Thủ trưởng các sở,"]
 
 
-# the closing of a directive (OCR_LOCAL 11/CT-UBND): a Nơi nhận item runs far right of the column's
+# the closing of a directive (a scan's geometry, words changed): a Nơi nhận item runs far right of the column's
 # other lines, into the gap before the signature block; the gutter is past its end
 CLOSING = [
     *line(1, [("CHỦ", 1742, 1860), ("TỊCH", 1870, 2008)], 1287),
@@ -103,9 +103,9 @@ CLOSING = [
               ("ứng", 790, 900), ("phó", 910, 1020), ("sự", 1030, 1100), ("cố", 1110, 1190), ("(b/c);", 1200, 1371)],
           1406),
     *line(4, [("-", 417, 426), ("Các", 436, 520), ("Sở;", 530, 855)], 1642),
-    *line(5, [("Nguyễn", 1605, 1790), ("Hoàng", 1800, 1960), ("Giang", 1970, 2142)], 1650),
+    *line(5, [("Lê", 1605, 1790), ("Quốc", 1800, 1960), ("Bảo", 1970, 2142)], 1650),
 ]
 
 
 def test_a_long_list_item_moves_the_closing_gutter_past_its_end():
-    assert texts(CLOSING) == ["Nơi nhận:", "- Ủy ban Quốc gia ứng phó sự cố (b/c);", "- Các Sở;", "CHỦ TỊCH", "Nguyễn Hoàng Giang"]
+    assert texts(CLOSING) == ["Nơi nhận:", "- Ủy ban Quốc gia ứng phó sự cố (b/c);", "- Các Sở;", "CHỦ TỊCH", "Lê Quốc Bảo"]

@@ -39,22 +39,22 @@ SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
         ("Thực hiện.\n\n3\n\n2. Giao Sở Nội vụ", "Thực hiện.\n\n2. Giao Sở Nội vụ"),
         ("xử lý nghiêm . -\n_- Chủ trì, phối hợp", "xử lý nghiêm\n- Chủ trì, phối hợp"),
         ("1, Tiếp tục làm tốt", "1. Tiếp tục làm tốt"),
-        ("ở mức “Xấu” trở lên.\n-\nTrường hợp chất lượng", "ở mức “Xấu” trở lên.\n- Trường hợp chất lượng"),
-        ("1 . Hàng hóa đề nghị xác định trước mã số", "1. Hàng hóa đề nghị xác định trước mã số"),
-        ("Số:\n84/2025/QĐ-UBND", "Số: 84/2025/QĐ-UBND"),
-        ("Số: 3783/QĐ-\nUBND", "Số: 3783/QĐ-UBND"),
-        ("Hà Nội, ngày 26\ntháng 11 năm 2025 *", "Hà Nội, ngày 26 tháng 11 năm 2025"),
-        ("Hà Tĩnh, ngày 01 tháng12 năm 2025", "Hà Tĩnh, ngày 01 tháng 12 năm 2025"),
-        ("Tây\nNinh, ngày 01 tháng 12 năm 2025", "Tây Ninh, ngày 01 tháng 12 năm 2025"),
+        ("ở mức “Kém” kéo dài.\n-\nTrường hợp mực nước", "ở mức “Kém” kéo dài.\n- Trường hợp mực nước"),
+        ("1 . Hồ sơ đề nghị cấp phép xây dựng", "1. Hồ sơ đề nghị cấp phép xây dựng"),
+        ("Số:\n61/2026/QĐ-UBND", "Số: 61/2026/QĐ-UBND"),
+        ("Số: 2917/QĐ-\nUBND", "Số: 2917/QĐ-UBND"),
+        ("Hà Nội, ngày 19\ntháng 5 năm 2026 *", "Hà Nội, ngày 19 tháng 5 năm 2026"),
+        ("Hà Tĩnh, ngày 07 tháng12 năm 2026", "Hà Tĩnh, ngày 07 tháng 12 năm 2026"),
+        ("Tây\nNinh, ngày 16 tháng 4 năm 2026", "Tây Ninh, ngày 16 tháng 4 năm 2026"),
         # a hard wrap before a capital inside a sentence is joined ...
-        ("theo chỉ đạo tại Chỉ thị số 30/CT-TTg ngày 30 tháng 9 năm 2014 của Thủ tướng\nChính phủ và dự thảo",
-         "theo chỉ đạo tại Chỉ thị số 30/CT-TTg ngày 30 tháng 9 năm 2014 của Thủ tướng Chính phủ và dự thảo"),
+        ("theo chỉ đạo tại Chỉ thị số 17/CT-TTg ngày 12 tháng 5 năm 2016 của Thủ tướng\nChính phủ và dự thảo",
+         "theo chỉ đạo tại Chỉ thị số 17/CT-TTg ngày 12 tháng 5 năm 2016 của Thủ tướng Chính phủ và dự thảo"),
         # ... but not before a label, a heading in capitals, or a paragraph's own opening, nor after a short line
         ("các cơ quan, đơn vị liên quan phối hợp thực hiện các nhiệm vụ được giao sau\n2. Giao Sở Nội vụ",
          "các cơ quan, đơn vị liên quan phối hợp thực hiện các nhiệm vụ được giao sau\n2. Giao Sở Nội vụ"),
         ("V/v triển khai thực hiện Công điện số 968/CĐ-TTg ngày 16/10/2023 của Thủ tướng\nKính gửi: Sở Nội vụ",
          "V/v triển khai thực hiện Công điện số 968/CĐ-TTg ngày 16/10/2023 của Thủ tướng\nKính gửi: Sở Nội vụ"),
-        ("Căn cứ khoản 25\nĐiều 5 Luật Thuế GTGT", "Căn cứ khoản 25\nĐiều 5 Luật Thuế GTGT"),
+        ("Căn cứ khoản 12\nĐiều 7 Luật Đất đai", "Căn cứ khoản 12\nĐiều 7 Luật Đất đai"),
         # a label and one word, then a wrap: one word is never a whole item
         ("Điều 3. Chánh\nVăn phòng Bộ, Vụ trưởng Vụ Kế hoạch chịu trách nhiệm thi hành Quyết định này./.",
          "Điều 3. Chánh Văn phòng Bộ, Vụ trưởng Vụ Kế hoạch chịu trách nhiệm thi hành Quyết định này./."),
@@ -118,4 +118,30 @@ def test_line_start_patterns_found_from_line_breaks_match_as_finditer(pattern):
     ("3 thángx", "3 thángx"),
 ])
 def test_glued_date_words(raw, clean):
+    assert normalize(raw).text == clean
+
+
+# A web copy's wrap before the hyphen of a name or a range is the sentence going on; a dash after a
+# lead-in, after an ended item, beside other dashes, or after a title alone is an item.
+@pytest.mark.parametrize(("raw", "clean"), [
+    ("Dự án đường cao tốc Biên Hòa\n- Vũng Tàu, đoạn qua Đồng Nai cần đẩy nhanh tiến độ.\nSở Xây dựng báo cáo.\nNơi nhận:",
+     "Dự án đường cao tốc Biên Hòa - Vũng Tàu, đoạn qua Đồng Nai cần đẩy nhanh tiến độ.\nSở Xây dựng báo cáo.\nNơi nhận:"),
+    ("2. Sở Tài chính theo dõi tiến độ, báo cáo kết quả về Cục Quản lý\ngiá và Thẩm định giá\n\n"
+     "- Cơ quan thường trực Tổ công tác trước ngày 10 hằng tháng.\n\n3. Các sở thực hiện.",
+     "2. Sở Tài chính theo dõi tiến độ, báo cáo kết quả về Cục Quản lý giá và Thẩm định giá "
+     "- Cơ quan thường trực Tổ công tác trước ngày 10 hằng tháng.\n\n3. Các sở thực hiện."),
+    ("chuyển nguồn kinh phí của giai đoạn 2016\n- 2020 sang giai đoạn sau.\nNơi nhận:\n- Như trên;",
+     "chuyển nguồn kinh phí của giai đoạn 2016 - 2020 sang giai đoạn sau.\nNơi nhận:\n- Như trên;"),
+    # items: after a lead-in, beside another dash, under a lettered heading, after a table cell
+    ("Đề nghị các đơn vị thực hiện các nội dung sau\n- Tăng cường kiểm tra;\n- Đẩy mạnh tuyên truyền.",
+     "Đề nghị các đơn vị thực hiện các nội dung sau\n- Tăng cường kiểm tra;\n- Đẩy mạnh tuyên truyền."),
+    ("a) Sở Công Thương\n\n- Kiểm tra thị trường.\n\nGhi chú thêm về kiểm tra.\n\n- Báo cáo kết quả.",
+     "a) Sở Công Thương\n\n- Kiểm tra thị trường.\n\nGhi chú thêm về kiểm tra.\n\n- Báo cáo kết quả."),
+    ("Thủ tục cấp giấy phép hoạt động dịch vụ\n\n- Trong thời hạn 05 ngày làm việc, cơ quan thẩm định.\n\n1.2. Tiếp",
+     "Thủ tục cấp giấy phép hoạt động dịch vụ\n\n- Trong thời hạn 05 ngày làm việc, cơ quan thẩm định.\n\n1.2. Tiếp"),
+    ("Kính gửi:\n- Công ty cổ phần Sao Mai;\n(Địa chỉ: phường Tân An, tỉnh Đồng Tháp)\n- Thuế tỉnh Đồng Tháp.",
+     "Kính gửi:\n- Công ty cổ phần Sao Mai;\n(Địa chỉ: phường Tân An, tỉnh Đồng Tháp)\n- Thuế tỉnh Đồng Tháp."),
+    ("Các nội dung chính gồm\n- Tổ chức hội nghị:\n+ Thời gian tổ chức.", "Các nội dung chính gồm\n- Tổ chức hội nghị:\n+ Thời gian tổ chức."),
+])
+def test_a_wrap_before_a_hyphen(raw, clean):
     assert normalize(raw).text == clean

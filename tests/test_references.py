@@ -35,9 +35,9 @@ FOUND = [
     ("ban hành Công văn số 966/UBND- KSTTHC về chấn chỉnh", ["966/UBND-KSTTHC"]),
     ("các Công điện số 217/CĐ-TTg, 218/CĐ-TTg và 219/CĐ-TTg của Thủ tướng Chính phủ",
      ["217/CĐ-TTg", "218/CĐ-TTg", "219/CĐ-TTg"]),
-    ("Căn cứ các Nghị định của Chính phủ: số 63/2010/NĐ-CP ngày 08/6/2010 về kiểm soát thủ tục "
-     "hành chính; số 92/2017/NĐ-CP ngày 07/8/2017 sửa đổi, bổ sung một số điều",
-     ["63/2010/NĐ-CP", "92/2017/NĐ-CP"]),
+    ("Theo các Nghị định của Chính phủ: số 45/2021/NĐ-CP ngày 15/4/2021 về quản lý vật liệu "
+     "xây dựng; số 18/2024/NĐ-CP ngày 20/02/2024 sửa đổi, bổ sung một số điều",
+     ["45/2021/NĐ-CP", "18/2024/NĐ-CP"]),
     ("theo Công văn số Công văn số 3328/UBND-NC ngày 23/10/2023", ["3328/UBND-NC"]),
     ("CÔNG ĐIỆN SỐ 968/CĐ-TTG", ["968/CĐ-TTg"]),
     ("công điện số 968/cđ-ttg", ["968/CĐ-TTg"]),
@@ -135,7 +135,7 @@ DETAILS = [
     # a list inherits the type word, but the symbol's own type code wins
     ("các văn bản: Quyết định số 12/QĐ-UBND; 15/KH-UBND và 16/UBND-VX", "15/KH-UBND", "doc_type", "ke_hoach"),
     ("các văn bản: Quyết định số 12/QĐ-UBND; 15/KH-UBND và 16/UBND-VX", "16/UBND-VX", "doc_type", "cong_van"),
-    ("Căn cứ Nghị định số 74/CP ngày 25/10/1993 của Chính phủ", "74/CP", "doc_type", "nghi_dinh"),  # its own type word
+    ("Căn cứ Nghị định số 52/CP ngày 16/7/1996 của Chính phủ", "52/CP", "doc_type", "nghi_dinh"),  # its own type word
     ("Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công tác văn thư;",
      "30/2020/NĐ-CP", "relation", "basis"),
     ("- Căn cứ Nghị định số 30/2020/NĐ-CP;", "30/2020/NĐ-CP", "relation", "basis"),

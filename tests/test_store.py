@@ -43,7 +43,7 @@ Nơi nhận:
 - Như trên;
 - Lưu: VT.
 THỦ TƯỚNG
-Phạm Minh Chính
+Lê Văn Thành
 """
 
 
