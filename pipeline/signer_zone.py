@@ -8,9 +8,9 @@ the name ("TÔ MHớo"). So when the page's reading has no name there, the zone 
 red and blue ink taken out, enlarged, and read alone as one block: as it is, and with the
 strokes that a seal stamped over cut joined again across the seal's ring. A name read there —
 two to five capitalized words, each a real Vietnamese syllable (extractors/syllables.py), no
-title, starting with a known family name (a first word misread from one put back) or read
-surely — takes the place of the first reading's words in the zone, under the title; otherwise
-the page is left as it was read.
+title, starting with a known family name (a first word misread from one put back) — takes the
+place of the first reading's words in the zone, under the title; otherwise the page is left as
+it was read.
 """
 from __future__ import annotations
 
@@ -44,8 +44,9 @@ SCALE = 2
 # line wide, at any resolution).
 BRIDGES = (0.0, 0.25, 0.35)
 _PAD = 20  # white pixels around the zone, so that no letter touches the image's edge
-# A name that starts with no known family name is taken when every word of it is read this surely.
-SURE = 50.0
+# A name of the page's reading that starts with no known family name is kept when every word of it
+# is read this surely (as a first reading of digits is kept in pipeline/zones.py).
+SURE = 80.0
 # Block of text (psm 6): the zone is one column of a few lines.
 ZONE_PSM = 6
 
@@ -93,7 +94,9 @@ def reread_signer(ocr: OcrText, page: Image.Image, skew: float, *, timeout: floa
         except PageFailure as failure:  # costs the second reading, never the page
             return ocr, [f"signer's name not read again: {failure.message}"]
         readings = [_name_words(again.words, line) for line in _lines(again)]
-        found = next((k for k, (words, text) in enumerate(readings) if _taken(again, words, text)), None)
+        # read under the seal, a name is taken only with a known family name: Tesseract reads a
+        # wrong mark there with confidence ("Nghiện" for "Nghiệp" at 90)
+        found = next((k for k, (_, text) in enumerate(readings) if is_person_name(text) and is_known_surname(text)), None)
         if found is not None:
             break
     else:
@@ -121,8 +124,8 @@ def _recipients_label(ocr: OcrText, width: int) -> tuple[int, int, int, int] | N
 
 
 def _taken(ocr: OcrText, words: list[int], text: str) -> bool:
-    """A name to take: a known family name first, or every word read surely (a syllable broken by
-    the seal reads as another one: "Dán Ngọc Thưởng", "Lê xân Dũng")."""
+    """A name of the page's reading to keep: a known family name first, or every word read surely
+    (a syllable broken by the seal reads as another one: "Dán Ngọc Thưởng", "Lê xân Dũng")."""
     return is_person_name(text) and (is_known_surname(text) or all(ocr.words[i].confidence >= SURE for i in words))
 
 
