@@ -32,10 +32,13 @@ side by side in one run, each the way a user would run it:
 
 and prints: the header accuracy of the pipeline's JSON by ../shared/eval/score_realscans.py, with
 the values that are wrong (a value given that is not the label's) apart from those left out
-(null, a number left blank, a date given as its month); the CER of each engine against the
-`.reference.txt` transcriptions (the pipeline's page text as its JSON keeps it); and pages per
-minute, with each engine's ratio to bare tesseract. The machine may be shared: only the ratios
-of one run mean anything.
+(null, a number left blank, a date given as its month); then one table, an engine a row: the
+header accuracy of each engine (the other engines' page texts run through this project's
+extractors, so that the columns compare the OCR), the CER of each engine against the
+`.reference.txt` transcriptions (the pipeline's page text as its JSON keeps it), and pages per
+minute, with each engine's ratio to bare tesseract. Without ocrmypdf (`pip install -e
+'.[bench]'`, and Debian's ghostscript) its row is left out and the run says why. The machine may
+be shared: only the ratios of one run mean anything.
 """
 from __future__ import annotations
 
@@ -159,6 +162,21 @@ def tesseract_pages(images: list[Path], jobs: int) -> list[str]:
         return list(pool.map(run, images))
 
 
+def _ocrmypdf() -> str | None:
+    """The ocrmypdf command: on PATH, or beside this Python (a venv run without activating it)."""
+    beside = Path(sys.executable).with_name("ocrmypdf")
+    return shutil.which("ocrmypdf") or (str(beside) if beside.is_file() else None)
+
+
+def _ocrmypdf_missing() -> str | None:
+    """Why the ocrmypdf column cannot run, or None when it can."""
+    if _ocrmypdf() is None:
+        return "ocrmypdf is not installed (pip install -e '.[bench]')"
+    if not shutil.which("gs"):
+        return "ocrmypdf needs Ghostscript (apt-get install ghostscript)"
+    return None
+
+
 def timed_ocrmypdf(pages: list[ScanPage], jobs: int) -> tuple[list[str], float]:
     """OCRmyPDF with its own parallelism (--jobs) on one image-only PDF per letter, as a scanner
     gives them; the text comes from --sidecar (pages split by form feeds). Only the ocrmypdf
@@ -177,7 +195,7 @@ def timed_ocrmypdf(pages: list[ScanPage], jobs: int) -> tuple[list[str], float]:
             dpi = images[0].info.get("dpi", (300, 300))[0]
             images[0].save(pdf, save_all=True, append_images=images[1:], resolution=dpi)
             started = time.perf_counter()
-            subprocess.run(["ocrmypdf", "-l", "vie", "--jobs", str(jobs), "--sidecar", str(sidecar),
+            subprocess.run([str(_ocrmypdf()), "-l", "vie", "--jobs", str(jobs), "--sidecar", str(sidecar),
                             "--output-type", "pdf", "--quiet", str(pdf), str(out)], check=True)
             seconds += time.perf_counter() - started
             page_texts = sidecar.read_text(encoding="utf-8").split("\f")
@@ -215,8 +233,8 @@ def main() -> int:
 
     rows, notes, shown = [], [], {}
     for engine in args.engines.split(","):
-        if engine == "ocrmypdf" and not shutil.which("ocrmypdf"):
-            notes.append("ocrmypdf: not installed, skipped (apt-get install ocrmypdf)")
+        if engine == "ocrmypdf" and (missing := _ocrmypdf_missing()):
+            notes.append(f"ocrmypdf: {missing}, skipped")
             continue
         for variant in VARIANTS:
             its_pages = pages[variant]
@@ -304,13 +322,42 @@ def real_scans(folder: Path, jobs: int, engines: list[str], pred: Path | None) -
                 timing[engine] = time.perf_counter() - started
                 texts[engine] = {f"{stem}-{page.stem.rsplit('-', 1)[1]}": t for (stem, page), t in zip(flat, read)}
             elif engine == "ocrmypdf":
-                if not shutil.which("ocrmypdf"):
-                    print("note: ocrmypdf not installed, skipped (pip install ocrmypdf; apt-get install ghostscript)")
+                if missing := _ocrmypdf_missing():
+                    print(f"note: ocrmypdf column skipped: {missing}")
                     continue
                 texts[engine], timing[engine] = _ocrmypdf_files(inputs, work / "ocrmypdf", jobs)
         _print_header_accuracy(folder, out)
-        _print_cer_and_speed(pages, references, texts, timing)
+        headers = {"pipeline": _header_scores(folder, out)}
+        for engine in texts:
+            if engine != "pipeline":  # the other engines' text through the same extractors
+                headers[engine] = _header_scores(folder, _extracted(texts[engine], pages, work / f"pred-{engine}"))
+        _print_cer_and_speed(pages, references, texts, timing, headers)
     return 0
+
+
+HEADER_FIELDS = ("key", "symbol", "date", "month", "doc_type", "issuer", "signer")
+
+
+def _extracted(texts: dict[str, str], pages: dict[str, list[Path]], folder: Path) -> Path:
+    """A JSON per input file, as score_realscans.py reads them, from an engine's page texts run
+    through this project's extractors (no word boxes: plain text, as the engine gives it)."""
+    from extractors import extract_documents
+
+    folder.mkdir(parents=True)
+    for stem, its_pages in pages.items():
+        page_texts = [texts.get(f"{stem}-{n}", "") for n in range(1, len(its_pages) + 1)]
+        documents, _ = extract_documents(page_texts, [[] for _ in page_texts])
+        (folder / f"{stem}.json").write_text(json.dumps(
+            {"documents": [d.model_dump(mode="json") for d in documents]}, ensure_ascii=False), encoding="utf-8")
+    return folder
+
+
+def _header_scores(folder: Path, pred: Path) -> dict[str, float]:
+    done = subprocess.run([sys.executable, str(SCORER), str(folder), str(pred), "--json"], capture_output=True, text=True)
+    try:
+        return json.loads(done.stdout)["accuracy"]
+    except (json.JSONDecodeError, KeyError):
+        return {}
 
 
 def _render_pages(inputs: list[Path], folder: Path) -> dict[str, list[Path]]:
@@ -360,7 +407,7 @@ def _ocrmypdf_files(inputs: list[Path], folder: Path, jobs: int) -> tuple[dict[s
             image.convert("RGB").save(source, resolution=image.info.get("dpi", (150, 150))[0])
         sidecar, output = folder / f"{path.stem}.txt", folder / f"{path.stem}.out.pdf"
         started = time.perf_counter()
-        subprocess.run(["ocrmypdf", "-l", "vie", "--jobs", str(jobs), "--force-ocr", "--invalidate-digital-signatures",
+        subprocess.run([str(_ocrmypdf()), "-l", "vie", "--jobs", str(jobs), "--force-ocr", "--invalidate-digital-signatures",
                         "--sidecar", str(sidecar),
                         "--output-type", "pdf", "--quiet", str(source), str(output)], check=False,
                        env={**os.environ, "OMP_THREAD_LIMIT": "1"})
@@ -390,18 +437,21 @@ def _print_header_accuracy(folder: Path, pred: Path) -> None:
 
 
 def _print_cer_and_speed(pages: dict[str, list[Path]], references: dict[str, str], texts: dict[str, dict[str, str]],
-                         timing: dict[str, float]) -> None:
+                         timing: dict[str, float], headers: dict[str, dict[str, float]]) -> None:
     total = sum(len(v) for v in pages.values())
     base = timing.get("tesseract")
-    print("\n## CER on the reference pages and throughput\n")
-    header = ("engine", "CER (5 pages)", "worst page", "pages", "seconds", "pages/min", "vs tesseract")
+    print("\n## side by side on the same pages: header accuracy (score_realscans.py; the other engines' text\n"
+          "## through this project's extractors), CER on the reference pages, throughput\n")
+    header = ("engine", *HEADER_FIELDS, "CER (5 pages)", "worst page", "pages", "seconds", "pages/min", "vs tesseract")
     rows = []
     for engine, got in texts.items():
         scores = [(cer(ref, got.get(f"{stem}-1", "")), stem) for stem, ref in references.items()]
         length = max(1, sum(n for (_, n), _ in scores))
         worst = max(((d / max(1, n)), stem) for (d, n), stem in scores)
         speed = 60 * total / timing[engine]
-        rows.append((engine, f"{100 * sum(d for (d, _), _ in scores) / length:.2f}%", f"{100 * worst[0]:.1f}% {worst[1][:28]}",
+        accuracy = headers.get(engine, {})
+        rows.append((engine, *(f"{accuracy[f]:.3f}" if f in accuracy else "-" for f in HEADER_FIELDS),
+                     f"{100 * sum(d for (d, _), _ in scores) / length:.2f}%", f"{100 * worst[0]:.1f}% {worst[1][:28]}",
                      str(total), f"{timing[engine]:.0f}", f"{speed:.1f}",
                      f"{base / timing[engine]:.2f}" if base else "-"))
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]

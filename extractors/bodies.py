@@ -12,6 +12,7 @@ from functools import cache
 
 from extractors.abbreviations import expand_abbreviations
 from extractors.lines import Line, is_upper
+from extractors.ocr_repair import bare
 from extractors.tables import entries, phrase_pattern
 
 
@@ -92,6 +93,54 @@ def case_body_name(name: str) -> str:
             out.append(low)
         i += 1
     return re.sub(r"\s+([,])", r"\1", " ".join(out))
+
+
+@cache
+def _spellings() -> tuple[list[tuple[list[str], list[str]]], list[tuple[list[str], list[str]]]]:
+    """(bare words, printed words) of the fields and of the provinces, longest first."""
+    def table(name: str) -> list[tuple[list[str], list[str]]]:
+        out = [(bare(n).split(), n.split()) for e in entries("bodies", name) for n in e["names"]]
+        return sorted(out, key=lambda w: -len(w[0]))
+    return table("field"), table("province")
+
+
+# a word with no letter or digit of a name: a speck OCR put among the words ("Bộ Giáo 2 đục")
+_SPECK = re.compile(r"^(?:[^\w]|\d)$")
+_PROVINCE_LEVELS = ("tỉnh", "phố")  # "tỉnh Cao Bằng", "thành phố Đà Nẵng"
+
+
+def repair_body_name(name: str) -> str:
+    """A body name with the marks of its known words put back (bodies.toml [[field]], [[province]]):
+    'Sở Giao dục và Đao tạo' -> 'Sở Giáo dục và Đào tạo', 'tỉnh Cao Bảng' -> 'tỉnh Cao Bằng'; a
+    speck among those words and a full stop after the name go ('Bộ Giáo 2 đục', 'Đào tạo.')."""
+    words = name.rstrip(" .").split()
+    fields, provinces = _spellings()
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        candidates = fields + (provinces if out and out[-1].casefold() in _PROVINCE_LEVELS else [])
+        found = next((hit for known in candidates if (hit := _match_bare(words, i, known))), None)
+        if found:
+            out += found[1]
+            i = found[0]
+        else:
+            out.append(words[i])
+            i += 1
+    return " ".join(out)
+
+
+def _match_bare(words: list[str], i: int, known: tuple[list[str], list[str]]) -> tuple[int, list[str]] | None:
+    """(index after the match, printed words) when words[i:] start with the known words, compared
+    bare, one speck between two of them skipped; None otherwise."""
+    want, printed = known
+    j = i
+    for k, w in enumerate(want):
+        if k > 0 and j < len(words) and _SPECK.match(words[j]) and j + 1 < len(words):
+            j += 1
+        if j >= len(words) or bare(words[j].rstrip(",")) != w.rstrip(","):
+            return None
+        j += 1
+    return j, printed
 
 
 def is_bare_kind(name: str) -> bool:

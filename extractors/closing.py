@@ -14,6 +14,8 @@ from functools import cache
 from extractors import tables
 from extractors.bodies import case_body_name, titles
 from extractors.lines import LIST_ITEM, Line, is_upper, lines_of, list_item_text, looks_like_paragraph, looks_like_person_name
+from extractors.ocr_repair import bare
+from extractors.syllables import is_syllable
 from extractors.tables import entries
 
 # "Nơi nhận", also as OCR misreads it ("Noi nhận", "Nơi nhân").
@@ -30,7 +32,8 @@ def authority_prefix() -> str:
 @cache
 def _authority() -> re.Pattern[str]:
     # "KT. CHỦ TỊCH", "TM ỦY BAN NHÂN DÂN", "T/M BAN THƯỜNG VỤ"
-    return re.compile(r"^(?P<prefix>" + authority_prefix() + r")\s*[.:]?\s+(?P<rest>[^\W\d_].*)$")
+    # the prefix's dot also as OCR reads it: a comma, glued to the title ("KT,BỘ TRƯỞNG")
+    return re.compile(r"^(?P<prefix>" + authority_prefix() + r")(?:\s*[.:,]\s*|\s+)(?P<rest>[^\W\d_].*)$")
 _FILE = re.compile(r"^Lưu\b", re.I)
 _AS_ABOVE = re.compile(r"^Như\s+trên\b", re.I)
 _TO_ACT = re.compile(r"\b(?:thực\s+hiện|t/h)\b", re.I)
@@ -86,7 +89,7 @@ def body_end(text: str, body_start: int, end: int, news: bool) -> int:
         return lines[stop].start if stop < len(lines) else end
     for i, ln in enumerate(lines):
         t = ln.text
-        if _CC.match(t) or _authority().match(t) or _is_title_line(t):
+        if _CC.match(t) or _authority().match(t) or _is_title_line(t) or _inner_title(t) is not None:
             return ln.start
         if i == len(lines) - 1 and looks_like_person_name(_bare(t)):
             return ln.start
@@ -106,6 +109,15 @@ def read_closing(text: str, start: int, end: int) -> Closing:
             rest = t[m.end():]
             if rest.strip():
                 _add_cc(c, Line(ln.start + m.end(), ln.end, rest))
+            continue
+        if (inner := _inner_title(t)) is not None:
+            # the columns read across: a Nơi nhận item, then the signing title beside it
+            in_cc = in_cc and bool(LIST_ITEM.match(t))
+            if in_cc:
+                _add_cc(c, Line(ln.start, ln.start + inner.start(), t[: inner.start()].rstrip()))
+            on_behalf, title = _split_title(inner.group("rest"))
+            c.authority.append((inner.group("prefix").replace("/", ""), on_behalf, ln.start + inner.start("prefix"), ln.end))
+            titles_seen.append((i, Line(ln.end - len(title or inner.group("rest")), ln.end, title or inner.group("rest"))))
             continue
         if in_cc and LIST_ITEM.match(t):
             _add_cc(c, ln)
@@ -176,9 +188,31 @@ def _signer_after_titles(text: str, lines: list[Line], titles_seen: list[tuple[i
             if name and is_person_name(name):
                 s = candidate.start + candidate.text.index(name)
                 return " ".join((name.title() if is_upper(name) else name).split()), s, s + len(name)
-        if not is_upper(ln.text) and looks_like_paragraph(ln.text):
+        if not is_upper(ln.text) and looks_like_paragraph(ln.text) and not _ends_in_title(ln.text):
             return None  # running text, no name: the name is missing (a signature image)
     return None
+
+
+@cache
+def _inner_authority() -> re.Pattern[str]:
+    # a prefixed title after other words: the columns of an OCR'd page read across, the Nơi nhận
+    # column's line first ("- Như Điều 3; KT. BỘ TRƯỞNG", "- Lưu: VT. KT CHỦ TỊCH")
+    return re.compile(r"\s(?P<prefix>" + authority_prefix() + r")(?:(?P<dot>\s*[.:,])\s*|\s+)(?P<rest>[^\W\d_].*)$")
+
+
+def _inner_title(t: str) -> re.Match[str] | None:
+    """A signing title that ends a line after other words: with its prefix's dot and in capitals,
+    or a title of bodies.toml after the prefix ("KT CHỦ TỊCH")."""
+    if _authority().match(t):
+        return None
+    m = _inner_authority().search(t)
+    if m is None or not is_upper(m.group("rest")):
+        return None
+    return m if m.group("dot") or _is_title_line(m.group("rest")) else None
+
+
+def _ends_in_title(t: str) -> bool:
+    return _inner_title(t) is not None
 
 
 @cache
@@ -188,12 +222,56 @@ def _family_names() -> frozenset[str]:
 
 def is_person_name(name: str) -> bool:
     """'Nguyễn Ngọc Xuân', or in capitals 'NGUYỄN NGỌC XUÂN' when it starts with a family name (in
-    capitals a name looks like any heading: 'PHỤ LỤC')."""
+    capitals a name looks like any heading: 'PHỤ LỤC'); every word a Vietnamese syllable
+    (extractors/syllables.py: OCR of a seal or a title gives 'Phó Chủ Tịc N', no name), and no
+    signing title ('PHÓ CHỦ TỊCH': Phó is a family name too), but for the
+    names of the Central Highlands' peoples ('Y Ngông Niê Kdăm', 'H'Hen Niê'), spelt otherwise."""
     name = " ".join(name.split())
-    if not is_upper(name):
-        return looks_like_person_name(name)
-    shaped = name.title()
-    return looks_like_person_name(shaped) and shaped.split()[0] in _family_names()
+    shaped = name.title() if is_upper(name) else name
+    if not looks_like_person_name(shaped) or (shaped != name and shaped.split()[0] not in _family_names()):
+        return False
+    if _is_title_line(shaped.upper()):
+        return False  # "PHÓ CHỦ TỊCH": a title, whose first word is also a family name
+    return _highlands_name(shaped) or all(is_syllable(w) for w in shaped.split())
+
+
+def is_known_surname(name: str) -> bool:
+    """The name starts with a family name of extractors/data/person_names.toml."""
+    return bool(name.split()) and name.split()[0].title() in _family_names()
+
+
+@cache
+def _surnames_by_bare() -> dict[str, str | None]:
+    """Each family name by its bare form (marks dropped); None where two share one."""
+    out: dict[str, str | None] = {}
+    for name in _family_names():
+        key = bare(name)
+        out[key] = None if key in out else name
+    return out
+
+
+# A misread family name this long or longer may differ from its bare form by one letter
+# ("Nguyễu"); a shorter one only by its marks ("Le" for "Lê"): one letter off, "Lê" is also "Lý".
+_SURNAME_LETTER_OFF = 5
+
+
+def surname_as_printed(word: str) -> str | None:
+    """The family name an OCR'd first word of a name stands for: the one family name of
+    person_names.toml with its bare form ('Le' -> 'Lê'), or, for a long word, one letter off it
+    ('Nguyễu' -> 'Nguyễn'); None when none or several fit."""
+    key = bare(word)
+    if (found := _surnames_by_bare().get(key)) is not None:
+        return found
+    if len(key) < _SURNAME_LETTER_OFF:
+        return None
+    near = {name for k, name in _surnames_by_bare().items() if name and len(k) == len(key)
+            and sum(a != b for a, b in zip(k, key)) == 1}
+    return near.pop() if len(near) == 1 else None
+
+
+def _highlands_name(name: str) -> bool:
+    first = name.split()[0]
+    return first == "Y" or first.startswith("H'")
 
 
 def _joined(text: str, lines: list[Line], i: int) -> Line | None:

@@ -30,7 +30,7 @@ from schemas.models import AuthorityPrefix, CcPurpose
 
 from extractors.abbreviations import expand_abbreviations, issuer_name
 from extractors.attachments import find_attachments
-from extractors.bodies import case_body_name, group_body_lines, is_bare_kind, own_level, starts_body
+from extractors.bodies import case_body_name, group_body_lines, is_bare_kind, own_level, repair_body_name, starts_body
 from extractors.clauses import parse_clauses
 from extractors.closing import Closing, authority_meaning, body_end, cased_title, read_closing
 from extractors.header import Found, Header, read_header
@@ -217,13 +217,13 @@ def _issuer(h: Header, text: str, end: int, closing: Closing | None) -> Issuer |
             return inferred
     if groups:
         own = groups[-1]
-        issuer = Issuer(name=case_body_name(own.text), raw=own.text, span=Span(start=own.start, end=own.end))
+        issuer = Issuer(name=repair_body_name(case_body_name(own.text)), raw=own.text, span=Span(start=own.start, end=own.end))
         if issuer.name in _LOCAL_BODIES and len(groups) == 1:
             # "ỦY BAN NHÂN DÂN" with its place lost from the block: complete it as below
             issuer.name, issuer.inferred_from = _with_place(issuer.name, h, text, end)
         if len(groups) > 1:
             parent = groups[-2]
-            issuer.parent = Body(name=case_body_name(parent.text), raw=parent.text, span=Span(start=parent.start, end=parent.end))
+            issuer.parent = Body(name=repair_body_name(case_body_name(parent.text)), raw=parent.text, span=Span(start=parent.start, end=parent.end))
         if is_bare_kind(issuer.name):
             _complete_bare_kind(issuer, h)
         return issuer

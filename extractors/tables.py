@@ -45,7 +45,8 @@ SCHEMA: dict[str, dict[str, tuple[frozenset[str], frozenset[str]] | None]] = {
     },
     "attachments": {"caption": None, "issued_with": _entries("title"), "appendix": _entries("title")},
     "bodies": {"kind": _entries("name", "ocr then"), "locality": _entries("name", "abbreviations"),
-               "title": _entries("name"), "central_city": _entries("name")},
+               "title": _entries("name"), "central_city": _entries("name"), "field": _entries("names"),
+               "province": _entries("names")},
     "clause_labels": {
         "ranks": None, "roman": None, "letters": None, "sequence": None, "skip": None,
         "label": _entries("name kind rank sequence pattern id"), "not_label": _entries(""),
@@ -74,6 +75,7 @@ SCHEMA: dict[str, dict[str, tuple[frozenset[str], frozenset[str]] | None]] = {
     "letter_signals": {"signal": _entries("name kind pattern", "not_examples"), "opening": _entries("words")},
     "person_names": {"surname": _entries("name")},
     "recipients": {"addressing": _entries("word"), "purpose": _entries("word"), "detail": _entries("word")},
+    "syllables": {"onset": _entries("letters", "not_examples"), "rhyme": _entries("open stopped", "not_examples")},
     "signature": {"authority": _entries("prefix meaning", "printed"), "mark": _entries("text field value")},
     "targets": {"bound": _entries("kind words"), "unit": _entries("words"), "finding": _entries("words"),
                 "subject_stop": _entries("words"), "no_subject_start": _entries("words")},

@@ -26,6 +26,7 @@ from pipeline import tesseract
 from pipeline.errors import OcrFailedError, OcrRequiredError, OcrTimeoutError, PageFailure, TesseractUnavailableError
 from pipeline.images import PageImage, PageSource
 from pipeline.preprocess import Prepared, prepare_page
+from pipeline.signer_zone import reread_signer
 from pipeline.zones import reread_zones
 
 
@@ -99,14 +100,17 @@ def _ocr_page(source: PageSource, options: OcrOptions, file_deadline: float) -> 
         if not text.words or (text.confidence or 0) < options.low_confidence:
             text, prepared, rotation = _try_rotations(loaded, prepared, text, remaining)
         reread: list[str] = []
+        signer_notes: list[str] = []
         if rotation == 0 and text.words:
             text, reread = reread_zones(text, loaded.image, prepared.skew, timeout=remaining())
+            text, signer_notes = reread_signer(text, loaded.image, prepared.skew, timeout=remaining())
     except PageFailure as failure:
         empty = Page(number=number, method="ocr", text="")
         return _PageResult(empty, [_warn(failure.code, number, failure.message)], False)
 
     warnings = [_warn("tesseract_message", number, f"Tesseract: {message}") for message in text.messages]
     warnings += [_warn("zone_reread", number, note) for note in reread]
+    warnings += [_warn("signer_reread", number, note) for note in signer_notes]
     if loaded.upscaled_from:
         warnings.append(_warn("low_resolution", number, f"about {loaded.upscaled_from} dpi: enlarged to "
                               f"{loaded.dpi} dpi before OCR"))

@@ -22,6 +22,7 @@ from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 from extractors.esign import signed_at, stamp_lines, without_stamp
 from schemas import DigitalSignature, ExtractionWarning, Page
 
+from pipeline.layout import LaidWord, reading_order
 from pipeline.errors import CorruptPdfError, EncryptedPdfError, InputTooLargeError, MemoryLimitError
 from pipeline.limits import MAX_INFLATED_BYTES, MAX_PAGES, MIB, TimeLimitExceeded, time_limit
 from pipeline.ocr import OcrOptions, PageProgress, ocr_pages
@@ -153,13 +154,45 @@ def _page_text(page: pdfplumber.page.Page) -> tuple[str, str | None]:
     """The page's text, or an empty text and why: one broken page must not lose the others."""
     try:
         with time_limit(TEXT_LAYER_PAGE_SECONDS) as token:
-            return page.extract_text() or "", None
+            text = page.extract_text() or ""
+            return _in_columns(page, text), None
     except TimeLimitExceeded as exceeded:
         if exceeded.token is not token:
             raise
         return "", f"its text layer took longer than {TEXT_LAYER_PAGE_SECONDS:g} s to read"
     except Exception as error:  # pdfminer raises many unrelated types on a damaged content stream
         return "", _describe(error)
+
+
+# Word positions are in PDF points; layout.py works in whole pixels, so they are scaled to 300 dpi.
+_POINTS_TO_PIXELS = 300 / 72
+# Words whose tops are this close (points) are on one line, as pdfplumber's extract_text groups them.
+_LINE_TOLERANCE = 3
+
+
+def _in_columns(page: pdfplumber.page.Page, text: str) -> str:
+    """The page's text with its two-column header (and the Nơi nhận / signature columns below)
+    read column by column, from the words' x positions, as OCR'd pages are (pipeline/layout.py).
+
+    A Word-born letter's text layer comes out row by row across the columns ("ỦY BAN NHÂN DÂN
+    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM / TỈNH QUẢNG NGÃI Độc lập ..."), which makes the issuer
+    swallow the motto. A page with no two-column header keeps pdfplumber's text as it is.
+    """
+    words = page.extract_words()
+    if not words:
+        return text
+    laid: list[LaidWord] = []
+    line = -1
+    top = None
+    for w in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
+        if top is None or abs(w["top"] - top) > _LINE_TOLERANCE:
+            line, top = line + 1, w["top"]
+        box = tuple(round(v * _POINTS_TO_PIXELS) for v in (w["x0"], w["top"], w["x1"], w["bottom"]))
+        laid.append(LaidWord(w["text"], box, 100.0, (1, 1, line)))  # type: ignore[arg-type]
+    ordered = reading_order(laid, round(float(page.width) * _POINTS_TO_PIXELS))
+    if not any(key[0] == "header" for key, _ in ordered):
+        return text
+    return "\n".join(" ".join(w.text for w in ln) for _, ln in ordered)
 
 
 def _check_page_count(path: str, pdf: pdfplumber.PDF) -> None:

@@ -6,8 +6,9 @@ import pytest
 from extractors import tables
 from extractors.abbreviations import expand_abbreviations, issuer_name
 from extractors.assignees import read_subject
-from extractors.bodies import case_body_name
-from extractors.closing import body_end, read_closing
+from extractors.bodies import case_body_name, repair_body_name
+from extractors.closing import body_end, is_person_name, read_closing
+from extractors.syllables import is_syllable
 from extractors.header import read_header
 from extractors.implements import find_implements, named_directive
 from extractors.keys import parse_key
@@ -259,3 +260,40 @@ def test_target_finding_example(kind, example):
 def test_target_subject_example(kind, example):
     [target] = find_targets(example)
     assert target.subject is None or target.subject in example.split("%", 1)[1] and len(target.subject) < len(example)
+
+
+SYLLABLE_EXAMPLES = [
+    pytest.param(word, table != "not_examples", id=f"{name}-{word}")
+    for name in ("onset", "rhyme") for e in tables.entries("syllables", name)
+    for table in ("examples", "not_examples") for word in e.get(table, [])
+]
+
+
+@pytest.mark.parametrize("word,valid", SYLLABLE_EXAMPLES)
+def test_syllable_example(word, valid):
+    assert is_syllable(word) is valid
+
+
+def test_a_name_of_misread_syllables_or_a_title_is_no_name():
+    assert is_person_name("Trần Phước Hiền") and is_person_name("Nguyễn Quỳnh Thiện")
+    assert not is_person_name("Phó Chủ Tịc N")  # a title under a seal, misread
+    assert is_person_name("Y Ngông Niê Kdăm")  # a Central Highlands name is spelt otherwise
+
+
+BODY_SPELLING_EXAMPLES = [
+    pytest.param(read, repaired, id=read)
+    for table in ("field", "province") for e in tables.entries("bodies", table) for read, repaired in e["examples"]
+]
+
+
+@pytest.mark.parametrize("read,repaired", BODY_SPELLING_EXAMPLES)
+def test_body_spelling_example(read, repaired):
+    assert repair_body_name(read) == repaired
+
+
+def test_a_misread_family_name_is_put_back_only_when_one_fits():
+    from extractors.closing import surname_as_printed
+
+    assert surname_as_printed("Le") == "Lê" and surname_as_printed("Tran") == "Trần"  # marks lost
+    assert surname_as_printed("Nguyễu") == "Nguyễn"  # one letter off a long name
+    assert surname_as_printed("Dán") is None  # no family name is 'dan', and one letter off a short word is a guess

@@ -218,3 +218,53 @@ def test_form_fields_are_drawn_only_when_asked():
     [with_forms] = page_sources("form.pdf", data, [1], dpi=150, forms=True)
     assert plain.load().image.convert("L").getpixel(inside) > 200  # a scan: its widgets left out
     assert with_forms.load().image.convert("L").getpixel(inside) < 50
+
+
+class _LaidOutPage:
+    """A text-layer page as pdfplumber gives it: words with their positions in points."""
+
+    width = 595
+
+    def __init__(self, rows: list[list[tuple[float, str]]]):
+        self._words = []
+        for n, row in enumerate(rows):
+            for x, text in row:
+                top = 70 + 15 * n
+                self._words.append({"text": text, "x0": x, "x1": x + 6 * len(text), "top": top, "bottom": top + 11})
+
+    def extract_words(self):
+        return self._words
+
+
+def _row(*columns: tuple[float, str]) -> list[tuple[float, str]]:
+    out = []
+    for x, text in columns:
+        for word in text.split():
+            out.append((x, word))
+            x += 6 * len(word) + 4
+    return out
+
+
+def test_a_text_layer_header_is_read_column_by_column():
+    """A Word-born letter's two header columns come out of the text layer row by row across them:
+    the words' x positions put each column's lines together, as for an OCR'd page."""
+    from pipeline.pdf import _in_columns
+
+    page = _LaidOutPage([
+        _row((110, "ỦY BAN NHÂN DÂN"), (300, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")),
+        _row((110, "TỈNH TÂY NINH"), (330, "Độc lập - Tự do - Hạnh phúc")),
+        _row((115, "Số: 12/TB-UBND"), (310, "Tây Ninh, ngày 3 tháng 11 năm 2024")),
+        _row((270, "THÔNG BÁO")),
+        _row((60, "Về việc tổ chức hội nghị tổng kết công tác năm 2024 của các sở, ban, ngành tỉnh")),
+    ])
+    across = "\n".join(" ".join(w["text"] for w in page.extract_words() if w["top"] == 70 + 15 * n) for n in range(5))
+    assert _in_columns(page, across).splitlines()[:6] == [
+        "ỦY BAN NHÂN DÂN", "TỈNH TÂY NINH", "Số: 12/TB-UBND",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Tây Ninh, ngày 3 tháng 11 năm 2024"]
+
+
+def test_a_text_layer_page_without_two_columns_keeps_its_text():
+    from pipeline.pdf import _in_columns
+
+    page = _LaidOutPage([_row((60, "Điều 1. Ban hành kèm theo Quyết định này Quy chế làm việc của Ủy ban"))])
+    assert _in_columns(page, "as pdfplumber read it") == "as pdfplumber read it"
