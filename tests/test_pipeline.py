@@ -5,6 +5,7 @@ import unicodedata
 
 import pytest
 
+from badinput.inputs import pdf
 from pipeline.errors import (
     CorruptPdfError,
     EmptyInputError,
@@ -198,16 +199,7 @@ def _pdf_with_a_form_field() -> bytes:
     box = b"0 g 0 0 100 40 re f"
     objects.append(b"<< /Type /XObject /Subtype /Form /BBox [0 0 100 40] /Length %d >>\nstream\n%s\nendstream"
                    % (len(box), box))
-    out = bytearray(b"%PDF-1.7\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return pdf(dict(enumerate(objects, start=1)))
 
 
 def test_form_fields_are_drawn_only_when_asked():

@@ -54,3 +54,21 @@ def files_under(root: Path) -> dict[str, bytes]:
             found[path.relative_to(root).as_posix()] = b"->" + os.readlink(path).encode() if path.is_symlink() \
                 else path.read_bytes()
     return found
+
+
+BUG_MARK = "BUG"  # a file whose text starts with it makes the extractor raise
+
+
+def plant_extractor_bug(monkeypatch) -> None:  # noqa: ANN001
+    """The extractor raises on a file whose text starts with BUG_MARK (a bug on one input), as the
+    workers run it (fork_workers: the patch reaches them); every other file is read as always."""
+    import pipeline.extract
+
+    real = pipeline.extract.extract_documents
+
+    def bug(pages, words=None):  # noqa: ANN001, ANN202
+        if BUG_MARK in pages[0]:
+            raise ValueError("a bug")
+        return real(pages, words)
+
+    monkeypatch.setattr(pipeline.extract, "extract_documents", bug)

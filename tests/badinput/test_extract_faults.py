@@ -16,7 +16,7 @@ from pipeline.runner import OutputNamer
 from pipeline.workers import WorkerPool
 
 from badinput import inputs
-from badinput.common import extract, good_letters
+from badinput.common import extract, good_letters, plant_extractor_bug
 
 REPO = Path(__file__).resolve().parents[2]
 SCAN = REPO / "data/samples/scans/cong-van-8731-ubnd-can-gio/clean/page-3.png"
@@ -159,16 +159,7 @@ def test_the_pool_goes_on_after_a_worker_dies_of_a_bomb(tmp_path):
 def test_an_internal_error_report_names_no_install_path(tmp_path, monkeypatch, capsys, fork_workers):
     """A bug (here: the extractor raising on one file) prints its traceback with the files named
     from their package ('pipeline/extract.py'), not from where congvan and Python are installed."""
-    import pipeline.extract
-
-    real = pipeline.extract.extract_documents
-
-    def bug(pages, words=None):  # noqa: ANN001, ANN202
-        if "BUG" in pages[0]:
-            raise ValueError("a bug")
-        return real(pages, words)
-
-    monkeypatch.setattr(pipeline.extract, "extract_documents", bug)
+    plant_extractor_bug(monkeypatch)
     status, _, written = run_with_letters(tmp_path, lambda d: (d / "bug.txt").write_text("BUG\n" + inputs.letter()))
     err = capsys.readouterr().err
     assert status == 70 and written == {"a-good.json", "z-good.json"}

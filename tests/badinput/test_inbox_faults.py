@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from badinput import inputs
-from badinput.common import age, error_file, files_under, good_letters, inbox_pass, processed
+from badinput.common import age, error_file, files_under, good_letters, inbox_pass, plant_extractor_bug, processed
 
 GOOD = ("a-good.txt", "z-good.txt")
 
@@ -213,16 +213,7 @@ def test_an_internal_error_file_names_no_install_path(tmp_path, monkeypatch, for
     their package, no install path; the good letters go on."""
     import sys
 
-    import pipeline.extract
-
-    real = pipeline.extract.extract_documents
-
-    def bug(pages, words=None):  # noqa: ANN001, ANN202
-        if "BUG" in pages[0]:
-            raise ValueError("a bug")
-        return real(pages, words)
-
-    monkeypatch.setattr(pipeline.extract, "extract_documents", bug)
+    plant_extractor_bug(monkeypatch)
     inbox, out, db = setup(tmp_path)
     (inbox / "bug.txt").write_text("BUG\n" + inputs.letter(), encoding="utf-8")
     age(inbox / "bug.txt")
