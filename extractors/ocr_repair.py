@@ -27,7 +27,8 @@ class _Repair:
     name: str
     pattern: re.Pattern[str]
     replace: str
-    upper: bool
+    upper: bool  # only on lines in capitals
+    mixed: bool  # only on lines not in capitals (running text)
     digits: frozenset[str]
 
 
@@ -72,7 +73,7 @@ def _repairs() -> tuple[_Repair, ...]:
     for e in entries("ocr_confusions", "repair"):
         source = e["pattern"].replace(_DIGIT_SLOT, digit).replace(_TITLE_SLOT, f"(?:{title})")
         out.append(_Repair(e["name"], re.compile(source, re.M), e["replace"], e.get("upper", False),
-                           frozenset(e.get("digits", ()))))
+                           e.get("mixed", False), frozenset(e.get("digits", ()))))
     return tuple(out)
 
 
@@ -82,7 +83,7 @@ def repair_ocr(t: TrackedText) -> TrackedText:
     for repair in _repairs():
         edits = []
         for m in repair.pattern.finditer(flat):
-            if repair.upper and not _upper(_line_at(t.text, m.start())):
+            if (repair.upper or repair.mixed) and _upper(_line_at(t.text, m.start())) != repair.upper:
                 continue
             new = _printed(repair, m, t.text)
             if new.casefold() != t.text[m.start() : m.end()].casefold():  # a case of its own is no misreading

@@ -71,7 +71,7 @@ SCHEMA: dict[str, dict[str, tuple[frozenset[str], frozenset[str]] | None]] = {
     },
     "holidays": {"fixed": _entries("name month day", "extra_day since_extra"),
                  "lunar": _entries("name month day offsets"), "year": _entries("year days_off work_days")},
-    "ocr_confusions": {"digit": _entries("digit read_as"), "repair": _entries("name pattern replace", "digits upper")},
+    "ocr_confusions": {"digit": _entries("digit read_as"), "repair": _entries("name pattern replace", "digits upper mixed")},
     "letter_signals": {"signal": _entries("name kind pattern", "not_examples"), "opening": _entries("words")},
     "person_names": {"surname": _entries("name")},
     "recipients": {"addressing": _entries("word"), "purpose": _entries("word"), "detail": _entries("word")},
