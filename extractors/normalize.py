@@ -152,7 +152,9 @@ def _join_after_one_word(m: re.Match[str]) -> str:
 # paragraph that is no dash item, and has no dash item after it, is the sentence going on.
 # (Lower-case continuations, "chính trị\n- xã hội", are _BROKEN_PARAGRAPH's.)
 _NEWLINE_BEFORE_HYPHEN = re.compile(r"\n(?:\n)?(?=[-–][ ][^\W_])")
-_ENDS_SENTENCE = re.compile(r"[.;!?]$")
+# the last character of a line that ends a sentence, or of a blank line (checked in place: a pattern
+# searched up to the line's end would scan from the text's start for every line walked)
+_SENTENCE_ENDS_AND_BLANK = frozenset(".;!?\n")
 _BULLETS = ("- ", "– ", "+ ", "• ")
 # how far back, in lines, the paragraph before is looked at for its start, and how far on for a label
 _PARAGRAPH_LINES = 12
@@ -177,7 +179,7 @@ def _join_hyphen_wrap(m: re.Match[str]) -> str:
         if s.startswith(_BULLETS, line_start):
             return m.group(0)
         above_end = line_start - 1
-        if line_start == 0 or above_end == 0 or s[above_end - 1] == "\n" or _ENDS_SENTENCE.search(s, 0, above_end):
+        if line_start == 0 or above_end == 0 or s[above_end - 1] in _SENTENCE_ENDS_AND_BLANK:
             start = line_start
             break
         start = above_end
