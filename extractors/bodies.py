@@ -167,9 +167,9 @@ def group_body_lines(lines: list[Line]) -> list[Line]:
 
 @cache
 def central_cities() -> frozenset[str]:
-    """The cities run by the centre ([[central_city]] of bodies.toml): 'thành phố X' where a list of
-    provinces and cities names them alone."""
-    return frozenset(e["name"] for e in entries("bodies", "central_city"))
+    """The cities run by the centre (the [[province]] names of bodies.toml marked `central`): 'thành
+    phố X' where a list of provinces and cities names them alone."""
+    return frozenset(n for e in entries("bodies", "province") if e.get("central") for n in e["names"])
 
 
 @cache

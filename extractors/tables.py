@@ -45,8 +45,7 @@ SCHEMA: dict[str, dict[str, tuple[frozenset[str], frozenset[str]] | None]] = {
     },
     "attachments": {"caption": None, "issued_with": _entries("title"), "appendix": _entries("title")},
     "bodies": {"kind": _entries("name", "ocr then"), "locality": _entries("name", "abbreviations"),
-               "title": _entries("name"), "central_city": _entries("name"), "field": _entries("names"),
-               "province": _entries("names")},
+               "title": _entries("name"), "field": _entries("names"), "province": _entries("names", "central")},
     "clause_labels": {
         "ranks": None, "roman": None, "letters": None, "sequence": None, "skip": None,
         "label": _entries("name kind rank sequence pattern id"), "not_label": _entries(""),
