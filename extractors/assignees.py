@@ -257,6 +257,8 @@ def _honorific() -> re.Pattern[str]:
 def _kinds_named_by_action() -> tuple[str, ...]:
     """Body kinds whose own name may begin with an action word in lower case: "Ban chỉ đạo", "Tổ kiểm tra"."""
     return tuple(f" {e['words']}" for e in entries("assignees", "head") if e.get("action_named"))
+
+
 def _ends_with_kind_named_by_action(before: str) -> bool:
     """'... Phòng' before 'quản lý đô thị' is the kind of a body named by its work, but not the end of a
     place named in capitals ('thành phố Hải Phòng' before 'hướng dẫn'): a kind follows no capitalised word."""

@@ -84,14 +84,14 @@ def body_end(text: str, body_start: int, end: int, news: bool) -> int:
     lines = lines_of(text, body_start, end)
     if news:
         stop = next((i for i, ln in enumerate(lines) if is_chrome(ln.text)), len(lines))
-        while stop > 0 and looks_like_person_name(_bare(lines[stop - 1].text)):
+        while stop > 0 and looks_like_person_name(name_without_specks(lines[stop - 1].text)):
             stop -= 1  # the reporter's byline
         return lines[stop].start if stop < len(lines) else end
     for i, ln in enumerate(lines):
         t = ln.text
         if _CC.match(t) or _authority().match(t) or _is_title_line(t) or _inner_title(t) is not None:
             return ln.start
-        if i == len(lines) - 1 and looks_like_person_name(_bare(t)):
+        if i == len(lines) - 1 and looks_like_person_name(name_without_specks(t)):
             return ln.start
     return end
 
@@ -129,12 +129,12 @@ def read_closing(text: str, start: int, end: int) -> Closing:
             titles_seen.append((i, Line(ln.end - len(title), ln.end, title) if title else ln))
         elif _is_title_line(t):
             titles_seen.append((i, ln))
-        elif is_person_name(_bare(t)):
+        elif is_person_name(name_without_specks(t)):
             names.append(i)
     signer = _signer_after_titles(text, lines, titles_seen) if titles_seen else None
     if signer is None and names and not titles_seen:
         n = lines[names[-1]]
-        name = _bare(n.text)
+        name = name_without_specks(n.text)
         s = n.start + n.text.index(name)
         signer = (name.title() if is_upper(name) else name, s, s + len(name))
     c.signer_name = signer
@@ -184,7 +184,7 @@ def _signer_after_titles(text: str, lines: list[Line], titles_seen: list[tuple[i
         for candidate in (_joined(text, lines, i), ln):
             if candidate is None:
                 continue
-            name = _bare(candidate.text)
+            name = name_without_specks(candidate.text)
             if name and is_person_name(name):
                 s = candidate.start + candidate.text.index(name)
                 return " ".join((name.title() if is_upper(name) else name).split()), s, s + len(name)
@@ -284,7 +284,7 @@ def _joined(text: str, lines: list[Line], i: int) -> Line | None:
 _NAME_EDGE = " .,:;_-'\"`~|"
 
 
-def _bare(line: str) -> str:
+def name_without_specks(line: str) -> str:
     """A name line without the specks a seal leaves around it ('Nguyễn Ngọc Xuân:')."""
     return line.strip(_NAME_EDGE)
 

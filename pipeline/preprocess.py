@@ -82,15 +82,28 @@ def ink_gray(image: Image.Image) -> Image.Image:
         image = image.convert("RGB")
     if image.mode != "RGB":
         return to_gray(image)
-    red, green, blue = image.split()
+    ink = ink_colours(image)
+    gray = image.convert("L")
+    gray.paste(ink.lightest, mask=ink.coloured)
+    gray.paste(255, mask=ink.bluish)
+    return gray
+
+
+@dataclass(frozen=True)
+class InkColours:
+    lightest: Image.Image  # each pixel's lightest channel: red and blue ink light, black print dark
+    coloured: Image.Image  # 255 where the pixel is coloured (its channels apart by over COLOURED)
+    bluish: Image.Image  # 255 where the blue channel is over both others by BLUE_INK: blue ink
+
+
+def ink_colours(rgb: Image.Image) -> InkColours:
+    """The channel planes an RGB image's coloured ink is told by (ink_gray, the signer zone)."""
+    red, green, blue = rgb.split()
     lightest = ImageChops.lighter(ImageChops.lighter(red, green), blue)
     darkest = ImageChops.darker(ImageChops.darker(red, green), blue)
     coloured = ImageChops.subtract(lightest, darkest).point(lambda v: 255 if v > COLOURED else 0)
     bluish = ImageChops.subtract(blue, ImageChops.lighter(red, green)).point(lambda v: 255 if v > BLUE_INK else 0)
-    gray = image.convert("L")
-    gray.paste(lightest, mask=coloured)
-    gray.paste(255, mask=bluish)
-    return gray
+    return InkColours(lightest, coloured, bluish)
 
 
 def otsu_threshold(gray: Image.Image) -> int:

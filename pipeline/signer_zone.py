@@ -19,12 +19,13 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageChops
 
-from extractors.closing import is_known_surname, is_person_name, is_signing_title, surname_as_printed
+from extractors.closing import (is_known_surname, is_person_name, is_signing_title, name_without_specks,
+                                surname_as_printed)
 from extractors.ocr_repair import bare, repair_ocr
 from extractors.tracked import TrackedText
 from pipeline import tesseract
 from pipeline.errors import PageFailure
-from pipeline.preprocess import BLUE_INK, COLOURED, otsu_threshold
+from pipeline.preprocess import ink_colours, otsu_threshold
 from pipeline.tesseract import OcrText, OcrWord
 
 # The signature column is the right one: a title whose centre is left of this share of the
@@ -135,10 +136,10 @@ def _with_surnames(again: OcrText) -> OcrText:
     a seal over the name takes marks and strokes off its first letters."""
     words = list(again.words)
     for line in _lines(again):
-        kept = [i for i in line if words[i].text.strip(_NAME_EDGE)]
+        kept = [i for i in line if name_without_specks(words[i].text)]
         if len(kept) < 2 or is_known_surname(words[kept[0]].text):
             continue
-        if (printed := surname_as_printed(words[kept[0]].text.strip(_NAME_EDGE))) is not None:
+        if (printed := surname_as_printed(name_without_specks(words[kept[0]].text))) is not None:
             w = words[kept[0]]
             words[kept[0]] = OcrWord(printed, w.box, w.confidence, w.start, w.end)
     return OcrText(again.text, words, again.messages)
@@ -146,8 +147,8 @@ def _with_surnames(again: OcrText) -> OcrText:
 
 def _name_words(words: list[OcrWord], line: list[int]) -> tuple[list[int], str]:
     """The words of a line that are not specks around a name ('_ Vũ Thị Thu Nga'), and their text."""
-    kept = [i for i in line if words[i].text.strip(_NAME_EDGE)]
-    return kept, _bare(" ".join(words[i].text for i in kept))
+    kept = [i for i in line if name_without_specks(words[i].text)]
+    return kept, name_without_specks(" ".join(words[i].text for i in kept))
 
 
 def _signing_title(ocr: OcrText, width: int) -> _Title | None:
@@ -186,13 +187,6 @@ def _lines(ocr: OcrText) -> list[list[int]]:
     return out
 
 
-_NAME_EDGE = " .,:;_-'\"`~|"
-
-
-def _bare(line: str) -> str:
-    return line.strip(_NAME_EDGE)
-
-
 class _Cut:
     """The zone from the page, turned as the cleaned page was, its red and blue ink taken out."""
 
@@ -200,21 +194,17 @@ class _Cut:
         rgb = page.convert("RGB")
         if abs(skew) >= 0.1:
             rgb = rgb.rotate(-skew, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=(255, 255, 255))
-        red, green, blue = rgb.crop(box).split()
-        lightest = ImageChops.lighter(ImageChops.lighter(red, green), blue)
-        darkest = ImageChops.darker(ImageChops.darker(red, green), blue)
-        bluish = ImageChops.subtract(blue, ImageChops.lighter(red, green)).point(lambda v: 255 if v > BLUE_INK else 0)
-        coloured = ImageChops.subtract(lightest, darkest).point(lambda v: 255 if v > COLOURED else 0)
+        ink = ink_colours(rgb.crop(box))
         # every pixel's lightest channel: a red seal and a blue signature are light in it, black
         # print is dark in all three, also where it crosses the seal; blue ink made paper outright
         # (a dark navy signature is dark in its lightest channel too). On the whole page this
         # lightens print too much (pipeline/preprocess.ink_gray); on the name zone it keeps the
         # strokes of a name under a seal.
-        gray = lightest
-        gray.paste(255, mask=bluish)
+        gray = ink.lightest
+        gray.paste(255, mask=ink.bluish)
         level = otsu_threshold(gray)
         self.ink = gray.point(lambda v: 255 if v <= level else 0)  # 255: ink
-        self.seal = ImageChops.subtract(coloured, bluish)  # 255: coloured ink other than blue
+        self.seal = ImageChops.subtract(ink.coloured, ink.bluish)  # 255: coloured ink other than blue
 
     def image(self, bridge: int) -> Image.Image:
         """Black ink on white, enlarged; with `bridge` > 0, a stroke that a seal stamped over cut
